@@ -1,0 +1,99 @@
+import Joi from 'joi';
+
+import { ConfigError } from '../errors/app-error.js';
+import { CONFIG_KEYS, type ConfigKey, type LogLevel } from './config-schema.js';
+import { Secret } from './secret.js';
+
+/** The validated configuration every factory receives. Secrets are `undefined` when unset or empty. */
+export interface Config {
+  alpacaApiKey: Secret | undefined;
+  alpacaApiSecret: Secret | undefined;
+  databaseUrl: Secret | undefined;
+  redisUrl: Secret | undefined;
+  telegramBotToken: Secret | undefined;
+  anthropicApiKey: Secret | undefined;
+  finnhubApiKey: Secret | undefined;
+  apiAuthToken: Secret | undefined;
+  nodeEnv: 'development' | 'production' | 'test';
+  logLevel: LogLevel;
+  healthPort: number;
+  apiPort: number;
+  dataDir: string;
+  shutdownGraceMs: number;
+  dbPoolSize: number;
+  dbMaxOverflow: number;
+  dbPoolRecycleSeconds: number;
+  dbAcquireTimeoutMs: number;
+  dbStatementTimeoutMs: number;
+  streamMaxLen: number;
+  streamVisibilityTimeoutMs: number;
+  streamMaxDeliveries: number;
+  redisHealthCheckMs: number;
+  retryMaxRetries: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  breakerFailureThreshold: number;
+  breakerCooldownMs: number;
+  httpTimeoutMs: number;
+  alpacaTradingUrl: string;
+  alpacaDataUrl: string;
+  alpacaRateLimitPerMin: number;
+  finnhubBaseUrl: string;
+  finnhubRateLimitPerMin: number;
+  anthropicBaseUrl: string;
+  anthropicModel: string;
+  telegramBaseUrl: string;
+  telegramChatId: string;
+  corsOrigins: string[];
+  trustedProxy: boolean;
+  symbols: string[];
+  strategies: string[];
+  riskMaxPositionSize: number;
+}
+
+type Keys = typeof CONFIG_KEYS;
+// Compile-time check that the table and the interface name the same keys.
+type Missing = Exclude<keyof Config, keyof Keys> | Exclude<keyof Keys, keyof Config>;
+const noMissingKeys: [Missing] extends [never] ? true : Missing = true;
+void noMissingKeys;
+
+const LIST_KEYS = new Set<keyof Config>(['corsOrigins', 'symbols', 'strategies']);
+
+const envSchema = Joi.object(
+  Object.fromEntries(Object.values(CONFIG_KEYS).map((k: ConfigKey) => [k.env, k.schema])),
+).unknown(true);
+
+/**
+ * Validate the environment once, reporting every bad key at the same time.
+ * @throws ConfigError listing each bad key and why.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "unset" for keys with defaults, as in most .env tooling.
+  const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const { error, value } = envSchema.validate(input, { abortEarly: false, convert: true });
+  if (error) {
+    const details = error.details.map((d) => ({ key: String(d.path[0]), message: d.message }));
+    throw new ConfigError(
+      `invalid configuration: ${details.map((d) => `${d.key}: ${d.message}`).join('; ')}`,
+      details,
+    );
+  }
+  const validated = value as Record<string, unknown>;
+  const config: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(CONFIG_KEYS) as [keyof Config, ConfigKey][]) {
+    const raw = validated[key.env];
+    if (key.secret) {
+      config[name] = typeof raw === 'string' && raw !== '' ? new Secret(raw) : undefined;
+    } else if (LIST_KEYS.has(name)) {
+      config[name] = typeof raw === 'string' && raw !== '' ? raw.split(',') : [];
+    } else {
+      config[name] = raw;
+    }
+  }
+  return config as unknown as Config;
+}
+
+/** Every secret value set in a config, for scrubbing log lines and responses. */
+export function secretsOf(config: Config): Secret[] {
+  return Object.values(config).filter((v): v is Secret => v instanceof Secret);
+}

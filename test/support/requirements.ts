@@ -1,0 +1,22 @@
+// Suites that need a real server call these in `before`: without one they are reported pending
+// with the reason (and .ci/run fails on any pending suite).
+
+/** The test PostgreSQL URL, or skip the suite saying why. */
+export function requirePostgres(ctx: Mocha.Context): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) {
+    console.warn(`  pending: ${process.env.TEST_DATABASE_SKIP ?? 'no PostgreSQL'}`);
+    ctx.skip();
+  }
+  return url;
+}
+
+/** The test Redis URL, or skip the suite saying why. */
+export function requireRedis(ctx: Mocha.Context): string {
+  const url = process.env.TEST_REDIS_URL;
+  if (!url) {
+    console.warn(`  pending: ${process.env.TEST_REDIS_SKIP ?? 'no Redis'}`);
+    ctx.skip();
+  }
+  return url;
+}
