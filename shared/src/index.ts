@@ -22,7 +22,7 @@ export type { TopLevelHandler, TopLevelHandlerOptions } from './errors/top-level
 export { createTopLevelHandler } from './errors/top-level-handler.js';
 export type { HealthAppOptions, HealthCheck } from './health/health-app.js';
 export { createHealthApp } from './health/health-app.js';
-export type { HttpServer } from './health/http-server.js';
+export type { HttpServer, RequestHandler } from './health/http-server.js';
 export { listen } from './health/http-server.js';
 export type { Closable, Lifecycle, LifecycleOptions } from './lifecycle/lifecycle.js';
 export { createLifecycle } from './lifecycle/lifecycle.js';

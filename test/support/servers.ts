@@ -67,7 +67,16 @@ export async function startPostgres(): Promise<PostgresServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pg-test-'));
   if (isRoot) execFileSync('chown', ['postgres:postgres', dataDir]);
   const port = await freePort();
-  asPostgres(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  asPostgres(join(bin, 'initdb'), [
+    '-D',
+    dataDir,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--no-sync',
+  ]);
   const opts = `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
   const start = (): void => {
     asPostgres(join(bin, 'pg_ctl'), ['-D', dataDir, '-o', opts, '-w', '-l', join(dataDir, 'log'), 'start']);
@@ -113,9 +122,13 @@ export async function startRedis(fixedPort?: number): Promise<RedisServer> {
   const port = fixedPort ?? (await freePort());
   let child: ChildProcess | undefined;
   const launch = async (): Promise<void> => {
-    const proc = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const proc = spawn(
+      bin,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child = proc;
     await new Promise<void>((resolve, reject) => {
       let out = '';
@@ -135,7 +148,7 @@ export async function startRedis(fixedPort?: number): Promise<RedisServer> {
   };
   const killWith = async (signal: NodeJS.Signals): Promise<void> => {
     const proc = child;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    if (proc?.exitCode !== null || proc.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       proc.once('exit', () => {
         resolve();

@@ -1,5 +1,7 @@
 import Joi from 'joi';
 
+import type { Config } from './config.js';
+
 const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
 /** The log levels the platform accepts (winston's npm levels). */
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -36,12 +38,21 @@ const list = (def: string, description: string): Joi.Schema =>
  */
 export const CONFIG_KEYS = {
   // Secrets
-  alpacaApiKey: secret('ALPACA_API_KEY', 'Alpaca API key id (APCA-API-KEY-ID); unset means the simulated market'),
+  alpacaApiKey: secret(
+    'ALPACA_API_KEY',
+    'Alpaca API key id (APCA-API-KEY-ID); unset means the simulated market',
+  ),
   alpacaApiSecret: secret('ALPACA_API_SECRET', 'Alpaca API secret key (APCA-API-SECRET-KEY)'),
   databaseUrl: secret('DATABASE_URL', 'PostgreSQL URL; unset means the embedded PGlite under DATA_DIR'),
   redisUrl: secret('REDIS_URL', 'Redis URL; unset means the in-process broker'),
-  telegramBotToken: secret('TELEGRAM_BOT_TOKEN', 'Telegram bot token for alerts and trade notices; unset disables them'),
-  anthropicApiKey: secret('ANTHROPIC_API_KEY', 'Anthropic API key for the stock selector; unset means no LLM'),
+  telegramBotToken: secret(
+    'TELEGRAM_BOT_TOKEN',
+    'Telegram bot token for alerts and trade notices; unset disables them',
+  ),
+  anthropicApiKey: secret(
+    'ANTHROPIC_API_KEY',
+    'Anthropic API key for the stock selector; unset means no LLM',
+  ),
   finnhubApiKey: secret('FINNHUB_API_KEY', 'Finnhub API token for company news'),
   apiAuthToken: secret('API_AUTH_TOKEN', 'Bearer token for /api/v1; empty means dev mode (no auth)'),
 
@@ -60,7 +71,10 @@ export const CONFIG_KEYS = {
       .default('info')
       .description('Minimum log level'),
   },
-  healthPort: { env: 'HEALTH_PORT', schema: int(1024, 65535, 8080, 'Port of a worker health/metrics server') },
+  healthPort: {
+    env: 'HEALTH_PORT',
+    schema: int(1024, 65535, 8080, 'Port of a worker health/metrics server'),
+  },
   apiPort: { env: 'API_PORT', schema: int(1, 65535, 8000, 'Port of the REST API') },
   dataDir: {
     env: 'DATA_DIR',
@@ -72,51 +86,124 @@ export const CONFIG_KEYS = {
   },
 
   // Database pool
-  dbPoolSize: { env: 'DB_POOL_SIZE', schema: int(1, 1000, 20, 'Connections kept in the pool (pool min + base of max)') },
-  dbMaxOverflow: { env: 'DB_MAX_OVERFLOW', schema: int(0, 1000, 10, 'Extra connections opened under load (pool max = size + overflow)') },
-  dbPoolRecycleSeconds: { env: 'DB_POOL_RECYCLE', schema: int(1, 86_400, 3600, 'Connections older than this are retired (seconds)') },
-  dbAcquireTimeoutMs: { env: 'DB_ACQUIRE_TIMEOUT_MS', schema: int(100, 600_000, 10_000, 'Wait for a free pooled connection (ms)') },
-  dbStatementTimeoutMs: { env: 'DB_STATEMENT_TIMEOUT_MS', schema: int(0, 3_600_000, 30_000, 'Server-side statement timeout (ms; 0 = none)') },
+  dbPoolSize: {
+    env: 'DB_POOL_SIZE',
+    schema: int(1, 1000, 20, 'Connections kept in the pool (pool min + base of max)'),
+  },
+  dbMaxOverflow: {
+    env: 'DB_MAX_OVERFLOW',
+    schema: int(0, 1000, 10, 'Extra connections opened under load (pool max = size + overflow)'),
+  },
+  dbPoolRecycleSeconds: {
+    env: 'DB_POOL_RECYCLE',
+    schema: int(1, 86_400, 3600, 'Connections older than this are retired (seconds)'),
+  },
+  dbAcquireTimeoutMs: {
+    env: 'DB_ACQUIRE_TIMEOUT_MS',
+    schema: int(100, 600_000, 10_000, 'Wait for a free pooled connection (ms)'),
+  },
+  dbStatementTimeoutMs: {
+    env: 'DB_STATEMENT_TIMEOUT_MS',
+    schema: int(0, 3_600_000, 30_000, 'Server-side statement timeout (ms; 0 = none)'),
+  },
 
   // Streams
-  streamMaxLen: { env: 'STREAM_MAXLEN', schema: int(100, 100_000_000, 100_000, 'Approximate cap on entries per stream') },
+  streamMaxLen: {
+    env: 'STREAM_MAXLEN',
+    schema: int(100, 100_000_000, 100_000, 'Approximate cap on entries per stream'),
+  },
   streamVisibilityTimeoutMs: {
     env: 'STREAM_VISIBILITY_TIMEOUT_MS',
-    schema: int(100, 3_600_000, 30_000, 'Pending entries older than this are reclaimed by a live consumer (ms)'),
+    schema: int(
+      100,
+      3_600_000,
+      30_000,
+      'Pending entries older than this are reclaimed by a live consumer (ms)',
+    ),
   },
-  streamMaxDeliveries: { env: 'STREAM_MAX_DELIVERIES', schema: int(1, 100, 5, 'Failures before an entry is dead-lettered') },
-  redisHealthCheckMs: { env: 'REDIS_HEALTH_CHECK_MS', schema: int(1000, 600_000, 30_000, 'Redis PING interval (ms)') },
+  streamMaxDeliveries: {
+    env: 'STREAM_MAX_DELIVERIES',
+    schema: int(1, 100, 5, 'Failures before an entry is dead-lettered'),
+  },
+  redisHealthCheckMs: {
+    env: 'REDIS_HEALTH_CHECK_MS',
+    schema: int(1000, 600_000, 30_000, 'Redis PING interval (ms)'),
+  },
 
   // Resilience
   retryMaxRetries: { env: 'RETRY_MAX_RETRIES', schema: int(0, 20, 3, 'Retries of a transient failure') },
-  retryBaseDelayMs: { env: 'RETRY_BASE_DELAY_MS', schema: int(1, 600_000, 1000, 'First retry delay (ms), doubled each time') },
-  retryMaxDelayMs: { env: 'RETRY_MAX_DELAY_MS', schema: int(1, 3_600_000, 30_000, 'Largest retry delay (ms)') },
-  breakerFailureThreshold: { env: 'BREAKER_FAILURE_THRESHOLD', schema: int(1, 1000, 5, 'Consecutive failures that open a circuit') },
-  breakerCooldownMs: { env: 'BREAKER_COOLDOWN_MS', schema: int(1, 3_600_000, 60_000, 'How long an open circuit waits before a trial call (ms)') },
-  httpTimeoutMs: { env: 'HTTP_TIMEOUT_MS', schema: int(1, 600_000, 10_000, 'Timeout of one external HTTP call (ms)') },
+  retryBaseDelayMs: {
+    env: 'RETRY_BASE_DELAY_MS',
+    schema: int(1, 600_000, 1000, 'First retry delay (ms), doubled each time'),
+  },
+  retryMaxDelayMs: {
+    env: 'RETRY_MAX_DELAY_MS',
+    schema: int(1, 3_600_000, 30_000, 'Largest retry delay (ms)'),
+  },
+  breakerFailureThreshold: {
+    env: 'BREAKER_FAILURE_THRESHOLD',
+    schema: int(1, 1000, 5, 'Consecutive failures that open a circuit'),
+  },
+  breakerCooldownMs: {
+    env: 'BREAKER_COOLDOWN_MS',
+    schema: int(1, 3_600_000, 60_000, 'How long an open circuit waits before a trial call (ms)'),
+  },
+  httpTimeoutMs: {
+    env: 'HTTP_TIMEOUT_MS',
+    schema: int(1, 600_000, 10_000, 'Timeout of one external HTTP call (ms)'),
+  },
 
   // External APIs
-  alpacaTradingUrl: { env: 'ALPACA_TRADING_URL', schema: url('https://paper-api.alpaca.markets', 'Alpaca trading API base URL (paper by default)') },
-  alpacaDataUrl: { env: 'ALPACA_DATA_URL', schema: url('https://data.alpaca.markets', 'Alpaca market data API base URL') },
-  alpacaRateLimitPerMin: { env: 'ALPACA_RATE_LIMIT_PER_MIN', schema: int(1, 100_000, 200, 'Client-side Alpaca request budget per minute') },
-  finnhubBaseUrl: { env: 'FINNHUB_BASE_URL', schema: url('https://finnhub.io/api/v1', 'Finnhub API base URL') },
-  finnhubRateLimitPerMin: { env: 'FINNHUB_RATE_LIMIT_PER_MIN', schema: int(1, 100_000, 60, 'Client-side Finnhub request budget per minute') },
-  anthropicBaseUrl: { env: 'ANTHROPIC_BASE_URL', schema: url('https://api.anthropic.com', 'Anthropic API base URL') },
+  alpacaTradingUrl: {
+    env: 'ALPACA_TRADING_URL',
+    schema: url('https://paper-api.alpaca.markets', 'Alpaca trading API base URL (paper by default)'),
+  },
+  alpacaDataUrl: {
+    env: 'ALPACA_DATA_URL',
+    schema: url('https://data.alpaca.markets', 'Alpaca market data API base URL'),
+  },
+  alpacaRateLimitPerMin: {
+    env: 'ALPACA_RATE_LIMIT_PER_MIN',
+    schema: int(1, 100_000, 200, 'Client-side Alpaca request budget per minute'),
+  },
+  finnhubBaseUrl: {
+    env: 'FINNHUB_BASE_URL',
+    schema: url('https://finnhub.io/api/v1', 'Finnhub API base URL'),
+  },
+  finnhubRateLimitPerMin: {
+    env: 'FINNHUB_RATE_LIMIT_PER_MIN',
+    schema: int(1, 100_000, 60, 'Client-side Finnhub request budget per minute'),
+  },
+  anthropicBaseUrl: {
+    env: 'ANTHROPIC_BASE_URL',
+    schema: url('https://api.anthropic.com', 'Anthropic API base URL'),
+  },
   anthropicModel: {
     env: 'ANTHROPIC_MODEL',
     schema: Joi.string().default('claude-sonnet-4-5').description('Model the stock selector asks'),
   },
-  telegramBaseUrl: { env: 'TELEGRAM_BASE_URL', schema: url('https://api.telegram.org', 'Telegram Bot API base URL') },
+  telegramBaseUrl: {
+    env: 'TELEGRAM_BASE_URL',
+    schema: url('https://api.telegram.org', 'Telegram Bot API base URL'),
+  },
   telegramChatId: {
     env: 'TELEGRAM_CHAT_ID',
-    schema: Joi.string().allow('').default('').description('Telegram chat that receives alerts and trade notices'),
+    schema: Joi.string()
+      .allow('')
+      .default('')
+      .description('Telegram chat that receives alerts and trade notices'),
   },
 
   // API
-  corsOrigins: { env: 'CORS_ORIGINS', schema: list('http://localhost:3000', 'Comma-separated origins allowed by CORS') },
+  corsOrigins: {
+    env: 'CORS_ORIGINS',
+    schema: list('http://localhost:3000', 'Comma-separated origins allowed by CORS'),
+  },
   trustedProxy: {
     env: 'TRUSTED_PROXY',
-    schema: Joi.boolean().default(false).description('Honour X-Forwarded-For (only behind a trusted reverse proxy)'),
+    schema: Joi.boolean()
+      .default(false)
+      .description('Honour X-Forwarded-For (only behind a trusted reverse proxy)'),
   },
 
   // Trading
@@ -130,6 +217,9 @@ export const CONFIG_KEYS = {
   strategies: { env: 'STRATEGIES', schema: list('sma-cross', 'Comma-separated strategies the engine runs') },
   riskMaxPositionSize: {
     env: 'RISK_MAX_POSITION_SIZE',
-    schema: Joi.number().greater(0).default(10_000).description('Largest notional of one position (USD, > 0)'),
+    schema: Joi.number()
+      .greater(0)
+      .default(10_000)
+      .description('Largest notional of one position (USD, > 0)'),
   },
-} satisfies Record<string, ConfigKey>;
+} satisfies Record<keyof Config, ConfigKey>;

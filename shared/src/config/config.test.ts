@@ -26,7 +26,11 @@ describe('loadConfig', () => {
   });
 
   it('converts numbers and splits lists', () => {
-    const config = loadConfig({ DB_POOL_SIZE: '5', SYMBOLS: 'AAPL,MSFT', CORS_ORIGINS: 'http://a.test,http://b.test' });
+    const config = loadConfig({
+      DB_POOL_SIZE: '5',
+      SYMBOLS: 'AAPL,MSFT',
+      CORS_ORIGINS: 'http://a.test,http://b.test',
+    });
     expect(config.dbPoolSize).to.equal(5);
     expect(config.symbols).to.deep.equal(['AAPL', 'MSFT']);
     expect(config.corsOrigins).to.deep.equal(['http://a.test', 'http://b.test']);
@@ -103,7 +107,7 @@ describe('Secret', () => {
 
   it('masks itself in toString, JSON, template strings and inspect', () => {
     expect(String(secret)).to.equal('***');
-    expect(`${secret.toString()}`).to.equal('***');
+    expect(secret.toString()).to.equal('***');
     expect(JSON.stringify({ secret })).to.equal('{"secret":"***"}');
     expect(inspect({ nested: { secret } }, { depth: 5 })).not.to.include('hunter2');
   });

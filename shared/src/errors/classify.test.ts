@@ -23,7 +23,11 @@ describe('classifyError', () => {
     ['ECONNREFUSED', Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), 'transient'],
     ['ETIMEDOUT', Object.assign(new Error('x'), { code: 'ETIMEDOUT' }), 'transient'],
     ['postgres admin shutdown 57P01', Object.assign(new Error('x'), { code: '57P01' }), 'transient'],
-    ['redis SocketClosedUnexpectedlyError', Object.assign(new Error('x'), { name: 'SocketClosedUnexpectedlyError' }), 'transient'],
+    [
+      'redis SocketClosedUnexpectedlyError',
+      Object.assign(new Error('x'), { name: 'SocketClosedUnexpectedlyError' }),
+      'transient',
+    ],
     ['HTTP 500', { status: 500 }, 'transient'],
     ['HTTP 503 as statusCode', { statusCode: 503 }, 'transient'],
     ['HTTP 429', { status: 429 }, 'transient'],
@@ -33,7 +37,11 @@ describe('classifyError', () => {
     ['a TypeError (a bug)', new TypeError('undefined is not a function'), 'fatal'],
     ['a string', 'oops', 'fatal'],
     ['null', null, 'fatal'],
-    ['a wrapper whose cause is transient', new Error('wrapped', { cause: { code: 'ECONNRESET' } }), 'transient'],
+    [
+      'a wrapper whose cause is transient',
+      new Error('wrapped', { cause: { code: 'ECONNRESET' } }),
+      'transient',
+    ],
   ];
   for (const [name, err, kind] of cases) {
     it(`classifies ${name} as ${kind}`, () => {

@@ -18,7 +18,11 @@ describe('createTopLevelHandler', () => {
     });
     await handle(new TypeError('cannot read x of undefined'), 'consume market.candles');
     const [record] = records();
-    expect(record).to.include({ level: 'error', message: 'unhandled error', context: 'consume market.candles' });
+    expect(record).to.include({
+      level: 'error',
+      message: 'unhandled error',
+      context: 'consume market.candles',
+    });
     expect(String((record?.error as Record<string, unknown>).stack)).to.include('TypeError');
     expect(await metrics.registry.metrics()).to.include('errors_total{kind="fatal",service="svc"} 1');
     expect(alerts).to.deep.equal(['🚨 svc: consume market.candles: cannot read x of undefined']);

@@ -6,7 +6,10 @@ import { createMetrics } from '../metrics/metrics.js';
 import { createHealthApp } from './health-app.js';
 import { listen } from './http-server.js';
 
-async function get(port: number, path: string): Promise<{ status: number; body: string; type: string | null }> {
+async function get(
+  port: number,
+  path: string,
+): Promise<{ status: number; body: string; type: string | null }> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`);
   return { status: res.status, body: await res.text(), type: res.headers.get('content-type') };
 }
@@ -20,7 +23,10 @@ describe('createHealthApp', () => {
     isStopping: () => stopping,
     checkTimeoutMs: 200,
     checks: {
-      db: async () => (healthy ? 1 : Promise.reject(Object.assign(new Error('postgres://u:pw@h/db down'), { code: 'ECONNREFUSED' }))),
+      db: async () =>
+        healthy
+          ? 1
+          : Promise.reject(Object.assign(new Error('postgres://u:pw@h/db down'), { code: 'ECONNREFUSED' })),
       redis: async () => 'PONG',
     },
   });
@@ -53,7 +59,11 @@ describe('createHealthApp', () => {
   });
 
   it('answers 503 when a probe hangs past its deadline', async () => {
-    const hanging = createHealthApp({ metrics, checkTimeoutMs: 50, checks: { redis: async () => new Promise(() => undefined) } });
+    const hanging = createHealthApp({
+      metrics,
+      checkTimeoutMs: 50,
+      checks: { redis: async () => new Promise(() => undefined) },
+    });
     const srv = await listen(hanging.callback(), 0, '127.0.0.1');
     const res = await get(srv.port, '/health');
     await srv.close();
@@ -81,6 +91,6 @@ describe('createHealthApp', () => {
     expect((await inflight).status).to.equal(200);
     const err = await fetch(`http://127.0.0.1:${srv.port}/health`).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(Error);
-    expect((srv.server as Server).listening).to.equal(false);
+    expect(srv.server.listening).to.equal(false);
   });
 });

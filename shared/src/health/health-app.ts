@@ -44,7 +44,9 @@ export function createHealthApp(options: HealthAppOptions): Koa {
     }
     const names = Object.keys(options.checks);
     const results = await Promise.allSettled(
-      names.map(async (name) => withTimeout(async () => options.checks[name]?.(), timeoutMs, `health check ${name}`)),
+      names.map(async (name) =>
+        withTimeout(async () => options.checks[name]?.(), timeoutMs, `health check ${name}`),
+      ),
     );
     const checks: Record<string, string> = {};
     let failed: string | undefined;

@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A listening HTTP server that can be closed, draining in-flight requests. */
@@ -9,9 +9,14 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
+/** A request handler such as Koa's `app.callback()`; it answers errors itself. */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
+
 /** Listen on `port` (0 picks a free one) and resolve once listening. */
-export async function listen(handler: RequestListener, port: number, host = '0.0.0.0'): Promise<HttpServer> {
-  const server = createServer(handler);
+export async function listen(handler: RequestHandler, port: number, host = '0.0.0.0'): Promise<HttpServer> {
+  const server = createServer((req, res) => {
+    void handler(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

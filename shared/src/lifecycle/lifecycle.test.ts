@@ -88,7 +88,11 @@ describe('lifecycle in a real process', function () {
   });
 
   it('a bad config exits 78 before anything starts, listing every bad key', async () => {
-    const proc = run(['10', '5000'], { HEALTH_PORT: '80', LOG_LEVEL: 'chatty', RISK_MAX_POSITION_SIZE: '-1' });
+    const proc = run(['10', '5000'], {
+      HEALTH_PORT: '80',
+      LOG_LEVEL: 'chatty',
+      RISK_MAX_POSITION_SIZE: '-1',
+    });
     expect(await proc.exited).to.equal(78);
     expect(proc.lines).not.to.include('started');
     const err = proc.stderr.join('');
@@ -124,10 +128,12 @@ describe('createLifecycle', () => {
     const lifecycle = createLifecycle({ logger, graceMs: 1000 });
     const first = sinon.spy();
     lifecycle.add('first', { close: first });
-    lifecycle.add('bad', { close: () => Promise.reject(new Error('stuck')) });
+    lifecycle.add('bad', { close: async () => Promise.reject(new Error('stuck')) });
     expect(await lifecycle.shutdown('test')).to.equal(1);
     expect(first.calledOnce).to.equal(true);
-    expect(records().some((r) => r.message === 'failed to close resource' && r.resource === 'bad')).to.equal(true);
+    expect(records().some((r) => r.message === 'failed to close resource' && r.resource === 'bad')).to.equal(
+      true,
+    );
   });
 
   it('waits for tracked work within the grace period', async () => {

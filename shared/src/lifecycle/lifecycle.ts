@@ -46,7 +46,11 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
   let shuttingDown: Promise<number> | undefined;
 
   async function drain(): Promise<void> {
-    await Promise.allSettled(stopHooks.map(async ({ stop }) => stop()));
+    await Promise.allSettled(
+      stopHooks.map(async ({ stop }) => {
+        await stop();
+      }),
+    );
     while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
   }
 

@@ -40,7 +40,7 @@ export async function runService(
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let config: Config;
   try {
-    config = loadConfig(options.env ?? process.env);
+    config = loadConfig(options.env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${service}: invalid configuration, not starting:\n`);
@@ -62,14 +62,18 @@ export async function runService(
   const ctx: ServiceContext = { service, config, logger, metrics, lifecycle, handleFatal };
 
   const fail = (context: string) => (err: unknown) => {
-    void handleFatal(err, context).then(async () => lifecycle.shutdown(context)).then(() => {
-      exit(1);
-    });
+    void handleFatal(err, context)
+      .then(async () => lifecycle.shutdown(context))
+      .then(() => {
+        exit(1);
+      });
   };
   process.on('uncaughtException', fail('uncaughtException'));
   process.on('unhandledRejection', fail('unhandledRejection'));
   lifecycle.installSignalHandlers();
-  lifecycle.onStop('service_up', () => metrics.serviceUp.set(0));
+  lifecycle.onStop('service_up', () => {
+    metrics.serviceUp.set(0);
+  });
 
   try {
     await start(ctx);

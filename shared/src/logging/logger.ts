@@ -47,7 +47,8 @@ const serialise = winston.format((info) => {
     if (key === 'level' || key === 'message') continue;
     info[key] = toLoggable(info[key], 0, new WeakSet());
   }
-  if (typeof info.message !== 'string') info.message = JSON.stringify(toLoggable(info.message, 0, new WeakSet()));
+  if (typeof info.message !== 'string')
+    info.message = JSON.stringify(toLoggable(info.message, 0, new WeakSet()));
   return info;
 });
 
@@ -67,9 +68,12 @@ function scrubber(secrets: readonly Secret[]): winston.Logform.Format {
  * the message and metadata; errors carry their stack; secrets are masked.
  */
 export function createLogger(options: LoggerOptions): Logger {
-  const transport = options.stream
+  // winston's transport classes are typed against a second copy of winston-transport.
+  /* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
+  const transport: winston.transport = options.stream
     ? new winston.transports.Stream({ stream: options.stream })
     : new winston.transports.Console();
+  /* eslint-enable @typescript-eslint/no-unsafe-class-instance-assignment */
   return winston.createLogger({
     level: options.level ?? 'info',
     defaultMeta: { service: options.service },

@@ -27,7 +27,9 @@ describe('createMetrics', () => {
     await metrics.time('poll', async () => 1);
     await metrics.time('poll', async () => Promise.reject(new Error('x'))).catch(() => undefined);
     const hist = await metrics.processingSeconds.get();
-    const count = hist.values.find((v) => v.metricName === 'processing_seconds_count' && v.labels.operation === 'poll');
+    const count = hist.values.find(
+      (v) => v.metricName === 'processing_seconds_count' && v.labels.operation === 'poll',
+    );
     expect(count?.value).to.equal(2);
   });
 });

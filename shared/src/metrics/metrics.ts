@@ -22,7 +22,11 @@ export function createMetrics(service: string): Metrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
-  const serviceUp = new Gauge({ name: 'service_up', help: '1 while the service is running', registers: [registry] });
+  const serviceUp = new Gauge({
+    name: 'service_up',
+    help: '1 while the service is running',
+    registers: [registry],
+  });
   const errorsTotal = new Counter({
     name: 'errors_total',
     help: 'Errors by kind',

@@ -32,7 +32,7 @@ const STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, o
  */
 export class CircuitBreaker {
   readonly name: string;
-  readonly #breaker: OpossumBreaker<[() => Promise<unknown>], unknown>;
+  readonly #breaker: OpossumBreaker<[() => Promise<unknown>]>;
   readonly #threshold: number;
   #consecutiveFailures = 0;
 

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 
-import { CircuitOpenError, TimeoutError, TransientError } from '../errors/app-error.js';
 import { loadConfig } from '../config/config.js';
+import { CircuitOpenError, TimeoutError, TransientError } from '../errors/app-error.js';
 import { settle } from '../test-support/fake-time.js';
 import { createResiliencePolicy, policyFromConfig, type ResiliencePolicy } from './resilience-policy.js';
 
@@ -32,17 +32,29 @@ describe('createResiliencePolicy (retry ∘ breaker ∘ timeout)', () => {
   });
 
   it('gives up after 3 retries with the timeout error, and the breaker saw 4 failures', async () => {
-    const first = await settle(clock, policy.execute(async () => new Promise<never>(() => undefined)));
+    const first = await settle(
+      clock,
+      policy.execute(async () => new Promise<never>(() => undefined)),
+    );
     expect(first.error).to.be.instanceOf(TimeoutError);
     expect(policy.breaker.state).to.equal('closed');
-    const again = await settle(clock, policy.execute(async () => Promise.reject(new TransientError('down'))));
+    const again = await settle(
+      clock,
+      policy.execute(async () => Promise.reject(new TransientError('down'))),
+    );
     expect(again.error).to.be.instanceOf(CircuitOpenError);
     expect(policy.breaker.state).to.equal('open');
   });
 
   it('fails fast while the circuit is open: no retries, no waiting, the action not called', async () => {
-    await settle(clock, policy.execute(async () => Promise.reject(new TransientError('down'))));
-    await settle(clock, policy.execute(async () => Promise.reject(new TransientError('down'))));
+    await settle(
+      clock,
+      policy.execute(async () => Promise.reject(new TransientError('down'))),
+    );
+    await settle(
+      clock,
+      policy.execute(async () => Promise.reject(new TransientError('down'))),
+    );
     expect(policy.breaker.state).to.equal('open');
     const action = sinon.stub().resolves(1);
     const started = Date.now();
@@ -53,7 +65,11 @@ describe('createResiliencePolicy (retry ∘ breaker ∘ timeout)', () => {
   });
 
   it('takes retry, breaker and timeout settings from config', async () => {
-    const config = loadConfig({ RETRY_MAX_RETRIES: '1', BREAKER_FAILURE_THRESHOLD: '2', HTTP_TIMEOUT_MS: '50' });
+    const config = loadConfig({
+      RETRY_MAX_RETRIES: '1',
+      BREAKER_FAILURE_THRESHOLD: '2',
+      HTTP_TIMEOUT_MS: '50',
+    });
     const fromConfig = policyFromConfig(config, 'cfg');
     let calls = 0;
     const { error } = await settle(

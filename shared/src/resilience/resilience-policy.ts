@@ -43,19 +43,22 @@ export function createResiliencePolicy(options: ResiliencePolicyOptions): Resili
   return {
     breaker,
     async execute(fn, signal) {
-      return retryAsync(async () => breaker.execute(async () => withTimeout(fn, options.timeoutMs, options.name)), {
-        ...options.retry,
-        signal,
-        onRetry: (err, attempt, delayMs) => {
-          options.logger?.warn('retrying after transient failure', {
-            policy: options.name,
-            attempt,
-            delayMs,
-            error: err,
-          });
-          options.metrics?.errorsTotal.inc({ kind: 'transient' });
+      return retryAsync(
+        async () => breaker.execute(async () => withTimeout(fn, options.timeoutMs, options.name)),
+        {
+          ...options.retry,
+          signal,
+          onRetry: (err, attempt, delayMs) => {
+            options.logger?.warn('retrying after transient failure', {
+              policy: options.name,
+              attempt,
+              delayMs,
+              error: err,
+            });
+            options.metrics?.errorsTotal.inc({ kind: 'transient' });
+          },
         },
-      });
+      );
     },
     close() {
       breaker.close();
@@ -72,7 +75,11 @@ export function policyFromConfig(
   return createResiliencePolicy({
     name,
     timeoutMs: config.httpTimeoutMs,
-    retry: { retries: config.retryMaxRetries, baseDelayMs: config.retryBaseDelayMs, maxDelayMs: config.retryMaxDelayMs },
+    retry: {
+      retries: config.retryMaxRetries,
+      baseDelayMs: config.retryBaseDelayMs,
+      maxDelayMs: config.retryMaxDelayMs,
+    },
     failureThreshold: config.breakerFailureThreshold,
     cooldownMs: config.breakerCooldownMs,
     ...deps,

@@ -28,7 +28,10 @@ export const RETRY_DEFAULTS = { retries: 3, baseDelayMs: 1000, maxDelayMs: 30_00
  * ({@link TransientError.retryAfterMs}) lengthens the wait when it asks for more.
  * The last error is rethrown when the retries run out or the error is not retryable.
  */
-export async function retryAsync<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function retryAsync<T>(
+  fn: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
   const retries = options.retries ?? RETRY_DEFAULTS.retries;
   const shouldRetry = options.shouldRetry ?? isTransient;
   const delays = retry.timeouts({
@@ -44,7 +47,10 @@ export async function retryAsync<T>(fn: (attempt: number) => Promise<T>, options
     } catch (err) {
       const delay = delays[attempt - 1];
       if (delay === undefined || !shouldRetry(err) || options.signal?.aborted) throw err;
-      const wait = err instanceof TransientError && err.retryAfterMs !== undefined ? Math.max(delay, err.retryAfterMs) : delay;
+      const wait =
+        err instanceof TransientError && err.retryAfterMs !== undefined
+          ? Math.max(delay, err.retryAfterMs)
+          : delay;
       options.onRetry?.(err, attempt, wait);
       await sleep(wait, options.signal);
     }

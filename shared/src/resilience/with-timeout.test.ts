@@ -39,7 +39,9 @@ describe('withTimeout', () => {
   });
 
   it('passes through the work’s own error and leaves no timer behind', async () => {
-    const err = await withTimeout(async () => Promise.reject(new RangeError('boom')), 1000).catch((e: unknown) => e);
+    const err = await withTimeout(async () => Promise.reject(new RangeError('boom')), 1000).catch(
+      (e: unknown) => e,
+    );
     expect(err).to.be.instanceOf(RangeError);
     expect(clock.countTimers()).to.equal(0);
   });

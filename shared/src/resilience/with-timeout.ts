@@ -5,7 +5,11 @@ import { TimeoutError } from '../errors/app-error.js';
  * the signal handed to `fn` is aborted, so an HTTP call or query can stop its own work. The timer is
  * cleared as soon as either side settles: nothing is left running.
  */
-export async function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, ms: number, label = 'operation'): Promise<T> {
+export async function withTimeout<T>(
+  fn: (signal: AbortSignal) => Promise<T>,
+  ms: number,
+  label = 'operation',
+): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
