@@ -40,3 +40,38 @@ export type { RetryOptions } from './resilience/retry-async.js';
 export { RETRY_DEFAULTS, retryAsync } from './resilience/retry-async.js';
 export { sleep } from './resilience/sleep.js';
 export { withTimeout } from './resilience/with-timeout.js';
+export type { Db, PoolSettings } from './db/create-db.js';
+export { createDb, poolSettings } from './db/create-db.js';
+export type { Decimal } from './db/decimal.js';
+export { toDecimal } from './db/decimal.js';
+export type { BacktestRunRow, BacktestStatus } from './db/repositories/backtest-run-repository.js';
+export { BacktestRunRepository } from './db/repositories/backtest-run-repository.js';
+export type { Candle, CandleRow } from './db/repositories/candle-repository.js';
+export { CandleRepository } from './db/repositories/candle-repository.js';
+export type { Page } from './db/repositories/list-options.js';
+export { daysAgo } from './db/repositories/list-options.js';
+export type { NewsItem, NewsRow } from './db/repositories/news-repository.js';
+export { NewsRepository } from './db/repositories/news-repository.js';
+export type { NewOrder, OrderFilter, OrderRow, OrderStatus } from './db/repositories/order-repository.js';
+export { FINAL_ORDER_STATUSES, OrderRepository } from './db/repositories/order-repository.js';
+export type {
+  PortfolioSnapshot,
+  PortfolioSnapshotRow,
+} from './db/repositories/portfolio-snapshot-repository.js';
+export { PortfolioSnapshotRepository } from './db/repositories/portfolio-snapshot-repository.js';
+export type { Position, PositionRow } from './db/repositories/position-repository.js';
+export { PositionRepository } from './db/repositories/position-repository.js';
+export type { Repositories } from './db/repositories/repositories.js';
+export { createRepositories } from './db/repositories/repositories.js';
+export type {
+  NewSignal,
+  Side,
+  SignalFilter,
+  SignalRow,
+  SignalStatus,
+} from './db/repositories/signal-repository.js';
+export { SignalRepository } from './db/repositories/signal-repository.js';
+export type { SymbolScore, SymbolScoreRow } from './db/repositories/symbol-score-repository.js';
+export { SymbolScoreRepository } from './db/repositories/symbol-score-repository.js';
+export type { NewTrade, TradeFilter, TradeRow } from './db/repositories/trade-repository.js';
+export { TradeRepository } from './db/repositories/trade-repository.js';

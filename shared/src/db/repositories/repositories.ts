@@ -1,0 +1,38 @@
+import type { Knex } from 'knex';
+
+import { BacktestRunRepository } from './backtest-run-repository.js';
+import { CandleRepository } from './candle-repository.js';
+import { NewsRepository } from './news-repository.js';
+import { OrderRepository } from './order-repository.js';
+import { PortfolioSnapshotRepository } from './portfolio-snapshot-repository.js';
+import { PositionRepository } from './position-repository.js';
+import { SignalRepository } from './signal-repository.js';
+import { SymbolScoreRepository } from './symbol-score-repository.js';
+import { TradeRepository } from './trade-repository.js';
+
+/** Every table's repository over one knex. */
+export interface Repositories {
+  candles: CandleRepository;
+  news: NewsRepository;
+  signals: SignalRepository;
+  orders: OrderRepository;
+  trades: TradeRepository;
+  positions: PositionRepository;
+  snapshots: PortfolioSnapshotRepository;
+  scores: SymbolScoreRepository;
+  backtests: BacktestRunRepository;
+}
+
+export function createRepositories(knex: Knex): Repositories {
+  return {
+    candles: new CandleRepository(knex),
+    news: new NewsRepository(knex),
+    signals: new SignalRepository(knex),
+    orders: new OrderRepository(knex),
+    trades: new TradeRepository(knex),
+    positions: new PositionRepository(knex),
+    snapshots: new PortfolioSnapshotRepository(knex),
+    scores: new SymbolScoreRepository(knex),
+    backtests: new BacktestRunRepository(knex),
+  };
+}
