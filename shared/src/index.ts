@@ -5,41 +5,6 @@ export { CONFIG_KEYS } from './config/config-schema.js';
 export type { Redactor } from './config/redactor.js';
 export { createRedactor } from './config/redactor.js';
 export { Secret, SECRET_MASK } from './config/secret.js';
-export type { AppErrorOptions, ErrorKind } from './errors/app-error.js';
-export {
-  AppError,
-  CircuitOpenError,
-  ConfigError,
-  DataError,
-  NotFoundError,
-  TimeoutError,
-  TransientError,
-  ValidationError,
-} from './errors/app-error.js';
-export { classifyError, errorMessage, httpStatusOf, isDataError, isTransient } from './errors/classify.js';
-export type { Notifier } from './errors/notifier.js';
-export type { TopLevelHandler, TopLevelHandlerOptions } from './errors/top-level-handler.js';
-export { createTopLevelHandler } from './errors/top-level-handler.js';
-export type { HealthAppOptions, HealthCheck } from './health/health-app.js';
-export { createHealthApp } from './health/health-app.js';
-export type { HttpServer, RequestHandler } from './health/http-server.js';
-export { listen } from './health/http-server.js';
-export type { Closable, Lifecycle, LifecycleOptions } from './lifecycle/lifecycle.js';
-export { createLifecycle } from './lifecycle/lifecycle.js';
-export type { RunServiceOptions, ServiceContext } from './lifecycle/run-service.js';
-export { EXIT_CONFIG, runService } from './lifecycle/run-service.js';
-export type { Logger, LoggerOptions } from './logging/logger.js';
-export { createLogger } from './logging/logger.js';
-export type { Metrics } from './metrics/metrics.js';
-export { createMetrics } from './metrics/metrics.js';
-export type { BreakerState, CircuitBreakerOptions } from './resilience/circuit-breaker.js';
-export { BREAKER_DEFAULTS, CircuitBreaker } from './resilience/circuit-breaker.js';
-export type { ResiliencePolicy, ResiliencePolicyOptions } from './resilience/resilience-policy.js';
-export { createResiliencePolicy, policyFromConfig } from './resilience/resilience-policy.js';
-export type { RetryOptions } from './resilience/retry-async.js';
-export { RETRY_DEFAULTS, retryAsync } from './resilience/retry-async.js';
-export { sleep } from './resilience/sleep.js';
-export { withTimeout } from './resilience/with-timeout.js';
 export type { Db, PoolSettings } from './db/create-db.js';
 export { createDb, poolSettings } from './db/create-db.js';
 export type { Decimal } from './db/decimal.js';
@@ -75,3 +40,38 @@ export type { SymbolScore, SymbolScoreRow } from './db/repositories/symbol-score
 export { SymbolScoreRepository } from './db/repositories/symbol-score-repository.js';
 export type { NewTrade, TradeFilter, TradeRow } from './db/repositories/trade-repository.js';
 export { TradeRepository } from './db/repositories/trade-repository.js';
+export type { AppErrorOptions, ErrorKind } from './errors/app-error.js';
+export {
+  AppError,
+  CircuitOpenError,
+  ConfigError,
+  DataError,
+  NotFoundError,
+  TimeoutError,
+  TransientError,
+  ValidationError,
+} from './errors/app-error.js';
+export { classifyError, errorMessage, httpStatusOf, isDataError, isTransient } from './errors/classify.js';
+export type { Notifier } from './errors/notifier.js';
+export type { TopLevelHandler, TopLevelHandlerOptions } from './errors/top-level-handler.js';
+export { createTopLevelHandler } from './errors/top-level-handler.js';
+export type { HealthAppOptions, HealthCheck } from './health/health-app.js';
+export { createHealthApp } from './health/health-app.js';
+export type { HttpServer, RequestHandler } from './health/http-server.js';
+export { listen } from './health/http-server.js';
+export type { Closable, Lifecycle, LifecycleOptions } from './lifecycle/lifecycle.js';
+export { createLifecycle } from './lifecycle/lifecycle.js';
+export type { RunServiceOptions, ServiceContext } from './lifecycle/run-service.js';
+export { EXIT_CONFIG, runService } from './lifecycle/run-service.js';
+export type { Logger, LoggerOptions } from './logging/logger.js';
+export { createLogger } from './logging/logger.js';
+export type { Metrics } from './metrics/metrics.js';
+export { createMetrics } from './metrics/metrics.js';
+export type { BreakerState, CircuitBreakerOptions } from './resilience/circuit-breaker.js';
+export { BREAKER_DEFAULTS, CircuitBreaker } from './resilience/circuit-breaker.js';
+export type { ResiliencePolicy, ResiliencePolicyOptions } from './resilience/resilience-policy.js';
+export { createResiliencePolicy, policyFromConfig } from './resilience/resilience-policy.js';
+export type { RetryOptions } from './resilience/retry-async.js';
+export { RETRY_DEFAULTS, retryAsync } from './resilience/retry-async.js';
+export { sleep } from './resilience/sleep.js';
+export { withTimeout } from './resilience/with-timeout.js';

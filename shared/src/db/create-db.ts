@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
-import pg from 'pg';
+import type pg from 'pg';
 
 import type { Config } from '../config/config.js';
+import type { Logger } from '../logging/logger.js';
 import { postProcessResponse, wrapIdentifier } from './case-mapping.js';
 
 /** The database every service uses: knex on PostgreSQL, or on embedded PGlite when no URL is set. */
@@ -47,13 +48,17 @@ export function poolSettings(config: Config): PoolSettings {
   };
 }
 
-// int8 (counts, bigserial ids) and numeric (money) come back as strings from both drivers, so no
-// value ever passes through a float; PGlite parses int8 as a number unless told otherwise.
-const INT8_OID = 20;
-pg.types.setTypeParser(INT8_OID, (v: string) => v);
+/** knex's own warnings (a dropped connection, a slow acquire) go to our logger, not the console. */
+function knexLog(logger: Logger | undefined): Knex.Config['log'] {
+  const log = (level: 'warn' | 'error' | 'debug') => (message: unknown) => {
+    logger?.log(level, 'knex', { detail: message });
+  };
+  return { warn: log('warn'), error: log('error'), debug: log('debug'), deprecate: log('warn') };
+}
 
-function createPostgres(config: Config, url: string): Db {
+function createPostgres(config: Config, url: string, logger?: Logger): Db {
   const knex = knexFactory({
+    log: knexLog(logger),
     client: 'pg',
     wrapIdentifier,
     postProcessResponse,
@@ -85,10 +90,12 @@ function createPostgres(config: Config, url: string): Db {
   };
 }
 
-function createEmbedded(config: Config): Db {
+function createEmbedded(config: Config, logger?: Logger): Db {
   const inMemory = config.dataDir.startsWith('memory://');
   const dataDir = inMemory ? 'memory://' : join(config.dataDir, 'pglite');
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  // int8 (counts, bigserial ids) and numeric (money) come back as strings, as `pg` gives them, so no
+  // value passes through a float; PGlite would parse int8 as a number unless told otherwise.
   const pglite = new PGlite(dataDir, { parsers: { [types.INT8]: (v: string) => v } });
   // knex-pglite takes the instance through a provider function, so knex does not clone it.
   const connection = (() => ({ pglite })) as unknown as Knex.SyncConnectionConfigProvider;
@@ -98,6 +105,7 @@ function createEmbedded(config: Config): Db {
     connection,
     wrapIdentifier,
     postProcessResponse,
+    log: knexLog(logger),
   });
   return {
     knex,
@@ -117,7 +125,7 @@ function createEmbedded(config: Config): Db {
  * and a server-side statement timeout. Without it: embedded PGlite persisted under `DATA_DIR/pglite`
  * (`DATA_DIR=memory://` keeps it in memory, for tests). Callers see the same knex either way.
  */
-export function createDb(config: Config): Db {
+export function createDb(config: Config, logger?: Logger): Db {
   const url = config.databaseUrl?.getSecretValue();
-  return url ? createPostgres(config, url) : createEmbedded(config);
+  return url ? createPostgres(config, url, logger) : createEmbedded(config, logger);
 }

@@ -1,4 +1,10 @@
-import { appliedMigrations, INDEXES, migrateDown, migrateLatest, migrateRollbackAll } from '@trading/migrations';
+import {
+  appliedMigrations,
+  INDEXES,
+  migrateDown,
+  migrateLatest,
+  migrateRollbackAll,
+} from '@trading/migrations';
 import { expect } from 'chai';
 
 import { forEachDatabase } from '../test-support/databases.js';
@@ -50,10 +56,15 @@ forEachDatabase(
     it('go down one step at a time, each down undoing its up', async () => {
       const { knex } = get().db;
       expect(await migrateDown(knex)).to.deep.equal(['003_add_missing_indexes']);
-      const { rows } = await knex.raw<{ rows: unknown[] }>("select 1 from pg_indexes where indexname like 'idx_%'");
+      const { rows } = await knex.raw<{ rows: unknown[] }>(
+        "select 1 from pg_indexes where indexname like 'idx_%'",
+      );
       expect(rows).to.have.length(0);
       expect(await migrateDown(knex)).to.deep.equal(['002_service_state']);
-      const cols = await knex('information_schema.columns').where({ table_name: 'candles', column_name: 'published_at' });
+      const cols = await knex('information_schema.columns').where({
+        table_name: 'candles',
+        column_name: 'published_at',
+      });
       expect(cols).to.have.length(0);
       expect(await migrateDown(knex)).to.deep.equal(['001_initial_schema']);
       expect(await tables()).to.deep.equal([]);
@@ -84,17 +95,42 @@ forEachDatabase('schema constraints', (get) => {
   };
 
   const refused: [string, string, Record<string, unknown>][] = [
-    ['an order side other than buy/sell', 'orders', { clientOrderId: 'a', symbol: 'X', side: 'hold', qty: '1' }],
-    ['an unknown order status', 'orders', { clientOrderId: 'b', symbol: 'X', side: 'buy', qty: '1', status: 'lost' }],
+    [
+      'an order side other than buy/sell',
+      'orders',
+      { clientOrderId: 'a', symbol: 'X', side: 'hold', qty: '1' },
+    ],
+    [
+      'an unknown order status',
+      'orders',
+      { clientOrderId: 'b', symbol: 'X', side: 'buy', qty: '1', status: 'lost' },
+    ],
     ['a zero order quantity', 'orders', { clientOrderId: 'c', symbol: 'X', side: 'buy', qty: '0' }],
-    ['a negative limit price', 'orders', { clientOrderId: 'd', symbol: 'X', side: 'buy', qty: '1', limitPrice: '-1' }],
-    ['a client_order_id over 48 characters', 'orders', { clientOrderId: 'x'.repeat(49), symbol: 'X', side: 'buy', qty: '1' }],
+    [
+      'a negative limit price',
+      'orders',
+      { clientOrderId: 'd', symbol: 'X', side: 'buy', qty: '1', limitPrice: '-1' },
+    ],
+    [
+      'a client_order_id over 48 characters',
+      'orders',
+      { clientOrderId: 'x'.repeat(49), symbol: 'X', side: 'buy', qty: '1' },
+    ],
     ['a signal price of 0', 'signals', { ...signal, price: '0' }],
     ['a signal without a reason', 'signals', { ...signal, reason: null }],
     [
       'a candle with a negative price',
       'candles',
-      { symbol: 'X', timeframe: '1Day', ts: new Date(), open: '-1', high: '1', low: '1', close: '1', volume: '1' },
+      {
+        symbol: 'X',
+        timeframe: '1Day',
+        ts: new Date(),
+        open: '-1',
+        high: '1',
+        low: '1',
+        close: '1',
+        volume: '1',
+      },
     ],
     [
       'a trade for an order that does not exist',

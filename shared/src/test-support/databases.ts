@@ -17,7 +17,9 @@ export interface TestDatabase {
 }
 
 /** Create a new, empty PostgreSQL database on the test server; returns its URL and a drop function. */
-export async function createPostgresDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createPostgresDatabase(
+  serverUrl: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `t_${randomBytes(6).toString('hex')}`;
   const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
   await admin.raw(`create database ${name}`);
@@ -39,7 +41,7 @@ export async function createPostgresDatabase(serverUrl: string): Promise<{ url: 
 export function forEachDatabase(
   title: string,
   body: (get: () => TestDatabase) => void,
-  { migrate = true, env = {} as Record<string, string> } = {},
+  { migrate = true, env = {} } = {},
 ): void {
   for (const kind of ['postgres', 'pglite'] as const) {
     describe(`${title} [${kind}]`, function () {

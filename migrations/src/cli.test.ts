@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { expect } from 'chai';
+
+import { createPostgresDatabase } from '../../shared/src/test-support/databases.js';
+import { requirePostgres } from '../../test/support/requirements.js';
+
+const run = promisify(execFile);
+
+async function npmRun(script: string, env: Record<string, string>): Promise<string> {
+  const { stdout } = await run('npm', ['run', '--silent', script], {
+    env: { ...process.env, ...env, DATABASE_URL: env.DATABASE_URL ?? '' },
+    cwd: new URL('../..', import.meta.url).pathname,
+  });
+  return stdout;
+}
+
+describe('npm run migrate / migrate:down', function () {
+  this.timeout(120_000);
+
+  it('migrate to latest and down one step on a real PostgreSQL server', async function () {
+    const { url, drop } = await createPostgresDatabase(requirePostgres(this));
+    try {
+      expect(await npmRun('migrate', { DATABASE_URL: url })).to.include(
+        'applied 001_initial_schema, 002_service_state, 003_add_missing_indexes to the PostgreSQL at DATABASE_URL',
+      );
+      expect(await npmRun('migrate', { DATABASE_URL: url })).to.include('is up to date');
+      expect(await npmRun('migrate:down', { DATABASE_URL: url })).to.include('undid 003_add_missing_indexes');
+    } finally {
+      await drop();
+    }
+  });
+
+  it('migrate to latest and down one step on the embedded database under DATA_DIR', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'migrate-cli-'));
+    try {
+      expect(await npmRun('migrate', { DATA_DIR: dir })).to.include(`applied 001_initial_schema`);
+      expect(await npmRun('migrate:down', { DATA_DIR: dir })).to.include(
+        `undid 003_add_missing_indexes on the embedded database in ${dir}`,
+      );
+      expect(await npmRun('migrate', { DATA_DIR: dir })).to.include('applied 003_add_missing_indexes');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

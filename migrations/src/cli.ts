@@ -1,0 +1,33 @@
+// `npm run migrate` (to latest) and `npm run migrate:down` (one step) against DATABASE_URL, or the
+// embedded database under DATA_DIR when no URL is set.
+import { createDb, createLogger, loadConfig } from '@trading/shared';
+
+import { appliedMigrations, migrateDown, migrateLatest } from './index.js';
+
+const command = process.argv[2] ?? 'latest';
+if (command !== 'latest' && command !== 'down' && command !== 'status') {
+  console.error(`usage: migrate [latest|down|status] (got ${command})`);
+  process.exit(2);
+}
+
+const config = loadConfig();
+const logger = createLogger({ service: 'migrations', level: config.logLevel });
+const db = createDb(config, logger);
+const target = db.embedded ? `embedded database in ${config.dataDir}` : 'PostgreSQL at DATABASE_URL';
+try {
+  if (command === 'latest') {
+    const applied = await migrateLatest(db.knex);
+    console.log(
+      applied.length ? `applied ${applied.join(', ')} to the ${target}` : `the ${target} is up to date`,
+    );
+  } else if (command === 'down') {
+    const undone = await migrateDown(db.knex);
+    console.log(
+      undone.length ? `undid ${undone.join(', ')} on the ${target}` : `nothing to undo on the ${target}`,
+    );
+  } else {
+    console.log(`applied on the ${target}: ${(await appliedMigrations(db.knex)).join(', ') || 'none'}`);
+  }
+} finally {
+  await db.close();
+}
