@@ -33,7 +33,9 @@ describe('lint rules', function () {
 
   it('flags a catch-all that swallows every error in service code', async () => {
     const messages = await lint(SWALLOW, 'shared/src/resilience/sleep.ts');
-    expect(messages.some((m) => m.startsWith('no-restricted-syntax: A catch that never rethrows'))).to.equal(true);
+    expect(messages.some((m) => m.startsWith('no-restricted-syntax: A catch that never rethrows'))).to.equal(
+      true,
+    );
   });
 
   it('accepts a catch that handles what it expects and rethrows the rest', async () => {
@@ -49,7 +51,9 @@ describe('lint rules', function () {
   it('keeps process.env out of everything but the config module', async () => {
     const code = 'export const port = process.env.PORT;\n';
     expect((await lint(code, 'shared/src/metrics/metrics.ts')).join()).to.include('no-restricted-properties');
-    expect((await lint(code, 'shared/src/config/secret.ts')).join()).not.to.include('no-restricted-properties');
+    expect((await lint(code, 'shared/src/config/secret.ts')).join()).not.to.include(
+      'no-restricted-properties',
+    );
   });
 
   it('flags a floating promise', async () => {

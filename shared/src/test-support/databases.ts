@@ -41,7 +41,7 @@ export async function createPostgresDatabase(
 export function forEachDatabase(
   title: string,
   body: (get: () => TestDatabase) => void,
-  { migrate = true, env = {} } = {},
+  { migrate = true, env = {} }: { migrate?: boolean; env?: Record<string, string> } = {},
 ): void {
   for (const kind of ['postgres', 'pglite'] as const) {
     describe(`${title} [${kind}]`, function () {
