@@ -1,3 +1,15 @@
+export type { BrokerDeps, BrokerSettings, DeadLetter } from './broker/broker.js';
+export { Broker, brokerSettings, createBroker } from './broker/broker.js';
+export type { EventEnvelope } from './broker/event-envelope.js';
+export {
+  createEvent,
+  deadLetterStream,
+  decodeEnvelope,
+  STREAMS,
+  validateEnvelope,
+} from './broker/event-envelope.js';
+export type { ConsumeOptions, Consumer, DeliveryInfo, EventHandler } from './broker/stream-consumer.js';
+export type { StreamEntry } from './broker/stream-transport.js';
 export type { Config } from './config/config.js';
 export { loadConfig, secretsOf } from './config/config.js';
 export type { ConfigKey, LogLevel } from './config/config-schema.js';

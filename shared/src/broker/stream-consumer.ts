@@ -1,0 +1,177 @@
+import { classifyError, errorMessage } from '../errors/classify.js';
+import type { TopLevelHandler } from '../errors/top-level-handler.js';
+import type { Logger } from '../logging/logger.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { sleep } from '../resilience/sleep.js';
+import { decodeEnvelope, deadLetterStream, type EventEnvelope } from './event-envelope.js';
+import type { StreamEntry, StreamReader, StreamTransport } from './stream-transport.js';
+
+/** What a handler learns about the delivery besides the event. */
+export interface DeliveryInfo {
+  stream: string;
+  entryId: string;
+  /** 1 on first delivery; more when the entry was reclaimed after a failure or a crash. */
+  deliveries: number;
+}
+
+/** Processes one event. Resolving acks the entry; throwing leaves it for redelivery (or the dead letters). */
+export type EventHandler = (event: EventEnvelope, info: DeliveryInfo) => Promise<void>;
+
+/** Tuning of a consume loop. */
+export interface ConsumeOptions {
+  /** Entries read per call. */
+  batchSize?: number;
+  /** How long one read waits for new entries (ms); also bounds how fast stop() is noticed. */
+  blockMs?: number;
+  /** Entries pending longer than this are reclaimed by a live consumer (ms). */
+  visibilityTimeoutMs: number;
+  /** Deliveries after which a failing entry is dead-lettered. */
+  maxDeliveries: number;
+  /** Cap of the dead-letter stream. */
+  maxLen: number;
+}
+
+/** A running consume loop. */
+export interface Consumer {
+  /** Stop reading, finish the batch in hand (each handled entry acked), release the connection. */
+  stop(): Promise<void>;
+}
+
+/** Dependencies of a consume loop. */
+export interface ConsumerDeps {
+  transport: StreamTransport;
+  logger: Logger;
+  metrics?: Metrics;
+  onFatal?: TopLevelHandler;
+}
+
+const MAX_LOOP_BACKOFF_MS = 5000;
+
+/**
+ * The consume loop shared by the Redis broker and its in-process twin, so both have one semantics:
+ * at-least-once delivery; ack only after the handler resolved; entries idle past the visibility
+ * timeout reclaimed (XAUTOCLAIM); data errors and undecodable entries dead-lettered at once; other
+ * failures retried by redelivery until `maxDeliveries`, then dead-lettered with their last error.
+ * Broker outages do not end the loop: it backs off and reconnects.
+ */
+export function startConsumer(
+  deps: ConsumerDeps,
+  stream: string,
+  group: string,
+  consumer: string,
+  handler: EventHandler,
+  options: ConsumeOptions,
+): Consumer {
+  const { transport, logger, metrics } = deps;
+  const batchSize = options.batchSize ?? 10;
+  const blockMs = options.blockMs ?? 500;
+  const claimEveryMs = Math.max(50, Math.min(1000, options.visibilityTimeoutMs / 2));
+  const lastErrors = new Map<string, string>();
+  const stopping = new AbortController();
+  let reader: StreamReader | undefined;
+
+  async function deadLetter(entry: StreamEntry, reason: string): Promise<void> {
+    await transport.add(
+      deadLetterStream(stream),
+      {
+        stream,
+        group,
+        entryId: entry.id,
+        deliveries: String(entry.deliveries),
+        error: reason,
+        deadAt: new Date().toISOString(),
+        event: entry.fields.event ?? JSON.stringify(entry.fields),
+      },
+      options.maxLen,
+    );
+    await reader?.ack(stream, group, [entry.id]);
+    lastErrors.delete(entry.id);
+    metrics?.errorsTotal.inc({ kind: 'dead_letter' });
+    logger.warn('event dead-lettered', {
+      stream,
+      group,
+      entryId: entry.id,
+      deliveries: entry.deliveries,
+      reason,
+    });
+  }
+
+  async function handle(entry: StreamEntry): Promise<void> {
+    if (entry.deliveries > options.maxDeliveries) {
+      await deadLetter(
+        entry,
+        lastErrors.get(entry.id) ?? `not processed after ${options.maxDeliveries} deliveries`,
+      );
+      return;
+    }
+    let event: EventEnvelope;
+    try {
+      event = decodeEnvelope(entry.fields);
+    } catch (err) {
+      metrics?.errorsTotal.inc({ kind: 'data' });
+      await deadLetter(entry, errorMessage(err));
+      return;
+    }
+    try {
+      const work = handler(event, { stream, entryId: entry.id, deliveries: entry.deliveries });
+      await (metrics ? metrics.time(`consume ${stream}`, async () => work) : work);
+    } catch (err) {
+      // The consumer loop is a top-level safety net: every failure is classified, none escapes.
+      const kind = classifyError(err);
+      metrics?.errorsTotal.inc({ kind });
+      if (kind === 'data') {
+        await deadLetter(entry, errorMessage(err));
+        return;
+      }
+      lastErrors.set(entry.id, errorMessage(err));
+      if (kind === 'fatal') await deps.onFatal?.(err, `handling ${stream} entry ${entry.id}`);
+      else
+        logger.warn('event handler failed; will be redelivered', { stream, entryId: entry.id, error: err });
+      if (entry.deliveries >= options.maxDeliveries) await deadLetter(entry, errorMessage(err));
+      return;
+    }
+    await reader?.ack(stream, group, [entry.id]);
+    lastErrors.delete(entry.id);
+  }
+
+  async function loop(): Promise<void> {
+    let failures = 0;
+    let lastClaim = 0;
+    while (!stopping.signal.aborted) {
+      try {
+        reader ??= await transport.openReader();
+        let batch: StreamEntry[] = [];
+        if (Date.now() - lastClaim >= claimEveryMs) {
+          lastClaim = Date.now();
+          batch = await reader.claimStale(stream, group, consumer, options.visibilityTimeoutMs, batchSize);
+        }
+        if (batch.length === 0) batch = await reader.readNew(stream, group, consumer, batchSize, blockMs);
+        for (const entry of batch) await handle(entry);
+        failures = 0;
+      } catch (err) {
+        // Broker trouble (connection lost, group missing after a restart): back off, then carry on.
+        failures++;
+        metrics?.errorsTotal.inc({ kind: classifyError(err) === 'transient' ? 'transient' : 'broker' });
+        if (failures === 1 || failures % 20 === 0)
+          logger.warn('consumer read failed; backing off', { stream, group, error: err });
+        if (err instanceof Error && err.message.startsWith('NOGROUP')) {
+          await transport.ensureGroup(stream, group).catch(() => undefined);
+        }
+        const delay =
+          Math.min(MAX_LOOP_BACKOFF_MS, 50 * 2 ** Math.min(failures, 10)) * (0.5 + Math.random() / 2);
+        await sleep(delay, stopping.signal).catch(() => undefined);
+      }
+    }
+  }
+
+  const done = loop().finally(async () => {
+    await reader?.close();
+  });
+
+  return {
+    async stop() {
+      stopping.abort();
+      await done;
+    },
+  };
+}
