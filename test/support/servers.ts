@@ -115,20 +115,23 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** Start redis-server on a free (or given) port with persistence off. */
-export async function startRedis(fixedPort?: number): Promise<RedisServer> {
+/**
+ * Start redis-server on a free port. Persistence is off unless `durable`, which turns on an
+ * append-only file fsynced on every write (in a temp dir), so a SIGKILL loses no acknowledged write.
+ */
+export async function startRedis({ durable = false } = {}): Promise<RedisServer> {
   const bin = redisServerBin();
   if (!bin) throw new Error('redis-server not found on PATH');
-  const port = fixedPort ?? (await freePort());
+  const port = await freePort();
+  const dir = durable ? mkdtempSync(join(tmpdir(), 'redis-test-')) : undefined;
+  const persistence = dir
+    ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir]
+    : ['--appendonly', 'no'];
   let child: ChildProcess | undefined;
   const launch = async (): Promise<void> => {
-    const proc = spawn(
-      bin,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const proc = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child = proc;
     await new Promise<void>((resolve, reject) => {
       let out = '';
@@ -166,6 +169,9 @@ export async function startRedis(fixedPort?: number): Promise<RedisServer> {
     },
     kill: async () => killWith('SIGKILL'),
     start: launch,
-    stop: async () => killWith('SIGTERM'),
+    stop: async () => {
+      await killWith('SIGTERM');
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

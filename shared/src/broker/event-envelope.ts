@@ -66,7 +66,7 @@ export function validateEnvelope(value: unknown): EventEnvelope {
       code: 'INVALID_EVENT',
     });
   }
-  return result.value as EventEnvelope;
+  return result.value;
 }
 
 /** The stream entry fields that carry an envelope. */

@@ -145,7 +145,7 @@ export class RedisTransport extends RedisReader implements StreamTransport {
 
   async range(stream: string, count: number): Promise<{ id: string; fields: Record<string, string> }[]> {
     const rows = await this.client.xRange(stream, '-', '+', { COUNT: count });
-    return (rows ?? []).map((r) => ({ id: r.id, fields: r.message as Record<string, string> }));
+    return (rows ?? []).map((r) => ({ id: r.id, fields: r.message }));
   }
 
   async length(stream: string): Promise<number> {

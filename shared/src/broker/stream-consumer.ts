@@ -1,9 +1,10 @@
+import { DataError } from '../errors/app-error.js';
 import { classifyError, errorMessage } from '../errors/classify.js';
 import type { TopLevelHandler } from '../errors/top-level-handler.js';
 import type { Logger } from '../logging/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { sleep } from '../resilience/sleep.js';
-import { decodeEnvelope, deadLetterStream, type EventEnvelope } from './event-envelope.js';
+import { deadLetterStream, decodeEnvelope, type EventEnvelope } from './event-envelope.js';
 import type { StreamEntry, StreamReader, StreamTransport } from './stream-transport.js';
 
 /** What a handler learns about the delivery besides the event. */
@@ -108,6 +109,7 @@ export function startConsumer(
     try {
       event = decodeEnvelope(entry.fields);
     } catch (err) {
+      if (!(err instanceof DataError)) throw err;
       metrics?.errorsTotal.inc({ kind: 'data' });
       await deadLetter(entry, errorMessage(err));
       return;
@@ -115,8 +117,8 @@ export function startConsumer(
     try {
       const work = handler(event, { stream, entryId: entry.id, deliveries: entry.deliveries });
       await (metrics ? metrics.time(`consume ${stream}`, async () => work) : work);
+      // eslint-disable-next-line no-restricted-syntax -- a top-level safety net: every handler failure is classified here, none escapes the loop.
     } catch (err) {
-      // The consumer loop is a top-level safety net: every failure is classified, none escapes.
       const kind = classifyError(err);
       metrics?.errorsTotal.inc({ kind });
       if (kind === 'data') {
@@ -148,8 +150,8 @@ export function startConsumer(
         if (batch.length === 0) batch = await reader.readNew(stream, group, consumer, batchSize, blockMs);
         for (const entry of batch) await handle(entry);
         failures = 0;
+        // eslint-disable-next-line no-restricted-syntax -- a top-level safety net: broker trouble (connection lost, group gone after a restart) must not end the loop.
       } catch (err) {
-        // Broker trouble (connection lost, group missing after a restart): back off, then carry on.
         failures++;
         metrics?.errorsTotal.inc({ kind: classifyError(err) === 'transient' ? 'transient' : 'broker' });
         if (failures === 1 || failures % 20 === 0)

@@ -28,6 +28,16 @@ describe('classifyError', () => {
       Object.assign(new Error('x'), { name: 'SocketClosedUnexpectedlyError' }),
       'transient',
     ],
+    [
+      'an error whose class (not name) is SocketClosedUnexpectedlyError',
+      new (class SocketClosedUnexpectedlyError extends Error {})('x'),
+      'transient',
+    ],
+    [
+      'a Redis LOADING reply after a restart',
+      new Error('LOADING Redis is loading the dataset in memory'),
+      'transient',
+    ],
     ['HTTP 500', { status: 500 }, 'transient'],
     ['HTTP 503 as statusCode', { statusCode: 503 }, 'transient'],
     ['HTTP 429', { status: 429 }, 'transient'],

@@ -27,15 +27,24 @@ const TRANSIENT_CODES = new Set([
   '08004',
 ]);
 
-/** Errors thrown by client libraries (redis, pg, knex) whose names mark a lost connection. */
+/**
+ * Errors thrown by client libraries (redis, pg, knex) whose class names mark a lost connection.
+ * node-redis does not set `name`, so the constructor's name is checked too.
+ */
 const TRANSIENT_NAMES = new Set([
   'ConnectionTimeoutError',
   'SocketClosedUnexpectedlyError',
+  'SocketTimeoutError',
   'ClientClosedError',
+  'ClientOfflineError',
+  'DisconnectsClientError',
   'ReconnectStrategyError',
   'KnexTimeoutError',
   'AbortError',
 ]);
+
+/** Redis error replies that mean "not now": loading its data after a restart, failing over. */
+const TRANSIENT_REPLY = /^(LOADING|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|BUSY) /;
 
 function field(err: object, key: string): unknown {
   return (err as Record<string, unknown>)[key];
@@ -59,6 +68,9 @@ export function classifyError(err: unknown): ErrorKind {
   if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return 'transient';
   const name = field(err, 'name');
   if (typeof name === 'string' && TRANSIENT_NAMES.has(name)) return 'transient';
+  if (TRANSIENT_NAMES.has(err.constructor.name)) return 'transient';
+  const message = field(err, 'message');
+  if (typeof message === 'string' && TRANSIENT_REPLY.test(message)) return 'transient';
   const status = httpStatusOf(err);
   if (status !== undefined) {
     if (status === 429 || status >= 500) return 'transient';
