@@ -121,6 +121,7 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [] }],
       'no-restricted-properties': 'off',
       'no-restricted-syntax': 'off',
+      'no-console': 'off',
     },
   },
   {
