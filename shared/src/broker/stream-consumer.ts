@@ -97,13 +97,14 @@ export function startConsumer(
     });
   }
 
-  async function handle(entry: StreamEntry): Promise<void> {
+  /** Handle one entry; resolves true when it succeeded and is to be acked with its batch. */
+  async function handle(entry: StreamEntry): Promise<boolean> {
     if (entry.deliveries > options.maxDeliveries) {
       await deadLetter(
         entry,
         lastErrors.get(entry.id) ?? `not processed after ${options.maxDeliveries} deliveries`,
       );
-      return;
+      return false;
     }
     let event: EventEnvelope;
     try {
@@ -112,7 +113,7 @@ export function startConsumer(
       if (!(err instanceof DataError)) throw err;
       metrics?.errorsTotal.inc({ kind: 'data' });
       await deadLetter(entry, errorMessage(err));
-      return;
+      return false;
     }
     try {
       const work = handler(event, { stream, entryId: entry.id, deliveries: entry.deliveries });
@@ -123,17 +124,27 @@ export function startConsumer(
       metrics?.errorsTotal.inc({ kind });
       if (kind === 'data') {
         await deadLetter(entry, errorMessage(err));
-        return;
+        return false;
       }
       lastErrors.set(entry.id, errorMessage(err));
       if (kind === 'fatal') await deps.onFatal?.(err, `handling ${stream} entry ${entry.id}`);
       else
         logger.warn('event handler failed; will be redelivered', { stream, entryId: entry.id, error: err });
       if (entry.deliveries >= options.maxDeliveries) await deadLetter(entry, errorMessage(err));
-      return;
+      return false;
     }
-    await reader?.ack(stream, group, [entry.id]);
     lastErrors.delete(entry.id);
+    return true;
+  }
+
+  /**
+   * Handle a batch in order, then ack the successes in one round trip. Every acked entry's handler has
+   * resolved; if the process dies before the ack, those entries are redelivered (at-least-once).
+   */
+  async function handleBatch(batch: readonly StreamEntry[]): Promise<void> {
+    const done: string[] = [];
+    for (const entry of batch) if (await handle(entry)) done.push(entry.id);
+    await reader?.ack(stream, group, done);
   }
 
   async function loop(): Promise<void> {
@@ -148,7 +159,7 @@ export function startConsumer(
           batch = await reader.claimStale(stream, group, consumer, options.visibilityTimeoutMs, batchSize);
         }
         if (batch.length === 0) batch = await reader.readNew(stream, group, consumer, batchSize, blockMs);
-        for (const entry of batch) await handle(entry);
+        await handleBatch(batch);
         failures = 0;
         // eslint-disable-next-line no-restricted-syntax -- a top-level safety net: broker trouble (connection lost, group gone after a restart) must not end the loop.
       } catch (err) {
