@@ -1,9 +1,8 @@
 // Broker benchmark: events/s and publish-to-handler latency through a consumer group on real Redis,
 // side by side with a raw XADD / XREADGROUP / XACK loop on the same client library.
 // Usage: npm run bench:broker   (BENCH_REDIS_URL to use a running server; otherwise one is started)
-import { createClient } from 'redis';
-
 import { type Broker, createBroker, createEvent, createLogger, loadConfig } from '@trading/shared';
+import { createClient } from 'redis';
 
 import { startRedis } from '../../test/support/servers.js';
 
