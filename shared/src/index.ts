@@ -75,13 +75,53 @@ export type { Closable, Lifecycle, LifecycleOptions } from './lifecycle/lifecycl
 export { createLifecycle } from './lifecycle/lifecycle.js';
 export type { RunServiceOptions, ServiceContext } from './lifecycle/run-service.js';
 export { EXIT_CONFIG, runService } from './lifecycle/run-service.js';
+export type { AlpacaServer, AlpacaServerOptions, WireBar } from './local-providers/alpaca-server.js';
+export { startAlpacaServer } from './local-providers/alpaca-server.js';
+export type { AnthropicServer, Responder } from './local-providers/anthropic-server.js';
+export { startAnthropicServer } from './local-providers/anthropic-server.js';
+export type { Fault, FaultMode } from './local-providers/fault-injector.js';
+export { FaultInjector } from './local-providers/fault-injector.js';
+export type { FinnhubServer, WireNews } from './local-providers/finnhub-server.js';
+export { startFinnhubServer } from './local-providers/finnhub-server.js';
+export type { LocalServer } from './local-providers/local-server.js';
+export type { TelegramServer } from './local-providers/telegram-server.js';
+export { startTelegramServer } from './local-providers/telegram-server.js';
 export type { Logger, LoggerOptions } from './logging/logger.js';
 export { createLogger } from './logging/logger.js';
 export type { Metrics } from './metrics/metrics.js';
 export { createMetrics } from './metrics/metrics.js';
+export type { Bar, BarsQuery, Timeframe } from './providers/alpaca/alpaca-market-data-client.js';
+export { AlpacaMarketDataClient } from './providers/alpaca/alpaca-market-data-client.js';
+export type {
+  AlpacaAccount,
+  AlpacaOrder,
+  AlpacaPosition,
+  OrderRequest,
+} from './providers/alpaca/alpaca-trading-client.js';
+export { AlpacaTradingClient } from './providers/alpaca/alpaca-trading-client.js';
+export type { LlmAnswer } from './providers/anthropic/anthropic-client.js';
+export { AnthropicClient } from './providers/anthropic/anthropic-client.js';
+export type { CompanyNews, Quote } from './providers/finnhub/finnhub-client.js';
+export { FinnhubClient } from './providers/finnhub/finnhub-client.js';
+export type { HttpJsonClientOptions, RequestOptions } from './providers/http/http-json-client.js';
+export { HttpJsonClient } from './providers/http/http-json-client.js';
+export {
+  errorForStatus,
+  ProviderAuthError,
+  providerStatus,
+  retryAfterMs,
+} from './providers/http/provider-error.js';
+export { TokenBucket } from './providers/http/token-bucket.js';
+export type { JsonValue } from './providers/llm/extract-json.js';
+export { extractJsonFromText } from './providers/llm/extract-json.js';
+export { TelegramNotifier } from './providers/telegram/telegram-notifier.js';
 export type { BreakerState, CircuitBreakerOptions } from './resilience/circuit-breaker.js';
 export { BREAKER_DEFAULTS, CircuitBreaker } from './resilience/circuit-breaker.js';
-export type { ResiliencePolicy, ResiliencePolicyOptions } from './resilience/resilience-policy.js';
+export type {
+  ExecuteOptions,
+  ResiliencePolicy,
+  ResiliencePolicyOptions,
+} from './resilience/resilience-policy.js';
 export { createResiliencePolicy, policyFromConfig } from './resilience/resilience-policy.js';
 export type { RetryOptions } from './resilience/retry-async.js';
 export { RETRY_DEFAULTS, retryAsync } from './resilience/retry-async.js';

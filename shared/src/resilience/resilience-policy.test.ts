@@ -85,3 +85,14 @@ describe('createResiliencePolicy (retry ∘ breaker ∘ timeout)', () => {
     fromConfig.close();
   });
 });
+
+describe('createResiliencePolicy with retry off', () => {
+  it('makes one attempt under breaker and timeout, for calls that must not repeat', async () => {
+    const policy = createResiliencePolicy({ name: 'orders', timeoutMs: 1000 });
+    const fn = sinon.stub().rejects(new TransientError('503'));
+    const err = await policy.execute(fn, { retry: false }).catch((e: unknown) => e);
+    policy.close();
+    expect(err).to.be.instanceOf(TransientError);
+    expect(fn.callCount).to.equal(1);
+  });
+});

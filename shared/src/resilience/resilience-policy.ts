@@ -17,11 +17,19 @@ export interface ResiliencePolicyOptions {
   metrics?: Metrics;
 }
 
+/** Per-call options of {@link ResiliencePolicy.execute}. */
+export interface ExecuteOptions {
+  /** Stops retry waits (e.g. on shutdown). */
+  signal?: AbortSignal;
+  /** False for calls that must not be repeated blindly (an order submission): breaker and timeout only. */
+  retry?: boolean;
+}
+
 /** A composed call policy: retry(breaker(timeout(fn))). */
 export interface ResiliencePolicy {
   readonly breaker: CircuitBreaker;
   /** Run `fn` under the policy; `fn` receives a signal aborted when its attempt times out. */
-  execute<T>(fn: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
+  execute<T>(fn: (signal: AbortSignal) => Promise<T>, options?: ExecuteOptions): Promise<T>;
   close(): void;
 }
 
@@ -42,23 +50,23 @@ export function createResiliencePolicy(options: ResiliencePolicyOptions): Resili
   });
   return {
     breaker,
-    async execute(fn, signal) {
-      return retryAsync(
-        async () => breaker.execute(async () => withTimeout(fn, options.timeoutMs, options.name)),
-        {
-          ...options.retry,
-          signal,
-          onRetry: (err, attempt, delayMs) => {
-            options.logger?.warn('retrying after transient failure', {
-              policy: options.name,
-              attempt,
-              delayMs,
-              error: err,
-            });
-            options.metrics?.errorsTotal.inc({ kind: 'transient' });
-          },
+    async execute<T>(fn: (signal: AbortSignal) => Promise<T>, { signal, retry = true }: ExecuteOptions = {}) {
+      const attempt = async (): Promise<T> =>
+        breaker.execute(async () => withTimeout(fn, options.timeoutMs, options.name));
+      if (!retry) return attempt();
+      return retryAsync(attempt, {
+        ...options.retry,
+        signal,
+        onRetry: (err, n, delayMs) => {
+          options.logger?.warn('retrying after transient failure', {
+            policy: options.name,
+            attempt: n,
+            delayMs,
+            error: err,
+          });
+          options.metrics?.errorsTotal.inc({ kind: 'transient' });
         },
-      );
+      });
     },
     close() {
       breaker.close();

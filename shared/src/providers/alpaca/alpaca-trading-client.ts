@@ -1,0 +1,256 @@
+import Joi from 'joi';
+
+import type { Config } from '../../config/config.js';
+import { type Decimal, toDecimal } from '../../db/decimal.js';
+import type { OrderStatus } from '../../db/repositories/order-repository.js';
+import type { Side } from '../../db/repositories/signal-repository.js';
+import { isTransient } from '../../errors/classify.js';
+import type { Logger } from '../../logging/logger.js';
+import type { Metrics } from '../../metrics/metrics.js';
+import { policyFromConfig } from '../../resilience/resilience-policy.js';
+import { HttpJsonClient } from '../http/http-json-client.js';
+import { providerStatus } from '../http/provider-error.js';
+import { TokenBucket } from '../http/token-bucket.js';
+import { alpacaErrorMessage, alpacaHeaders } from './alpaca-auth.js';
+
+/** The account's money, as exact decimals. */
+export interface AlpacaAccount {
+  id: string;
+  status: string;
+  cash: Decimal;
+  equity: Decimal;
+  buyingPower: Decimal;
+  portfolioValue: Decimal;
+  tradingBlocked: boolean;
+}
+
+/** A position held at the broker. */
+export interface AlpacaPosition {
+  symbol: string;
+  /** Signed: negative for a short. */
+  qty: Decimal;
+  avgEntryPrice: Decimal;
+  currentPrice: Decimal | null;
+  marketValue: Decimal | null;
+  unrealizedPl: Decimal | null;
+}
+
+/** An order as the broker sees it. */
+export interface AlpacaOrder {
+  id: string;
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  type: 'market' | 'limit' | 'stop' | 'stop_limit';
+  qty: Decimal;
+  filledQty: Decimal;
+  filledAvgPrice: Decimal | null;
+  limitPrice: Decimal | null;
+  status: OrderStatus;
+  createdAt: Date;
+  submittedAt: Date | null;
+  filledAt: Date | null;
+}
+
+/** An order to place. `clientOrderId` (≤ 48 chars) makes the submission idempotent. */
+export interface OrderRequest {
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  qty: Decimal;
+  type?: 'market' | 'limit';
+  limitPrice?: Decimal;
+  timeInForce?: 'day' | 'gtc' | 'ioc';
+}
+
+const dec = Joi.alternatives(Joi.string(), Joi.number());
+const accountSchema = Joi.object({
+  id: Joi.string().required(),
+  status: Joi.string().required(),
+  cash: dec.required(),
+  equity: dec.required(),
+  buying_power: dec.required(),
+  portfolio_value: dec,
+  trading_blocked: Joi.boolean(),
+});
+const positionSchema = Joi.object({
+  symbol: Joi.string().required(),
+  qty: dec.required(),
+  side: Joi.string().valid('long', 'short'),
+  avg_entry_price: dec.required(),
+  current_price: dec.allow(null),
+  market_value: dec.allow(null),
+  unrealized_pl: dec.allow(null),
+});
+const orderSchema = Joi.object({
+  id: Joi.string().required(),
+  client_order_id: Joi.string().required(),
+  symbol: Joi.string().required(),
+  side: Joi.string().valid('buy', 'sell').required(),
+  type: Joi.string().required(),
+  qty: dec.allow(null),
+  filled_qty: dec.required(),
+  filled_avg_price: dec.allow(null),
+  limit_price: dec.allow(null),
+  status: Joi.string().required(),
+  created_at: Joi.string().isoDate().required(),
+  submitted_at: Joi.string().isoDate().allow(null),
+  filled_at: Joi.string().isoDate().allow(null),
+});
+
+type Raw = Record<string, string | number | boolean | null | undefined>;
+const d = (v: Raw[string], field: string): Decimal => toDecimal(v as string | number, field);
+const dn = (v: Raw[string], field: string): Decimal | null =>
+  v === null || v === undefined ? null : d(v, field);
+const date = (v: Raw[string]): Date | null => (typeof v === 'string' ? new Date(v) : null);
+
+function toOrder(raw: Raw): AlpacaOrder {
+  return {
+    id: String(raw.id),
+    clientOrderId: String(raw.client_order_id),
+    symbol: String(raw.symbol),
+    side: raw.side as Side,
+    type: raw.type as AlpacaOrder['type'],
+    qty: d(raw.qty ?? '0', 'qty'),
+    filledQty: d(raw.filled_qty, 'filled_qty'),
+    filledAvgPrice: dn(raw.filled_avg_price, 'filled_avg_price'),
+    limitPrice: dn(raw.limit_price, 'limit_price'),
+    status: raw.status as OrderStatus,
+    createdAt: new Date(String(raw.created_at)),
+    submittedAt: date(raw.submitted_at),
+    filledAt: date(raw.filled_at),
+  };
+}
+
+/** Most lookup-and-resubmit rounds a submission makes before giving up (each round submits at most once). */
+const SUBMIT_ROUNDS = 3;
+
+/** Alpaca trading API v2 (paper or live, by base URL). */
+export class AlpacaTradingClient {
+  readonly #http: HttpJsonClient;
+
+  constructor(http: HttpJsonClient) {
+    this.#http = http;
+  }
+
+  static fromConfig(
+    config: Config,
+    deps: { logger?: Logger; metrics?: Metrics; rateLimiter?: TokenBucket } = {},
+  ): AlpacaTradingClient {
+    return new AlpacaTradingClient(
+      new HttpJsonClient({
+        name: 'alpaca-trading',
+        baseUrl: config.alpacaTradingUrl,
+        headers: () => alpacaHeaders(config),
+        policy: policyFromConfig(config, 'alpaca-trading', deps),
+        rateLimiter: deps.rateLimiter ?? new TokenBucket(config.alpacaRateLimitPerMin),
+        errorMessage: alpacaErrorMessage,
+        logger: deps.logger,
+      }),
+    );
+  }
+
+  async getAccount(): Promise<AlpacaAccount> {
+    const raw = await this.#http.request<Raw>('GET', '/v2/account', { schema: accountSchema });
+    return {
+      id: String(raw.id),
+      status: String(raw.status),
+      cash: d(raw.cash, 'cash'),
+      equity: d(raw.equity, 'equity'),
+      buyingPower: d(raw.buying_power, 'buying_power'),
+      portfolioValue: d(raw.portfolio_value ?? raw.equity, 'portfolio_value'),
+      tradingBlocked: raw.trading_blocked === true,
+    };
+  }
+
+  async getPositions(): Promise<AlpacaPosition[]> {
+    const raw = await this.#http.request<Raw[]>('GET', '/v2/positions', {
+      schema: Joi.array().items(positionSchema),
+    });
+    return raw.map((p) => ({
+      symbol: String(p.symbol),
+      qty: d(p.qty, 'qty'),
+      avgEntryPrice: d(p.avg_entry_price, 'avg_entry_price'),
+      currentPrice: dn(p.current_price, 'current_price'),
+      marketValue: dn(p.market_value, 'market_value'),
+      unrealizedPl: dn(p.unrealized_pl, 'unrealized_pl'),
+    }));
+  }
+
+  /** The order with this client order id, or undefined when the broker never received it. */
+  async getOrderByClientId(clientOrderId: string): Promise<AlpacaOrder | undefined> {
+    try {
+      const raw = await this.#http.request<Raw>('GET', '/v2/orders:by_client_order_id', {
+        query: { client_order_id: clientOrderId },
+        schema: orderSchema,
+      });
+      return toOrder(raw);
+    } catch (err) {
+      if (providerStatus(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async getOrder(id: string): Promise<AlpacaOrder> {
+    return toOrder(
+      await this.#http.request<Raw>('GET', `/v2/orders/${encodeURIComponent(id)}`, { schema: orderSchema }),
+    );
+  }
+
+  async listOrders(
+    query: { status?: 'open' | 'closed' | 'all'; limit?: number; symbols?: readonly string[] } = {},
+  ): Promise<AlpacaOrder[]> {
+    const raw = await this.#http.request<Raw[]>('GET', '/v2/orders', {
+      schema: Joi.array().items(orderSchema),
+      query: {
+        status: query.status ?? 'open',
+        limit: query.limit ?? 500,
+        symbols: query.symbols?.join(','),
+        direction: 'desc',
+      },
+    });
+    return raw.map(toOrder);
+  }
+
+  async cancelOrder(id: string): Promise<void> {
+    await this.#http.request('DELETE', `/v2/orders/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Place an order exactly once. The POST itself is never retried blindly: when it fails in a way
+   * that leaves its fate unknown (timeout, connection lost, 5xx), the order is looked up by its
+   * `client_order_id`; only if the broker has no such order is it submitted again. A duplicate
+   * refused by the broker (422) is settled the same way. So one request never makes two orders.
+   */
+  async submitOrder(order: OrderRequest): Promise<AlpacaOrder> {
+    const body = {
+      client_order_id: order.clientOrderId,
+      symbol: order.symbol,
+      side: order.side,
+      qty: order.qty,
+      type: order.type ?? 'market',
+      time_in_force: order.timeInForce ?? 'day',
+      limit_price: order.limitPrice,
+    };
+    let lastError: unknown;
+    for (let round = 0; round < SUBMIT_ROUNDS; round++) {
+      try {
+        return toOrder(
+          await this.#http.request<Raw>('POST', '/v2/orders', { body, retry: false, schema: orderSchema }),
+        );
+      } catch (err) {
+        const duplicate = providerStatus(err) === 422 && /client_order_id/i.test((err as Error).message);
+        if (!duplicate && !isTransient(err)) throw err;
+        lastError = err;
+      }
+      // The fate of the POST is unknown (or it was a duplicate): the broker's record decides.
+      const existing = await this.getOrderByClientId(order.clientOrderId);
+      if (existing) return existing;
+    }
+    throw lastError;
+  }
+
+  async close(): Promise<void> {
+    await this.#http.close();
+  }
+}
