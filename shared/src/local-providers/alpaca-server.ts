@@ -4,7 +4,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 
 import { FaultInjector, readJson } from './fault-injector.js';
-import { divMicro, fromMicro, mulMicro, toMicro } from './fixed-point.js';
+import { divMicro, fromMicro, mulMicro, parseMicro, toMicro } from './fixed-point.js';
 import { type LocalServer, serveLocal } from './local-server.js';
 
 /** A bar in Alpaca's wire format. */
@@ -230,26 +230,42 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
   router.post('/v2/orders', async (ctx) => {
     const body = ((await readJson(ctx)) ?? {}) as Record<string, unknown>;
     const clientOrderId = typeof body.client_order_id === 'string' ? body.client_order_id : randomUUID();
-    if (clientOrderId.length > CLIENT_ORDER_ID_MAX)
-      return fail(ctx, 422, 'client_order_id must be no more than 48 characters');
-    if (byClientId.has(clientOrderId)) return fail(ctx, 422, 'client_order_id must be unique');
-    if (typeof body.symbol !== 'string' || !/^[A-Z0-9.]{1,10}$/.test(body.symbol))
-      return fail(ctx, 422, 'invalid symbol');
-    if (body.side !== 'buy' && body.side !== 'sell') return fail(ctx, 422, 'invalid side');
-    const type = typeof body.type === 'string' ? body.type : 'market';
-    if (type !== 'market' && type !== 'limit') return fail(ctx, 422, 'invalid order type');
-    let qty: bigint;
-    let limit: bigint | null = null;
-    try {
-      qty = toMicro(String(body.qty));
-      if (type === 'limit') limit = toMicro(String(body.limit_price));
-    } catch {
-      return fail(ctx, 422, 'qty and limit_price must be numbers');
+    if (clientOrderId.length > CLIENT_ORDER_ID_MAX) {
+      fail(ctx, 422, 'client_order_id must be no more than 48 characters');
+      return;
     }
-    if (qty <= 0n) return fail(ctx, 422, 'qty must be > 0');
+    if (byClientId.has(clientOrderId)) {
+      fail(ctx, 422, 'client_order_id must be unique');
+      return;
+    }
+    if (typeof body.symbol !== 'string' || !/^[A-Z0-9.]{1,10}$/.test(body.symbol)) {
+      fail(ctx, 422, 'invalid symbol');
+      return;
+    }
+    if (body.side !== 'buy' && body.side !== 'sell') {
+      fail(ctx, 422, 'invalid side');
+      return;
+    }
+    const type = typeof body.type === 'string' ? body.type : 'market';
+    if (type !== 'market' && type !== 'limit') {
+      fail(ctx, 422, 'invalid order type');
+      return;
+    }
+    const qty = parseMicro(body.qty);
+    const limit = type === 'limit' ? parseMicro(body.limit_price) : null;
+    if (qty === undefined || limit === undefined) {
+      fail(ctx, 422, 'qty and limit_price must be numbers');
+      return;
+    }
+    if (qty <= 0n) {
+      fail(ctx, 422, 'qty must be > 0');
+      return;
+    }
     const price = limit ?? prices.get(body.symbol);
-    if (body.side === 'buy' && price !== undefined && mulMicro(qty, price) > cash)
-      return fail(ctx, 403, 'insufficient buying power');
+    if (body.side === 'buy' && price !== undefined && mulMicro(qty, price) > cash) {
+      fail(ctx, 403, 'insufficient buying power');
+      return;
+    }
     const at = now();
     const order: Order = {
       id: randomUUID(),
@@ -289,20 +305,32 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
 
   router.get('/v2/orders:by_client_order_id', (ctx) => {
     const order = byClientId.get(String(ctx.query.client_order_id ?? ''));
-    if (!order) return fail(ctx, 404, 'order not found');
+    if (!order) {
+      fail(ctx, 404, 'order not found');
+      return;
+    }
     ctx.body = wireOrder(order);
   });
 
   router.get('/v2/orders/:id', (ctx) => {
     const order = orders.find((o) => o.id === ctx.params.id);
-    if (!order) return fail(ctx, 404, 'order not found');
+    if (!order) {
+      fail(ctx, 404, 'order not found');
+      return;
+    }
     ctx.body = wireOrder(order);
   });
 
   router.delete('/v2/orders/:id', (ctx) => {
     const order = orders.find((o) => o.id === ctx.params.id);
-    if (!order) return fail(ctx, 404, 'order not found');
-    if (!OPEN.has(order.status)) return fail(ctx, 422, `order is ${order.status} and cannot be canceled`);
+    if (!order) {
+      fail(ctx, 404, 'order not found');
+      return;
+    }
+    if (!OPEN.has(order.status)) {
+      fail(ctx, 422, `order is ${order.status} and cannot be canceled`);
+      return;
+    }
     order.status = 'canceled';
     order.canceled_at = order.updated_at = now();
     ctx.status = 204;
@@ -311,15 +339,26 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
   router.get('/v2/stocks/bars', (ctx) => {
     const symbols =
       typeof ctx.query.symbols === 'string' ? ctx.query.symbols.split(',').filter(Boolean).sort() : [];
-    if (symbols.length === 0) return fail(ctx, 400, 'symbols is required');
+    if (symbols.length === 0) {
+      fail(ctx, 400, 'symbols is required');
+      return;
+    }
     const timeframe = String(ctx.query.timeframe ?? '');
-    if (!TIMEFRAMES.has(timeframe)) return fail(ctx, 400, `invalid timeframe: ${timeframe}`);
+    if (!TIMEFRAMES.has(timeframe)) {
+      fail(ctx, 400, `invalid timeframe: ${timeframe}`);
+      return;
+    }
     const limit = Number(ctx.query.limit ?? 1000);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
-      return fail(ctx, 400, 'limit must be between 1 and 10000');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
+      fail(ctx, 400, 'limit must be between 1 and 10000');
+      return;
+    }
     const start = typeof ctx.query.start === 'string' ? Date.parse(ctx.query.start) : 0;
     const end = typeof ctx.query.end === 'string' ? Date.parse(ctx.query.end) : Number.POSITIVE_INFINITY;
-    if (Number.isNaN(start) || Number.isNaN(end)) return fail(ctx, 400, 'invalid start or end');
+    if (Number.isNaN(start) || Number.isNaN(end)) {
+      fail(ctx, 400, 'invalid start or end');
+      return;
+    }
     const all = symbols.flatMap((s) =>
       (bars.get(s) ?? [])
         .filter((b) => Date.parse(b.t) >= start && Date.parse(b.t) <= end)
@@ -329,7 +368,10 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
       typeof ctx.query.page_token === 'string'
         ? Number(Buffer.from(ctx.query.page_token, 'base64url').toString())
         : 0;
-    if (!Number.isInteger(offset) || offset < 0) return fail(ctx, 400, 'invalid page_token');
+    if (!Number.isInteger(offset) || offset < 0) {
+      fail(ctx, 400, 'invalid page_token');
+      return;
+    }
     const page = all.slice(offset, offset + limit);
     const grouped: Record<string, WireBar[]> = {};
     for (const { s, b } of page) (grouped[s] ??= []).push(b);
@@ -342,7 +384,10 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
 
   router.get('/v2/stocks/bars/latest', (ctx) => {
     const symbols = typeof ctx.query.symbols === 'string' ? ctx.query.symbols.split(',').filter(Boolean) : [];
-    if (symbols.length === 0) return fail(ctx, 400, 'symbols is required');
+    if (symbols.length === 0) {
+      fail(ctx, 400, 'symbols is required');
+      return;
+    }
     const latest: Record<string, WireBar> = {};
     for (const s of symbols) {
       const last = bars.get(s)?.at(-1);

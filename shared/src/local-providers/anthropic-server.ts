@@ -40,10 +40,14 @@ export async function startAnthropicServer(options: {
     ctx.body = { type: 'error', error: { type, message } };
   };
   router.post('/v1/messages', async (ctx) => {
-    if (ctx.get('x-api-key') !== options.apiKey)
-      return invalid(ctx, 401, 'authentication_error', 'invalid x-api-key');
-    if (!ctx.get('anthropic-version'))
-      return invalid(ctx, 400, 'invalid_request_error', 'anthropic-version header is required');
+    if (ctx.get('x-api-key') !== options.apiKey) {
+      invalid(ctx, 401, 'authentication_error', 'invalid x-api-key');
+      return;
+    }
+    if (!ctx.get('anthropic-version')) {
+      invalid(ctx, 400, 'invalid_request_error', 'anthropic-version header is required');
+      return;
+    }
     const body = (await readJson(ctx)) as
       | {
           model?: unknown;
@@ -52,18 +56,25 @@ export async function startAnthropicServer(options: {
           messages?: { role?: unknown; content?: unknown }[];
         }
       | undefined;
-    if (typeof body?.model !== 'string')
-      return invalid(ctx, 400, 'invalid_request_error', 'model: Field required');
-    if (typeof body.max_tokens !== 'number' || body.max_tokens < 1)
-      return invalid(ctx, 400, 'invalid_request_error', 'max_tokens: Field required');
+    if (typeof body?.model !== 'string') {
+      invalid(ctx, 400, 'invalid_request_error', 'model: Field required');
+      return;
+    }
+    if (typeof body.max_tokens !== 'number' || body.max_tokens < 1) {
+      invalid(ctx, 400, 'invalid_request_error', 'max_tokens: Field required');
+      return;
+    }
     const last = Array.isArray(body.messages) ? body.messages.at(-1) : undefined;
     if (last?.role !== 'user' || typeof last.content !== 'string') {
-      return invalid(
-        ctx,
-        400,
-        'invalid_request_error',
-        'messages: the last message must be a user message with text content',
-      );
+      {
+        invalid(
+          ctx,
+          400,
+          'invalid_request_error',
+          'messages: the last message must be a user message with text content',
+        );
+        return;
+      }
     }
     prompts.push(last.content);
     const text = responder(last.content, typeof body.system === 'string' ? body.system : undefined);

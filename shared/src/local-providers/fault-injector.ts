@@ -62,7 +62,8 @@ export class FaultInjector {
       const fault = this.#take(ctx.path);
       switch (fault?.mode) {
         case undefined:
-          return next();
+          await next();
+          return;
         case 'error500':
           ctx.status = 500;
           ctx.body = errorBody(500, 'internal server error (injected)');
@@ -78,16 +79,22 @@ export class FaultInjector {
           ctx.body = '{"truncated": [1, 2';
           return;
         case 'slow':
-          await new Promise((r) => setTimeout(r, fault.delayMs ?? 1000));
-          return next();
+          await new Promise((resolve) => {
+            setTimeout(resolve, fault.delayMs ?? 1000);
+          });
+          await next();
+          return;
         case 'lost-response':
           await next();
           ctx.req.socket.destroy();
           return;
         case 'timeout':
           // Never answer; the socket closes when the client gives up or the server shuts down.
-          await new Promise<void>((resolve) => ctx.req.socket.once('close', () => resolve()));
-          return;
+          await new Promise<void>((resolve) => {
+            ctx.req.socket.once('close', () => {
+              resolve();
+            });
+          });
       }
     };
   }

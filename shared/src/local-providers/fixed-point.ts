@@ -1,6 +1,13 @@
 // Exact money for the local broker: decimals as bigint millionths.
 const SCALE = 1_000_000n;
 
+/** A decimal from a request body, or undefined when it is not one. */
+export function parseMicro(value: unknown): bigint | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const text = typeof value === 'number' ? value.toString() : value.trim();
+  return /^-?\d+(\.\d+)?$/.test(text) ? toMicro(text) : undefined;
+}
+
 export function toMicro(value: string | number): bigint {
   const text = typeof value === 'number' ? value.toString() : value.trim();
   const match = /^(-?)(\d+)(?:\.(\d{1,6})\d*)?$/.exec(text);

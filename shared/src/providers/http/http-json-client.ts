@@ -78,7 +78,7 @@ export class HttpJsonClient {
     const headers: Record<string, string> = { accept: 'application/json', ...this.#options.headers?.() };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const res = await this.#connections.request({
-      method: method as 'GET',
+      method,
       path: `${this.#prefix}${path}${qs ? `?${qs}` : ''}`,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
