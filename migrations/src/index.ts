@@ -54,3 +54,5 @@ export async function appliedMigrations(knex: Knex): Promise<string[]> {
   const [completed] = (await knex.migrate.list(options)) as [{ name: string }[], unknown];
   return completed.map((m) => m.name);
 }
+
+export { openDatabase } from './open-database.js';

@@ -8,6 +8,8 @@ export {
   STREAMS,
   validateEnvelope,
 } from './broker/event-envelope.js';
+export type { CandlePayload, EventPayloads, NewsPayload, SignalPayload } from './broker/events.js';
+export { payloadOf } from './broker/events.js';
 export type { ConsumeOptions, Consumer, DeliveryInfo, EventHandler } from './broker/stream-consumer.js';
 export type { StreamEntry } from './broker/stream-transport.js';
 export type { Config } from './config/config.js';
@@ -52,6 +54,7 @@ export type { SymbolScore, SymbolScoreRow } from './db/repositories/symbol-score
 export { SymbolScoreRepository } from './db/repositories/symbol-score-repository.js';
 export type { NewTrade, TradeFilter, TradeRow } from './db/repositories/trade-repository.js';
 export { TradeRepository } from './db/repositories/trade-repository.js';
+export { readWatchlist } from './db/repositories/watchlist.js';
 export type { AppErrorOptions, ErrorKind } from './errors/app-error.js';
 export {
   AppError,
@@ -71,8 +74,11 @@ export type { HealthAppOptions, HealthCheck } from './health/health-app.js';
 export { createHealthApp } from './health/health-app.js';
 export type { HttpServer, RequestHandler } from './health/http-server.js';
 export { listen } from './health/http-server.js';
+export { serveHealth } from './health/serve-health.js';
 export type { Closable, Lifecycle, LifecycleOptions } from './lifecycle/lifecycle.js';
 export { createLifecycle } from './lifecycle/lifecycle.js';
+export type { Poller, PollerOptions } from './lifecycle/poller.js';
+export { startPoller } from './lifecycle/poller.js';
 export type { RunServiceOptions, ServiceContext } from './lifecycle/run-service.js';
 export { EXIT_CONFIG, runService } from './lifecycle/run-service.js';
 export type { AlpacaServer, AlpacaServerOptions, WireBar } from './local-providers/alpaca-server.js';
@@ -127,3 +133,17 @@ export type { RetryOptions } from './resilience/retry-async.js';
 export { RETRY_DEFAULTS, retryAsync } from './resilience/retry-async.js';
 export { sleep } from './resilience/sleep.js';
 export { withTimeout } from './resilience/with-timeout.js';
+export type { MacdCrossParams } from './strategies/macd-cross.js';
+export { macdCross } from './strategies/macd-cross.js';
+export type { RsiReversionParams } from './strategies/rsi-reversion.js';
+export { rsiReversion } from './strategies/rsi-reversion.js';
+export type { SmaCrossParams } from './strategies/sma-cross.js';
+export { smaCross } from './strategies/sma-cross.js';
+export type {
+  StrategyBar,
+  StrategyDefinition,
+  StrategyInstance,
+  StrategySignal,
+} from './strategies/strategy.js';
+export type { ConfiguredStrategy } from './strategies/strategy-registry.js';
+export { configureStrategy, STRATEGIES } from './strategies/strategy-registry.js';

@@ -20,3 +20,22 @@ export function requireRedis(ctx: Mocha.Context): string {
   }
   return url;
 }
+
+let nextRedisDb = 1;
+
+/**
+ * A Redis URL on its own logical database (1-15, flushed first), so suites that use the fixed
+ * stream names do not see each other's entries.
+ */
+export async function freshRedisDb(ctx: Mocha.Context): Promise<string> {
+  const base = requireRedis(ctx);
+  const db = nextRedisDb;
+  nextRedisDb = (nextRedisDb % 15) + 1;
+  const url = `${base.replace(/\/\d*$/, '')}/${db}`;
+  const { createClient } = await import('redis');
+  const client = createClient({ url });
+  await client.connect();
+  await client.flushDb();
+  await client.close();
+  return url;
+}

@@ -215,6 +215,51 @@ export const CONFIG_KEYS = {
       .description('Comma-separated watchlist (upper-case tickers)'),
   },
   strategies: { env: 'STRATEGIES', schema: list('sma-cross', 'Comma-separated strategies the engine runs') },
+  strategyParams: {
+    env: 'STRATEGY_PARAMS',
+    schema: Joi.object()
+      .pattern(Joi.string(), Joi.object().pattern(Joi.string(), Joi.number()))
+      .default({})
+      .description('JSON parameters per strategy, e.g. {"sma-cross":{"fast":10,"slow":20}}'),
+  },
+  collectorTimeframe: {
+    env: 'COLLECTOR_TIMEFRAME',
+    schema: Joi.string()
+      .valid('1Min', '5Min', '15Min', '30Min', '1Hour', '4Hour', '1Day')
+      .default('1Day')
+      .description('Bar size the data-collector polls and the engine trades on'),
+  },
+  collectorPollMs: {
+    env: 'COLLECTOR_POLL_MS',
+    schema: int(100, 86_400_000, 60_000, 'How often the data-collector polls bars (ms)'),
+  },
+  backfillDays: {
+    env: 'BACKFILL_DAYS',
+    schema: int(1, 36_500, 365, 'History fetched for a symbol with no stored bars (days)'),
+  },
+  newsPollMs: {
+    env: 'NEWS_POLL_MS',
+    schema: int(100, 86_400_000, 300_000, 'How often the news-collector polls (ms)'),
+  },
+  newsLookbackDays: { env: 'NEWS_LOOKBACK_DAYS', schema: int(1, 365, 3, 'Days of news fetched per poll') },
+  selectorIntervalMs: {
+    env: 'SELECTOR_INTERVAL_MS',
+    schema: int(1000, 604_800_000, 3_600_000, 'How often the stock selector ranks candidates (ms)'),
+  },
+  selectorCandidates: {
+    env: 'SELECTOR_CANDIDATES',
+    schema: list('', 'Extra symbols the stock selector may pick from (besides SYMBOLS)'),
+  },
+  selectorTopN: {
+    env: 'SELECTOR_TOP_N',
+    schema: int(0, 100, 5, 'How many of the selector’s best picks join the watchlist'),
+  },
+  dbMigrateOnStart: {
+    env: 'DB_MIGRATE_ON_START',
+    schema: Joi.boolean()
+      .default(false)
+      .description('Apply migrations at service start (always on for the embedded database)'),
+  },
   riskMaxPositionSize: {
     env: 'RISK_MAX_POSITION_SIZE',
     schema: Joi.number()

@@ -49,9 +49,19 @@ export interface Config {
   symbols: string[];
   strategies: string[];
   riskMaxPositionSize: number;
+  strategyParams: Record<string, Record<string, number>>;
+  collectorTimeframe: '1Min' | '5Min' | '15Min' | '30Min' | '1Hour' | '4Hour' | '1Day';
+  collectorPollMs: number;
+  backfillDays: number;
+  newsPollMs: number;
+  newsLookbackDays: number;
+  selectorIntervalMs: number;
+  selectorCandidates: string[];
+  selectorTopN: number;
+  dbMigrateOnStart: boolean;
 }
 
-const LIST_KEYS = new Set<keyof Config>(['corsOrigins', 'symbols', 'strategies']);
+const LIST_KEYS = new Set<keyof Config>(['corsOrigins', 'symbols', 'strategies', 'selectorCandidates']);
 
 const envSchema = Joi.object<Record<string, unknown>>(
   Object.fromEntries(Object.values(CONFIG_KEYS).map((k: ConfigKey) => [k.env, k.schema])),

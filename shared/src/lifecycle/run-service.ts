@@ -53,12 +53,10 @@ export async function runService(
   const logger = createLogger({ service, level: config.logLevel, secrets: secretsOf(config) });
   const metrics = createMetrics(service);
   const lifecycle = createLifecycle({ logger, graceMs: config.shutdownGraceMs, exit });
-  const handleFatal = createTopLevelHandler({
-    service,
-    logger,
-    metrics,
-    notifier: options.createNotifier?.(config, logger),
-  });
+  const notifier = options.createNotifier?.(config, logger);
+  // Registered first so it closes last: alerts raised during shutdown still go out.
+  if (notifier && 'close' in notifier) lifecycle.add('notifier', notifier as Notifier & { close(): unknown });
+  const handleFatal = createTopLevelHandler({ service, logger, metrics, notifier });
   const ctx: ServiceContext = { service, config, logger, metrics, lifecycle, handleFatal };
 
   const fail = (context: string) => (err: unknown) => {

@@ -1,29 +1,16 @@
-import { readFileSync } from 'node:fs';
-
 import { expect } from 'chai';
 
 import { loadConfig } from '../../config/config.js';
 import { CircuitOpenError, DataError, TransientError } from '../../errors/app-error.js';
-import { type AlpacaServer, startAlpacaServer, type WireBar } from '../../local-providers/alpaca-server.js';
+import { type AlpacaServer, startAlpacaServer } from '../../local-providers/alpaca-server.js';
 import { captureLogger } from '../../test-support/capture-logger.js';
+import { googBars } from '../../test-support/goog-bars.js';
 import { ProviderAuthError } from '../http/provider-error.js';
 import { AlpacaMarketDataClient } from './alpaca-market-data-client.js';
 import { AlpacaTradingClient } from './alpaca-trading-client.js';
 
 const KEY = 'PK-canary-key-9d2';
 const SECRET = 'sk-canary-secret-41f';
-
-/** GOOG's real daily bars from the bundled CSV, in Alpaca's wire format. */
-export function googBars(): WireBar[] {
-  const lines = readFileSync(new URL('../../../../market-data/GOOG.csv', import.meta.url), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1);
-  return lines.map((line) => {
-    const [date = '', o, h, l, c, v] = line.split(',');
-    return { t: `${date}T04:00:00Z`, o: Number(o), h: Number(h), l: Number(l), c: Number(c), v: Number(v) };
-  });
-}
 
 describe('Alpaca clients against the local Alpaca server', function () {
   this.timeout(30_000);

@@ -1,0 +1,95 @@
+import Joi from 'joi';
+
+import { DataError } from '../errors/app-error.js';
+import type { EventEnvelope } from './event-envelope.js';
+
+const decimal = Joi.string().pattern(/^-?\d{1,14}(\.\d{1,8})?$/);
+const symbol = Joi.string().pattern(/^[A-Z0-9.]{1,10}$/);
+
+/** `candle.closed` on `market.candles`: one completed bar. */
+export interface CandlePayload {
+  symbol: string;
+  timeframe: string;
+  ts: string;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string;
+}
+
+/** `news.published` on `market.news`: one stored news item. */
+export interface NewsPayload {
+  symbol: string;
+  provider: string;
+  providerId: string;
+  headline: string;
+  publishedAt: string;
+  sentiment: string;
+}
+
+/** `signal.created` on `strategy.signals`: one strategy decision. */
+export interface SignalPayload {
+  signalId: string;
+  symbol: string;
+  strategy: string;
+  side: 'buy' | 'sell';
+  strength: string;
+  price: string;
+  timeframe: string;
+  barTs: string;
+  reason: string;
+  params: Record<string, unknown>;
+}
+
+const SCHEMAS = {
+  'candle.closed': Joi.object<CandlePayload>({
+    symbol: symbol.required(),
+    timeframe: Joi.string().required(),
+    ts: Joi.string().isoDate().required(),
+    open: decimal.required(),
+    high: decimal.required(),
+    low: decimal.required(),
+    close: decimal.required(),
+    volume: decimal.required(),
+  }),
+  'news.published': Joi.object<NewsPayload>({
+    symbol: symbol.required(),
+    provider: Joi.string().required(),
+    providerId: Joi.string().required(),
+    headline: Joi.string().allow('').required(),
+    publishedAt: Joi.string().isoDate().required(),
+    sentiment: decimal.required(),
+  }),
+  'signal.created': Joi.object<SignalPayload>({
+    signalId: Joi.string().uuid().required(),
+    symbol: symbol.required(),
+    strategy: Joi.string().required(),
+    side: Joi.string().valid('buy', 'sell').required(),
+    strength: decimal.required(),
+    price: decimal.required(),
+    timeframe: Joi.string().required(),
+    barTs: Joi.string().isoDate().required(),
+    reason: Joi.string().required(),
+    params: Joi.object().required(),
+  }),
+} as const;
+
+/** Payload type of each event type. */
+export interface EventPayloads {
+  'candle.closed': CandlePayload;
+  'news.published': NewsPayload;
+  'signal.created': SignalPayload;
+}
+
+/**
+ * The payload of an event of the expected type.
+ * @throws DataError when the type differs or the payload does not match its schema (dead-lettered).
+ */
+export function payloadOf<K extends keyof EventPayloads>(event: EventEnvelope, type: K): EventPayloads[K] {
+  if (event.type !== type)
+    throw new DataError(`expected a ${type} event, got ${event.type}`, { code: 'INVALID_EVENT' });
+  const { error, value } = SCHEMAS[type].validate(event.payload, { abortEarly: false });
+  if (error) throw new DataError(`invalid ${type} payload: ${error.message}`, { code: 'INVALID_EVENT' });
+  return value as EventPayloads[K];
+}

@@ -1,0 +1,52 @@
+import Joi from 'joi';
+import { EMA, MACD } from 'trading-signals';
+
+import { fmt, type StrategyDefinition } from './strategy.js';
+
+export interface MacdCrossParams {
+  fast: number;
+  slow: number;
+  signal: number;
+}
+
+/** Buy when the MACD line crosses above its signal line; sell when it crosses below. */
+export const macdCross: StrategyDefinition<MacdCrossParams> = {
+  name: 'macd-cross',
+  description: 'MACD line crossing its signal line: above is a buy, below is a sell.',
+  defaults: { fast: 12, slow: 26, signal: 9 },
+  schema: Joi.object<MacdCrossParams>({
+    fast: Joi.number().integer().min(1).max(200).required(),
+    slow: Joi.number().integer().min(2).max(400).greater(Joi.ref('fast')).required(),
+    signal: Joi.number().integer().min(1).max(100).required(),
+  }),
+  create({ fast, slow, signal }) {
+    const macd = new MACD(new EMA(fast), new EMA(slow), new EMA(signal));
+    let previous: number | undefined;
+    return {
+      warmupBars: (slow + signal) * 3,
+      update(bar) {
+        const result = macd.add(bar.close);
+        if (result === null) return undefined;
+        const before = previous;
+        previous = result.histogram;
+        if (before === undefined) return undefined;
+        const label = `MACD(${fast},${slow},${signal}) ${fmt(result.macd)}`;
+        if (before <= 0 && result.histogram > 0) {
+          return {
+            side: 'buy',
+            strength: 1,
+            reason: `${label} crossed above its signal ${fmt(result.signal)} at close ${fmt(bar.close)}`,
+          };
+        }
+        if (before >= 0 && result.histogram < 0) {
+          return {
+            side: 'sell',
+            strength: 1,
+            reason: `${label} crossed below its signal ${fmt(result.signal)} at close ${fmt(bar.close)}`,
+          };
+        }
+        return undefined;
+      },
+    };
+  },
+};

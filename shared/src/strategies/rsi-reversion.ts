@@ -1,0 +1,51 @@
+import Joi from 'joi';
+import { RSI } from 'trading-signals';
+
+import { fmt, type StrategyDefinition } from './strategy.js';
+
+export interface RsiReversionParams {
+  period: number;
+  oversold: number;
+  overbought: number;
+}
+
+/** Mean reversion: buy when RSI falls into oversold, sell when it rises into overbought. */
+export const rsiReversion: StrategyDefinition<RsiReversionParams> = {
+  name: 'rsi-reversion',
+  description: 'RSI entering oversold is a buy, entering overbought is a sell.',
+  defaults: { period: 14, oversold: 30, overbought: 70 },
+  schema: Joi.object<RsiReversionParams>({
+    period: Joi.number().integer().min(2).max(200).required(),
+    oversold: Joi.number().min(1).max(49).required(),
+    overbought: Joi.number().min(51).max(99).required(),
+  }),
+  create({ period, oversold, overbought }) {
+    const rsi = new RSI(period);
+    let previous: number | undefined;
+    return {
+      warmupBars: period * 3,
+      update(bar) {
+        const value = rsi.add(bar.close);
+        if (value === null) return undefined;
+        const before = previous;
+        previous = value;
+        if (before === undefined) return undefined;
+        if (before >= oversold && value < oversold) {
+          return {
+            side: 'buy',
+            strength: Math.min(1, (oversold - value) / oversold + 0.5),
+            reason: `RSI(${period}) fell to ${fmt(value)}, below oversold ${oversold}, at close ${fmt(bar.close)}`,
+          };
+        }
+        if (before <= overbought && value > overbought) {
+          return {
+            side: 'sell',
+            strength: Math.min(1, (value - overbought) / (100 - overbought) + 0.5),
+            reason: `RSI(${period}) rose to ${fmt(value)}, above overbought ${overbought}, at close ${fmt(bar.close)}`,
+          };
+        }
+        return undefined;
+      },
+    };
+  },
+};

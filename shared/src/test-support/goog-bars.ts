@@ -1,0 +1,16 @@
+import { readFileSync } from 'node:fs';
+
+import type { WireBar } from '../local-providers/alpaca-server.js';
+
+/** GOOG's real daily bars (2004-08-19 … 2013-03-01) from the bundled CSV, in Alpaca's wire format. */
+export function googBars(): WireBar[] {
+  const text = readFileSync(new URL('../../../market-data/GOOG.csv', import.meta.url), 'utf8');
+  return text
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => {
+      const [date = '', o, h, l, c, v] = line.split(',');
+      return { t: `${date}T04:00:00Z`, o: Number(o), h: Number(h), l: Number(l), c: Number(c), v: Number(v) };
+    });
+}
