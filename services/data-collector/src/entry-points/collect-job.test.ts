@@ -83,13 +83,8 @@ describe('data-collector collect job (real PostgreSQL, Redis and local Alpaca)',
     expect(await published()).to.equal(2000);
     const metric = await metrics.registry.getSingleMetric('candles_published_total')?.get();
     expect(metric?.values[0]?.value).to.equal(2000);
-    const [first] = await broker
-      .readGroup(STREAMS.candles, 'inspect', 'me', 1)
-      .then(async (r) => (await broker.ensureGroup(STREAMS.candles, 'inspect'), r))
-      .catch(async () => {
-        await broker.ensureGroup(STREAMS.candles, 'inspect');
-        return broker.readGroup(STREAMS.candles, 'inspect', 'me', 1);
-      });
+    await broker.ensureGroup(STREAMS.candles, 'inspect');
+    const [first] = await broker.readGroup(STREAMS.candles, 'inspect', 'me', 1);
     const event = JSON.parse(first?.fields.event ?? '{}') as {
       id: string;
       type: string;
