@@ -78,7 +78,7 @@ describe('data-collector collect job (real PostgreSQL, Redis and local Alpaca)',
 
   it('backfills the history on first run, stores every bar and publishes each once', async () => {
     await job()();
-    const [{ count }] = await db.knex('candles').count<{ count: string }[]>('* as count');
+    const [{ count } = { count: '0' }] = await db.knex('candles').count<{ count: string }[]>('* as count');
     expect(Number(count)).to.equal(2000);
     expect(await published()).to.equal(2000);
     const metric = await metrics.registry.getSingleMetric('candles_published_total')?.get();
@@ -111,7 +111,7 @@ describe('data-collector collect job (real PostgreSQL, Redis and local Alpaca)',
     server.setBars('GOOG', googBars());
     await job()();
     expect(await published()).to.equal(2148);
-    const [{ count }] = await db.knex('candles').count<{ count: string }[]>('* as count');
+    const [{ count } = { count: '0' }] = await db.knex('candles').count<{ count: string }[]>('* as count');
     expect(Number(count)).to.equal(2148);
   });
 

@@ -56,6 +56,16 @@ export class CandleRepository {
     return rows.reverse();
   }
 
+  /** The newest `limit` bars strictly before `before`, oldest first (history for rebuilding state). */
+  async recentBefore(symbol: string, timeframe: string, before: Date, limit: number): Promise<CandleRow[]> {
+    const rows = await this.knex<CandleRow>('candles')
+      .where({ symbol, timeframe })
+      .andWhere('ts', '<', before)
+      .orderBy('ts', 'desc')
+      .limit(limit);
+    return rows.reverse();
+  }
+
   /** Bars in [from, to], oldest first. */
   async range(
     symbol: string,

@@ -24,6 +24,7 @@ export interface SignalRow extends NewSignal {
   status: SignalStatus;
   rejectionRule: string | null;
   rejectionDetails: Record<string, unknown> | null;
+  publishedAt: Date | null;
   createdAt: Date;
 }
 
@@ -89,6 +90,11 @@ export class SignalRepository {
       ])
       .limit(filter.limit)
       .offset(filter.offset ?? 0);
+  }
+
+  /** Record that the signal went out on strategy.signals. */
+  async markPublished(id: string, at: Date = new Date()): Promise<void> {
+    await this.knex('signals').where({ id }).update({ publishedAt: at });
   }
 
   /** Record the executor's decision; a rejection carries its rule and the numbers behind it. */

@@ -1,0 +1,128 @@
+import {
+  type Broker,
+  type CandleRow,
+  type ConfiguredStrategy,
+  createEvent,
+  type EventEnvelope,
+  type Logger,
+  type Metrics,
+  payloadOf,
+  type Repositories,
+  type SignalPayload,
+  type SignalRow,
+  STREAMS,
+  type StrategyBar,
+  toDecimal,
+} from '@trading/shared';
+import { Counter } from 'prom-client';
+
+import { StrategyBook } from '../domain/strategy-book.js';
+
+/** Dependencies of the candle consumer. */
+export interface CandleConsumerDeps {
+  strategies: readonly ConfiguredStrategy[];
+  repos: Repositories;
+  broker: Broker;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/** History replayed when a book is rebuilt, at least; more than any strategy's warm-up needs. */
+const MIN_REBUILD_BARS = 250;
+
+const toBar = (row: Pick<CandleRow, 'ts' | 'open' | 'high' | 'low' | 'close' | 'volume'>): StrategyBar => ({
+  ts: row.ts.getTime(),
+  open: Number(row.open),
+  high: Number(row.high),
+  low: Number(row.low),
+  close: Number(row.close),
+  volume: Number(row.volume),
+});
+
+/** The `signal.created` event of a stored signal; its id is the signal's, so downstream can de-duplicate. */
+export function signalEvent(row: SignalRow): EventEnvelope<SignalPayload> {
+  return createEvent<SignalPayload>(
+    'signal.created',
+    {
+      signalId: row.id,
+      symbol: row.symbol,
+      strategy: row.strategy,
+      side: row.side,
+      strength: row.strength,
+      price: row.price,
+      timeframe: row.timeframe,
+      barTs: row.barTs.toISOString(),
+      reason: row.reason,
+      params: row.params,
+    },
+    { id: row.id },
+  );
+}
+
+/**
+ * Handles `candle.closed` events: keeps a {@link StrategyBook} per symbol and timeframe, rebuilt
+ * from stored candles the first time a symbol is seen (after a start or restart), runs every
+ * strategy on the bar, stores each signal once per (strategy, symbol, bar) and publishes it on
+ * `strategy.signals` unless it already was. So a restart or a redelivery produces no spurious,
+ * missed or duplicate signal.
+ */
+export function createCandleConsumer(deps: CandleConsumerDeps): (event: EventEnvelope) => Promise<void> {
+  const books = new Map<string, StrategyBook>();
+  const signalsTotal = new Counter({
+    name: 'signals_total',
+    help: 'Signals produced, by strategy and side',
+    labelNames: ['strategy', 'side'],
+    registers: [deps.metrics.registry],
+  });
+
+  async function bookFor(symbol: string, timeframe: string, before: Date): Promise<StrategyBook> {
+    const key = `${symbol}:${timeframe}`;
+    let book = books.get(key);
+    if (!book) {
+      book = new StrategyBook(deps.strategies);
+      const history = await deps.repos.candles.recentBefore(
+        symbol,
+        timeframe,
+        before,
+        Math.max(MIN_REBUILD_BARS, book.warmupBars),
+      );
+      book.rebuild(history.map(toBar));
+      books.set(key, book);
+      deps.logger.info('strategy state rebuilt from stored candles', {
+        symbol,
+        timeframe,
+        bars: history.length,
+      });
+    }
+    return book;
+  }
+
+  return async (event) => {
+    const candle = payloadOf(event, 'candle.closed');
+    const ts = new Date(candle.ts);
+    const book = await bookFor(candle.symbol, candle.timeframe, ts);
+    for (const signal of book.update(toBar({ ...candle, ts }))) {
+      const { row } = await deps.repos.signals.insertOnce({
+        symbol: candle.symbol,
+        strategy: signal.strategy,
+        side: signal.side,
+        strength: toDecimal(signal.strength.toFixed(4)),
+        price: candle.close,
+        params: signal.params,
+        reason: signal.reason,
+        timeframe: candle.timeframe,
+        barTs: ts,
+      });
+      if (row.publishedAt) continue;
+      await deps.broker.publish(STREAMS.signals, signalEvent(row));
+      await deps.repos.signals.markPublished(row.id);
+      signalsTotal.inc({ strategy: row.strategy, side: row.side });
+      deps.logger.info('signal', {
+        symbol: row.symbol,
+        strategy: row.strategy,
+        side: row.side,
+        reason: row.reason,
+      });
+    }
+  };
+}
