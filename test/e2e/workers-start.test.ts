@@ -1,0 +1,110 @@
+// Each worker, built, starts with `node dist/main.js` given only environment variables, reports
+// healthy on HEALTH_PORT, and stops cleanly (exit 0) on SIGTERM.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { startAlpacaServer, startFinnhubServer } from '@trading/shared';
+import { expect } from 'chai';
+
+import { createPostgresDatabase } from '../../shared/src/test-support/databases.js';
+import { waitFor } from '../../shared/src/test-support/wait-for.js';
+import { freePort } from '../support/servers.js';
+import { freshRedisDb, requirePostgres } from '../support/requirements.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+async function health(port: number): Promise<{ status: number; body: string }> {
+  const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
+  return res ? { status: res.status, body: await res.text() } : { status: 0, body: '' };
+}
+
+async function startWorker(
+  service: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, 'services', service, 'dist', 'main.js')], {
+    // Only what the worker needs: no inherited test variables.
+    env: { PATH: process.env.PATH ?? '', HEALTH_PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, port, exited };
+}
+
+describe('workers start from dist with only environment variables', function () {
+  this.timeout(120_000);
+  let shared: Record<string, string>;
+  let cleanup: (() => Promise<void>)[] = [];
+
+  before(async function () {
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', join(ROOT, 'tsconfig.build.json')],
+      { stdio: 'inherit' },
+    );
+    const pg = await createPostgresDatabase(requirePostgres(this));
+    const alpaca = await startAlpacaServer({ keyId: 'k', secretKey: 's' });
+    const finnhub = await startFinnhubServer({ token: 'f' });
+    cleanup = [async () => alpaca.close(), async () => finnhub.close(), pg.drop];
+    shared = {
+      DATABASE_URL: pg.url,
+      DB_MIGRATE_ON_START: 'true',
+      REDIS_URL: await freshRedisDb(this),
+      ALPACA_API_KEY: 'k',
+      ALPACA_API_SECRET: 's',
+      ALPACA_DATA_URL: alpaca.url,
+      FINNHUB_API_KEY: 'f',
+      FINNHUB_BASE_URL: `${finnhub.url}/api/v1`,
+    };
+  });
+  after(async () => {
+    for (const c of cleanup) await c();
+  });
+
+  for (const service of ['data-collector', 'news-collector', 'strategy-engine']) {
+    it(`${service}: healthy, serving metrics, and exits 0 on SIGTERM`, async () => {
+      const worker = await startWorker(service, shared);
+      await waitFor(async () => (await health(worker.port)).status === 200, {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+        what: `${service} healthy`,
+      });
+      expect(JSON.parse((await health(worker.port)).body)).to.deep.equal({
+        status: 'ok',
+        checks: { database: 'ok', broker: 'ok' },
+      });
+      const metrics = await (await fetch(`http://127.0.0.1:${worker.port}/metrics`)).text();
+      expect(metrics).to.include(`service_up{service="${service}"} 1`);
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).to.equal(0);
+    });
+  }
+
+  it('strategy-engine on the embedded defaults (no DATABASE_URL, no REDIS_URL): healthy, then exits 0', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'worker-embedded-'));
+    try {
+      const worker = await startWorker('strategy-engine', { DATA_DIR: dataDir });
+      await waitFor(async () => (await health(worker.port)).status === 200, {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+        what: 'embedded engine healthy',
+      });
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).to.equal(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a worker with bad configuration exits 78 without starting', async () => {
+    const worker = await startWorker('data-collector', {
+      ...shared,
+      STRATEGIES: 'sma-cross',
+      HEALTH_PORT: '80',
+    });
+    expect(await worker.exited).to.equal(78);
+  });
+});
