@@ -122,6 +122,7 @@ export default tseslint.config(
       'no-restricted-properties': 'off',
       'no-restricted-syntax': 'off',
       'no-console': 'off',
+      'prefer-destructuring': 'off',
     },
   },
   {

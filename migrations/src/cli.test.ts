@@ -12,8 +12,10 @@ import { requirePostgres } from '../../test/support/requirements.js';
 const run = promisify(execFile);
 
 async function npmRun(script: string, env: Record<string, string>): Promise<string> {
+  // NODE_V8_COVERAGE emptied (npm restores a deleted one): tsx's CLI transpiles differently from the
+  // test process, and merging its coverage with ours would corrupt the figures of every file it loads.
   const { stdout } = await run('npm', ['run', '--silent', script], {
-    env: { ...process.env, ...env, DATABASE_URL: env.DATABASE_URL ?? '' },
+    env: { ...process.env, ...env, NODE_V8_COVERAGE: '', DATABASE_URL: env.DATABASE_URL ?? '' },
     cwd: new URL('../..', import.meta.url).pathname,
   });
   return stdout;

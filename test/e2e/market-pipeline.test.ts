@@ -80,7 +80,7 @@ describe('market pipeline end to end: bars → candles → signals', function ()
     });
     const strategies = config.strategies.map((n) => configureStrategy(n, config.strategyParams[n]));
     let handled = 0;
-    let engineA: Consumer | undefined;
+    const engines: { a?: Consumer } = {};
     const startEngine = async (name: string, stopAfter?: number): Promise<Consumer> => {
       const onCandle = createCandleConsumer({
         strategies,
@@ -92,7 +92,7 @@ describe('market pipeline end to end: bars → candles → signals', function ()
       const consumer = await broker.consume(STREAMS.candles, 'strategy-engine', name, async (event) => {
         await onCandle(event);
         handled++;
-        if (stopAfter !== undefined && handled === stopAfter) void engineA?.stop();
+        if (stopAfter !== undefined && handled === stopAfter) void engines.a?.stop();
       });
       return consumer;
     };
@@ -100,7 +100,8 @@ describe('market pipeline end to end: bars → candles → signals', function ()
     // First half of history, processed by engine A, which is stopped midway.
     server.setBars('GOOG', all.slice(0, 1200));
     await collect();
-    engineA = await startEngine('engine-a', 600);
+    const engineA = await startEngine('engine-a', 600);
+    engines.a = engineA;
     await waitFor(() => handled >= 600, { timeoutMs: 60_000, what: 'engine A to handle 600 bars' });
     await engineA.stop();
     const handledByA = handled;

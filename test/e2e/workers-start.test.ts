@@ -10,8 +10,8 @@ import { expect } from 'chai';
 
 import { createPostgresDatabase } from '../../shared/src/test-support/databases.js';
 import { waitFor } from '../../shared/src/test-support/wait-for.js';
-import { freePort } from '../support/servers.js';
 import { freshRedisDb, requirePostgres } from '../support/requirements.js';
+import { freePort } from '../support/servers.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 

@@ -89,7 +89,8 @@ export interface EventPayloads {
 export function payloadOf<K extends keyof EventPayloads>(event: EventEnvelope, type: K): EventPayloads[K] {
   if (event.type !== type)
     throw new DataError(`expected a ${type} event, got ${event.type}`, { code: 'INVALID_EVENT' });
-  const { error, value } = SCHEMAS[type].validate(event.payload, { abortEarly: false });
-  if (error) throw new DataError(`invalid ${type} payload: ${error.message}`, { code: 'INVALID_EVENT' });
-  return value as EventPayloads[K];
+  const result = SCHEMAS[type].validate(event.payload, { abortEarly: false });
+  if (result.error)
+    throw new DataError(`invalid ${type} payload: ${result.error.message}`, { code: 'INVALID_EVENT' });
+  return result.value as EventPayloads[K];
 }

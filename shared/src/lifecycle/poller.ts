@@ -36,7 +36,6 @@ export function startPoller(options: PollerOptions): Poller {
     try {
       await (options.metrics?.time(options.name, async () => options.run(stopping.signal)) ??
         options.run(stopping.signal));
-      // eslint-disable-next-line no-restricted-syntax -- a top-level safety net: a failed run must not stop the schedule.
     } catch (err) {
       if (stopping.signal.aborted) return;
       const kind = classifyError(err);

@@ -6,9 +6,9 @@ import type { StrategyDefinition, StrategyInstance } from './strategy.js';
 
 /** Every strategy the platform knows, by name. */
 export const STRATEGIES: Readonly<Record<string, StrategyDefinition<object>>> = {
-  [smaCross.name]: smaCross as unknown as StrategyDefinition<object>,
-  [rsiReversion.name]: rsiReversion as unknown as StrategyDefinition<object>,
-  [macdCross.name]: macdCross as unknown as StrategyDefinition<object>,
+  [smaCross.name]: smaCross,
+  [rsiReversion.name]: rsiReversion,
+  [macdCross.name]: macdCross,
 };
 
 /** A strategy chosen by name with its validated parameters. */
@@ -26,11 +26,13 @@ export function configureStrategy(name: string, overrides: Record<string, unknow
   const definition = STRATEGIES[name];
   if (!definition)
     throw new ValidationError(`unknown strategy '${name}'; known: ${Object.keys(STRATEGIES).join(', ')}`);
-  const { error, value } = definition.schema.validate(
+  const result = definition.schema.validate(
     { ...definition.defaults, ...overrides },
     { abortEarly: false, convert: true },
   );
-  if (error) throw new ValidationError(`bad parameters for ${name}: ${error.message}`, error.details);
-  const params = value as Record<string, unknown>;
+  if (result.error) {
+    throw new ValidationError(`bad parameters for ${name}: ${result.error.message}`, result.error.details);
+  }
+  const params = result.value as Record<string, unknown>;
   return { name, params, create: () => definition.create(params) };
 }

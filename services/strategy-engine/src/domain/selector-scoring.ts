@@ -72,8 +72,9 @@ export function parseSelectorAnswer(
   symbols: readonly string[],
 ): Map<string, { score: number; reason: string }> | undefined {
   const json = extractJsonFromText(text);
-  const { error, value } = answerSchema.validate(json);
-  if (error) return undefined;
+  const result = answerSchema.validate(json);
+  if (result.error) return undefined;
+  const { value } = result;
   const wanted = new Set(symbols);
   const verdicts = new Map<string, { score: number; reason: string }>();
   for (const item of value as { symbol: string; score: number; reason: string }[]) {

@@ -10,8 +10,8 @@ import {
   type Repositories,
   type SignalPayload,
   type SignalRow,
-  STREAMS,
   type StrategyBar,
+  STREAMS,
   toDecimal,
 } from '@trading/shared';
 import { Counter } from 'prom-client';

@@ -57,15 +57,16 @@ export function createSelectorJob(deps: SelectorJobDeps): () => Promise<void> {
       fallbacks.inc({ reason: 'not_configured' });
       return undefined;
     }
-    let text: string;
+    let answer: { text: string };
     try {
-      text = (await deps.llm.complete(selectorPrompt(facts), { maxTokens: 1024 })).text;
+      answer = await deps.llm.complete(selectorPrompt(facts), { maxTokens: 1024 });
     } catch (err) {
       if (!isTransient(err) && !isDataError(err) && !(err instanceof CircuitOpenError)) throw err;
       fallbacks.inc({ reason: 'unavailable' });
       logger.warn('stock selector: model unavailable; ranking on technical and news scores', { error: err });
       return undefined;
     }
+    const { text } = answer;
     const verdicts = parseSelectorAnswer(
       text,
       facts.map((f) => f.symbol),
