@@ -133,6 +133,8 @@ export type { RetryOptions } from './resilience/retry-async.js';
 export { RETRY_DEFAULTS, retryAsync } from './resilience/retry-async.js';
 export { sleep } from './resilience/sleep.js';
 export { withTimeout } from './resilience/with-timeout.js';
+export type { RiskDecision, RiskInput, RiskLimits, RiskRule } from './risk/risk-rules.js';
+export { evaluateRisk } from './risk/risk-rules.js';
 export type { MacdCrossParams } from './strategies/macd-cross.js';
 export { macdCross } from './strategies/macd-cross.js';
 export type { RsiReversionParams } from './strategies/rsi-reversion.js';
