@@ -8,7 +8,15 @@ export {
   STREAMS,
   validateEnvelope,
 } from './broker/event-envelope.js';
-export type { CandlePayload, EventPayloads, NewsPayload, SignalPayload } from './broker/events.js';
+export type {
+  CandlePayload,
+  EventPayloads,
+  FillPayload,
+  NewsPayload,
+  OrderPayload,
+  RejectionPayload,
+  SignalPayload,
+} from './broker/events.js';
 export { payloadOf } from './broker/events.js';
 export type { ConsumeOptions, Consumer, DeliveryInfo, EventHandler } from './broker/stream-consumer.js';
 export type { StreamEntry } from './broker/stream-transport.js';

@@ -42,6 +42,37 @@ export interface SignalPayload {
   params: Record<string, unknown>;
 }
 
+/** One fill of an order. */
+export interface FillPayload {
+  tradeId: string;
+  qty: string;
+  price: string;
+  tradedAt: string;
+}
+
+/** `order.updated` on `execution.orders`: an order's state at the broker, with the fills new since the last update. */
+export interface OrderPayload {
+  orderId: string;
+  clientOrderId: string;
+  signalId: string | null;
+  symbol: string;
+  side: 'buy' | 'sell';
+  qty: string;
+  status: string;
+  filledQty: string;
+  filledAvgPrice: string | null;
+  fills: FillPayload[];
+}
+
+/** `order.rejected` on `execution.orders`: a signal the risk checks refused. */
+export interface RejectionPayload {
+  signalId: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  rule: string;
+  details: Record<string, unknown>;
+}
+
 const SCHEMAS = {
   'candle.closed': Joi.object<CandlePayload>({
     symbol: symbol.required(),
@@ -73,6 +104,34 @@ const SCHEMAS = {
     reason: Joi.string().required(),
     params: Joi.object().required(),
   }),
+  'order.updated': Joi.object<OrderPayload>({
+    orderId: Joi.string().uuid().required(),
+    clientOrderId: Joi.string().max(48).required(),
+    signalId: Joi.string().uuid().allow(null).required(),
+    symbol: symbol.required(),
+    side: Joi.string().valid('buy', 'sell').required(),
+    qty: decimal.required(),
+    status: Joi.string().required(),
+    filledQty: decimal.required(),
+    filledAvgPrice: decimal.allow(null).required(),
+    fills: Joi.array()
+      .items(
+        Joi.object<FillPayload>({
+          tradeId: Joi.string().required(),
+          qty: decimal.required(),
+          price: decimal.required(),
+          tradedAt: Joi.string().isoDate().required(),
+        }),
+      )
+      .required(),
+  }),
+  'order.rejected': Joi.object<RejectionPayload>({
+    signalId: Joi.string().uuid().required(),
+    symbol: symbol.required(),
+    side: Joi.string().valid('buy', 'sell').required(),
+    rule: Joi.string().required(),
+    details: Joi.object().required(),
+  }),
 } as const;
 
 /** Payload type of each event type. */
@@ -80,6 +139,8 @@ export interface EventPayloads {
   'candle.closed': CandlePayload;
   'news.published': NewsPayload;
   'signal.created': SignalPayload;
+  'order.updated': OrderPayload;
+  'order.rejected': RejectionPayload;
 }
 
 /**

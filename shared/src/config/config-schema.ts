@@ -260,6 +260,43 @@ export const CONFIG_KEYS = {
       .default(false)
       .description('Apply migrations at service start (always on for the embedded database)'),
   },
+  riskMaxOpenPositions: {
+    env: 'RISK_MAX_OPEN_POSITIONS',
+    schema: int(1, 1000, 5, 'Most symbols held at once'),
+  },
+  riskDailyLossLimit: {
+    env: 'RISK_DAILY_LOSS_LIMIT',
+    schema: Joi.number()
+      .greater(0)
+      .default(1000)
+      .description('No new positions once today’s loss reaches this (USD)'),
+  },
+  riskCooldownSeconds: {
+    env: 'RISK_COOLDOWN_SECONDS',
+    schema: int(0, 86_400, 300, 'Minimum time between two orders in one symbol (s)'),
+  },
+  riskMarketHoursOnly: {
+    env: 'RISK_MARKET_HOURS_ONLY',
+    schema: Joi.boolean()
+      .default(true)
+      .description('Refuse orders while the market is closed (the simulation turns it off)'),
+  },
+  orderPollMs: {
+    env: 'ORDER_POLL_MS',
+    schema: int(100, 3_600_000, 5000, 'How often open orders are followed at the broker (ms)'),
+  },
+  orderTimeoutMs: {
+    env: 'ORDER_TIMEOUT_MS',
+    schema: int(1000, 86_400_000, 900_000, 'Open orders older than this are cancelled (ms)'),
+  },
+  snapshotIntervalMs: {
+    env: 'SNAPSHOT_INTERVAL_MS',
+    schema: int(1000, 86_400_000, 60_000, 'Portfolio snapshot interval (ms)'),
+  },
+  reconcileIntervalMs: {
+    env: 'RECONCILE_INTERVAL_MS',
+    schema: int(1000, 86_400_000, 300_000, 'Reconciliation with the broker interval (ms)'),
+  },
   riskMaxPositionSize: {
     env: 'RISK_MAX_POSITION_SIZE',
     schema: Joi.number()

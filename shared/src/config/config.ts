@@ -59,6 +59,14 @@ export interface Config {
   selectorCandidates: string[];
   selectorTopN: number;
   dbMigrateOnStart: boolean;
+  riskMaxOpenPositions: number;
+  riskDailyLossLimit: number;
+  riskCooldownSeconds: number;
+  riskMarketHoursOnly: boolean;
+  orderPollMs: number;
+  orderTimeoutMs: number;
+  snapshotIntervalMs: number;
+  reconcileIntervalMs: number;
 }
 
 const LIST_KEYS = new Set<keyof Config>(['corsOrigins', 'symbols', 'strategies', 'selectorCandidates']);

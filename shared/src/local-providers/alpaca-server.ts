@@ -73,6 +73,10 @@ export interface AlpacaServer extends LocalServer {
     status: string;
   }[];
   cash(): string;
+  /** Open or close the market (`/v2/clock`). */
+  setMarketOpen(open: boolean): void;
+  /** Set the account's equity at the previous close (daily loss tests). */
+  setLastEquity(value: string): void;
 }
 
 const errorBody = (status: number, message: string): unknown => ({ code: 40_000_000 + status * 10, message });
@@ -92,6 +96,8 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
   const bars = new Map<string, WireBar[]>();
   const orders: Order[] = [];
   const byClientId = new Map<string, Order>();
+  let marketOpen = true;
+  let lastEquity: bigint | undefined;
 
   const now = (): string => new Date().toISOString();
   const positionValue = (): bigint =>
@@ -192,7 +198,7 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
       currency: 'USD',
       cash: fromMicro(cash),
       equity: fromMicro(equity),
-      last_equity: fromMicro(equity),
+      last_equity: fromMicro(lastEquity ?? equity),
       portfolio_value: fromMicro(equity),
       buying_power: fromMicro(cash > 0n ? cash : 0n),
       long_market_value: fromMicro(positionValue()),
@@ -203,7 +209,7 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
   });
 
   router.get('/v2/clock', (ctx) => {
-    ctx.body = { timestamp: now(), is_open: true, next_open: now(), next_close: now() };
+    ctx.body = { timestamp: now(), is_open: marketOpen, next_open: now(), next_close: now() };
   });
 
   router.get('/v2/positions', (ctx) => {
@@ -433,5 +439,11 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
       }));
     },
     cash: () => fromMicro(cash),
+    setMarketOpen(open: boolean) {
+      marketOpen = open;
+    },
+    setLastEquity(value: string) {
+      lastEquity = toMicro(value);
+    },
   });
 }

@@ -21,6 +21,8 @@ export interface AlpacaAccount {
   equity: Decimal;
   buyingPower: Decimal;
   portfolioValue: Decimal;
+  /** Equity at the previous close: today's P&L is measured from it. */
+  lastEquity: Decimal;
   tradingBlocked: boolean;
 }
 
@@ -71,6 +73,7 @@ const accountSchema = Joi.object({
   equity: dec.required(),
   buying_power: dec.required(),
   portfolio_value: dec,
+  last_equity: dec,
   trading_blocked: Joi.boolean(),
 });
 const positionSchema = Joi.object({
@@ -159,8 +162,17 @@ export class AlpacaTradingClient {
       equity: d(raw.equity, 'equity'),
       buyingPower: d(raw.buying_power, 'buying_power'),
       portfolioValue: d(raw.portfolio_value ?? raw.equity, 'portfolio_value'),
+      lastEquity: d(raw.last_equity ?? raw.equity, 'last_equity'),
       tradingBlocked: raw.trading_blocked === true,
     };
+  }
+
+  /** Whether the market is open now (`GET /v2/clock`). */
+  async isMarketOpen(): Promise<boolean> {
+    const clock = await this.#http.request<{ is_open: boolean }>('GET', '/v2/clock', {
+      schema: Joi.object({ is_open: Joi.boolean().required() }),
+    });
+    return clock.is_open;
   }
 
   async getPositions(): Promise<AlpacaPosition[]> {

@@ -1,0 +1,41 @@
+import type { AlpacaTradingClient, Config, Logger, Repositories } from '@trading/shared';
+
+import { createOrderRecorder, type OrderRecorderDeps } from './order-recorder.js';
+
+/** Dependencies of the order sync job. */
+export interface OrderSyncDeps extends OrderRecorderDeps {
+  config: Config;
+  repos: Repositories;
+  trading: AlpacaTradingClient;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/**
+ * Follows every order not yet final to its end by polling the broker (documented choice: polling,
+ * not the trade-updates stream, so it works the same against the local server and after any gap):
+ * partial fills, fills, cancels and rejections are recorded and published as they appear; an order
+ * still open ORDER_TIMEOUT_MS after it was created is cancelled.
+ */
+export function createOrderSyncJob(deps: OrderSyncDeps): () => Promise<void> {
+  const record = createOrderRecorder(deps);
+  const now = deps.now ?? (() => new Date());
+  return async () => {
+    for (const open of await deps.repos.orders.open()) {
+      const order = await deps.trading.getOrderByClientId(open.clientOrderId);
+      if (!order) continue;
+      const updated = await record(order, open.signalId);
+      if (
+        !['filled', 'canceled', 'expired', 'rejected', 'replaced'].includes(updated.status) &&
+        now().getTime() - open.createdAt.getTime() > deps.config.orderTimeoutMs
+      ) {
+        deps.logger.warn('cancelling an order open too long', {
+          clientOrderId: open.clientOrderId,
+          status: updated.status,
+        });
+        await deps.trading.cancelOrder(order.id);
+        await record(await deps.trading.getOrder(order.id), open.signalId);
+      }
+    }
+  };
+}

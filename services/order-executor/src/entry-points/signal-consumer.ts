@@ -1,0 +1,164 @@
+import {
+  type AlpacaTradingClient,
+  type Broker,
+  type Config,
+  createEvent,
+  type EventEnvelope,
+  evaluateRisk,
+  type Logger,
+  type Metrics,
+  type Notifier,
+  payloadOf,
+  type RejectionPayload,
+  type Repositories,
+  type RiskLimits,
+  type SignalPayload,
+  STREAMS,
+} from '@trading/shared';
+import { Counter } from 'prom-client';
+
+import { clientOrderIdFor } from '../domain/order-identity.js';
+import { createOrderRecorder } from './order-recorder.js';
+
+/** Dependencies of the signal consumer. */
+export interface SignalConsumerDeps {
+  config: Config;
+  repos: Repositories;
+  broker: Broker;
+  trading: AlpacaTradingClient;
+  notifier: Notifier;
+  logger: Logger;
+  metrics: Metrics;
+  now?: () => Date;
+}
+
+/** The risk limits of the config. */
+export function riskLimits(config: Config): RiskLimits {
+  return {
+    maxPositionSize: String(config.riskMaxPositionSize),
+    maxOpenPositions: config.riskMaxOpenPositions,
+    dailyLossLimit: String(config.riskDailyLossLimit),
+    cooldownMs: config.riskCooldownSeconds * 1000,
+    marketHoursOnly: config.riskMarketHoursOnly,
+  };
+}
+
+/**
+ * Handles `signal.created`: one order per signal, ever. The order's `client_order_id` comes from the
+ * signal id; before deciding anything the consumer looks for that order in its own table and at the
+ * broker, so a redelivered or retried signal only brings the existing order up to date. A new signal
+ * passes the risk checks (a refusal is recorded on the signal with its rule and numbers, published
+ * as `order.rejected` and sent to Telegram), is recorded as `new`, submitted, and followed.
+ */
+export function createSignalConsumer(deps: SignalConsumerDeps): (event: EventEnvelope) => Promise<void> {
+  const { repos, trading, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const limits = riskLimits(deps.config);
+  const record = createOrderRecorder(deps);
+  const decisions = new Counter({
+    name: 'order_decisions_total',
+    help: 'Signals approved or rejected by the risk checks, by rule',
+    labelNames: ['decision', 'rule'],
+    registers: [deps.metrics.registry],
+  });
+
+  async function reject(
+    signal: SignalPayload,
+    rule: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await repos.signals.setDecision(signal.signalId, 'rejected', { rule, details });
+    await deps.broker.publish(
+      STREAMS.orders,
+      createEvent<RejectionPayload>(
+        'order.rejected',
+        { signalId: signal.signalId, symbol: signal.symbol, side: signal.side, rule, details },
+        { id: `rejection:${signal.signalId}` },
+      ),
+    );
+    decisions.inc({ decision: 'rejected', rule });
+    logger.info('signal rejected', { signalId: signal.signalId, symbol: signal.symbol, rule, details });
+    await deps.notifier
+      .notify(`⛔ ${signal.side} ${signal.symbol} refused by ${rule}: ${JSON.stringify(details)}`)
+      .catch((err: unknown) => {
+        logger.warn('rejection notice not sent', { error: err });
+      });
+  }
+
+  async function decideAndSubmit(signal: SignalPayload, clientOrderId: string): Promise<void> {
+    const [account, positions, marketOpen, [last]] = await Promise.all([
+      trading.getAccount(),
+      trading.getPositions(),
+      limits.marketHoursOnly ? trading.isMarketOpen() : Promise.resolve(true),
+      repos.orders.list({ symbol: signal.symbol, limit: 1 }),
+    ]);
+    const held = positions.find((p) => p.symbol === signal.symbol);
+    const decision = evaluateRisk(
+      {
+        symbol: signal.symbol,
+        side: signal.side,
+        price: signal.price,
+        buyingPower: account.buyingPower,
+        equity: account.equity,
+        lastEquity: account.lastEquity,
+        heldQty: held?.qty ?? '0',
+        openPositions: positions.filter((p) => Number(p.qty) !== 0).length,
+        lastOrderAt: last?.createdAt,
+        marketOpen,
+        now: now(),
+      },
+      limits,
+    );
+    if (!decision.approved) {
+      await reject(signal, decision.rule, decision.details);
+      return;
+    }
+    decisions.inc({ decision: 'approved', rule: '' });
+    // Recorded before submitting: after a crash, the row says an order may exist at the broker.
+    await repos.orders.upsert({
+      clientOrderId,
+      signalId: signal.signalId,
+      symbol: signal.symbol,
+      side: signal.side,
+      type: 'market',
+      qty: decision.qty,
+      status: 'new',
+    });
+    const order = await trading.submitOrder({
+      clientOrderId,
+      symbol: signal.symbol,
+      side: signal.side,
+      qty: decision.qty,
+    });
+    await record(order, signal.signalId);
+    await repos.signals.setDecision(signal.signalId, 'ordered');
+  }
+
+  return async (event) => {
+    const signal = payloadOf(event, 'signal.created');
+    const clientOrderId = clientOrderIdFor(signal.signalId);
+    const stored = await repos.signals.get(signal.signalId);
+    if (stored?.status === 'rejected') return;
+    const mine = await repos.orders.findByClientOrderId(clientOrderId);
+    const atBroker = await trading.getOrderByClientId(clientOrderId);
+    if (atBroker) {
+      // A redelivery, or a crash after submitting: the broker's order is the one.
+      await record(atBroker, signal.signalId);
+      if (stored?.status !== 'ordered') await repos.signals.setDecision(signal.signalId, 'ordered');
+      return;
+    }
+    if (mine) {
+      // Recorded but never reached the broker (crash between record and submit): submit it now, once.
+      const order = await trading.submitOrder({
+        clientOrderId,
+        symbol: mine.symbol,
+        side: mine.side,
+        qty: mine.qty,
+      });
+      await record(order, signal.signalId);
+      await repos.signals.setDecision(signal.signalId, 'ordered');
+      return;
+    }
+    await decideAndSubmit(signal, clientOrderId);
+  };
+}
