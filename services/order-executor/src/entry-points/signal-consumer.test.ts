@@ -169,9 +169,11 @@ describe('order-executor (real PostgreSQL, Redis, local Alpaca and Telegram)', f
     expect(event?.payload).to.deep.include({
       status: 'filled',
       filledQty: '100',
-      fills: [event?.payload.fills as unknown[]][0],
+      filledAvgPrice: '100',
     });
-    expect((event?.payload.fills as unknown[]).length).to.equal(1);
+    expect(
+      (event?.payload.fills as { qty: string; price: string }[]).map((f) => [f.qty, f.price]),
+    ).to.deep.equal([['100', '100']]);
     expect(telegram.messages.map((m) => m.text)).to.deep.equal(['✅ buy 100 GOOG @ 100 (filled)']);
   });
 
