@@ -15,6 +15,8 @@ export interface Metrics {
   breakerTransitions: Counter<'breaker' | 'state'>;
   /** Time `fn` and record it under `operation`. */
   time<T>(operation: string, fn: () => Promise<T>): Promise<T>;
+  /** A service's own counter, created on first use and shared after (so factories can run twice). */
+  counter<L extends string = never>(name: string, help: string, labelNames?: readonly L[]): Counter<L>;
 }
 
 /** A prom-client registry for one service with the standard metrics and the process defaults. */
@@ -59,6 +61,11 @@ export function createMetrics(service: string): Metrics {
     serviceUp,
     errorsTotal,
     processingSeconds,
+    counter<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
+      const existing = registry.getSingleMetric(name);
+      if (existing) return existing as Counter<L>;
+      return new Counter<L>({ name, help, labelNames: [...labelNames], registers: [registry] });
+    },
     async time(operation, fn) {
       const end = processingSeconds.startTimer({ operation });
       try {

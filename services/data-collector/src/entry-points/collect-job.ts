@@ -11,7 +11,6 @@ import {
   type Repositories,
   STREAMS,
 } from '@trading/shared';
-import { Counter } from 'prom-client';
 
 import { fetchStart, isClosed, toCandle } from '../domain/bar-window.js';
 
@@ -57,17 +56,13 @@ export function createCollectJob(deps: CollectJobDeps): () => Promise<void> {
   const { config, repos, broker, market, logger, metrics } = deps;
   const now = deps.now ?? (() => new Date());
   const timeframe = config.collectorTimeframe;
-  const published = new Counter({
-    name: 'candles_published_total',
-    help: 'Bars published on market.candles',
-    labelNames: ['symbol'],
-    registers: [metrics.registry],
-  });
-  const fetched = new Counter({
-    name: 'candles_fetched_total',
-    help: 'Bars received from the market data provider',
-    registers: [metrics.registry],
-  });
+  const published = deps.metrics.counter('candles_published_total', 'Bars published on market.candles', [
+    'symbol',
+  ]);
+  const fetched = deps.metrics.counter(
+    'candles_fetched_total',
+    'Bars received from the market data provider',
+  );
 
   async function fetchSymbol(symbol: string): Promise<void> {
     const start = fetchStart(await repos.candles.latestTs(symbol, timeframe), config.backfillDays, now());

@@ -14,7 +14,6 @@ import {
   STREAMS,
   toDecimal,
 } from '@trading/shared';
-import { Counter } from 'prom-client';
 
 import { lexiconSentiment } from '../domain/sentiment.js';
 
@@ -38,11 +37,7 @@ export interface NewsJobDeps {
 export function createNewsJob(deps: NewsJobDeps): () => Promise<void> {
   const { config, repos, broker, finnhub, logger } = deps;
   const now = deps.now ?? (() => new Date());
-  const stored = new Counter({
-    name: 'news_stored_total',
-    help: 'New news items stored and published',
-    registers: [deps.metrics.registry],
-  });
+  const stored = deps.metrics.counter('news_stored_total', 'New news items stored and published');
 
   async function collect(symbol: string): Promise<number> {
     const items = await finnhub.companyNews(symbol, daysAgo(config.newsLookbackDays, now()), now());

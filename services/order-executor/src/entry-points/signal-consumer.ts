@@ -15,7 +15,6 @@ import {
   type SignalPayload,
   STREAMS,
 } from '@trading/shared';
-import { Counter } from 'prom-client';
 
 import { clientOrderIdFor } from '../domain/order-identity.js';
 import { createOrderRecorder } from './order-recorder.js';
@@ -55,12 +54,11 @@ export function createSignalConsumer(deps: SignalConsumerDeps): (event: EventEnv
   const now = deps.now ?? (() => new Date());
   const limits = riskLimits(deps.config);
   const record = createOrderRecorder(deps);
-  const decisions = new Counter({
-    name: 'order_decisions_total',
-    help: 'Signals approved or rejected by the risk checks, by rule',
-    labelNames: ['decision', 'rule'],
-    registers: [deps.metrics.registry],
-  });
+  const decisions = deps.metrics.counter(
+    'order_decisions_total',
+    'Signals approved or rejected by the risk checks, by rule',
+    ['decision', 'rule'],
+  );
 
   async function reject(
     signal: SignalPayload,

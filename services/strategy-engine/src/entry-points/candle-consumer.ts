@@ -14,7 +14,6 @@ import {
   STREAMS,
   toDecimal,
 } from '@trading/shared';
-import { Counter } from 'prom-client';
 
 import { StrategyBook } from '../domain/strategy-book.js';
 
@@ -68,12 +67,10 @@ export function signalEvent(row: SignalRow): EventEnvelope<SignalPayload> {
  */
 export function createCandleConsumer(deps: CandleConsumerDeps): (event: EventEnvelope) => Promise<void> {
   const books = new Map<string, StrategyBook>();
-  const signalsTotal = new Counter({
-    name: 'signals_total',
-    help: 'Signals produced, by strategy and side',
-    labelNames: ['strategy', 'side'],
-    registers: [deps.metrics.registry],
-  });
+  const signalsTotal = deps.metrics.counter('signals_total', 'Signals produced, by strategy and side', [
+    'strategy',
+    'side',
+  ]);
 
   async function bookFor(symbol: string, timeframe: string, before: Date): Promise<StrategyBook> {
     const key = `${symbol}:${timeframe}`;

@@ -10,7 +10,6 @@ import {
   type Repositories,
   toDecimal,
 } from '@trading/shared';
-import { Counter } from 'prom-client';
 
 import {
   combinedScore,
@@ -45,12 +44,11 @@ const dec = (x: number): string => toDecimal(x.toFixed(4));
  */
 export function createSelectorJob(deps: SelectorJobDeps): () => Promise<void> {
   const { config, repos, logger } = deps;
-  const fallbacks = new Counter({
-    name: 'selector_llm_fallback_total',
-    help: 'Selector runs ranked without the model, by reason',
-    labelNames: ['reason'],
-    registers: [deps.metrics.registry],
-  });
+  const fallbacks = deps.metrics.counter(
+    'selector_llm_fallback_total',
+    'Selector runs ranked without the model, by reason',
+    ['reason'],
+  );
 
   async function askModel(facts: { symbol: string; technical: number; news: number }[]) {
     if (!deps.llm) {

@@ -66,6 +66,11 @@ export class CandleRepository {
     return rows.reverse();
   }
 
+  /** The newest bars of a symbol in any timeframe, newest first (latest price). */
+  async recentAnyTimeframe(symbol: string, limit: number): Promise<CandleRow[]> {
+    return this.knex<CandleRow>('candles').where({ symbol }).orderBy('ts', 'desc').limit(limit);
+  }
+
   /** Bars in [from, to], oldest first. */
   async range(
     symbol: string,

@@ -1,0 +1,183 @@
+// End to end on the execution side, on real PostgreSQL and Redis with the local Alpaca and Telegram:
+// signal → one order → fill → position → snapshot; a Redis restart with a signal delivered twice still
+// yields one order; reconciliation corrects a position changed behind the platform's back.
+import { migrateLatest } from '@trading/migrations';
+import {
+  type AlpacaServer,
+  AlpacaTradingClient,
+  type Broker,
+  createBroker,
+  createDb,
+  createEvent,
+  createMetrics,
+  createRepositories,
+  type Db,
+  loadConfig,
+  type Repositories,
+  type SignalPayload,
+  startAlpacaServer,
+  startTelegramServer,
+  STREAMS,
+  TelegramNotifier,
+  type TelegramServer,
+} from '@trading/shared';
+import { expect } from 'chai';
+
+import { createSignalConsumer } from '../../services/order-executor/src/entry-points/signal-consumer.js';
+import { createOrderConsumer } from '../../services/portfolio-manager/src/entry-points/order-consumer.js';
+import { createPortfolioBook } from '../../services/portfolio-manager/src/entry-points/portfolio-book.js';
+import { createReconcileJob } from '../../services/portfolio-manager/src/entry-points/reconcile-job.js';
+import { captureLogger } from '../../shared/src/test-support/capture-logger.js';
+import { createPostgresDatabase } from '../../shared/src/test-support/databases.js';
+import { waitFor } from '../../shared/src/test-support/wait-for.js';
+import { requirePostgres, requireRedis } from '../support/requirements.js';
+import { type RedisServer, startRedis } from '../support/servers.js';
+
+describe('execution pipeline end to end: signal → order → fill → position → snapshot', function () {
+  this.timeout(120_000);
+  let redis: RedisServer;
+  let db: Db;
+  let repos: Repositories;
+  let broker: Broker;
+  let alpaca: AlpacaServer;
+  let telegram: TelegramServer;
+  let trading: AlpacaTradingClient;
+  let notifier: TelegramNotifier;
+  let drop: () => Promise<void>;
+  let config: ReturnType<typeof loadConfig>;
+  const { logger } = captureLogger([], 'error');
+  const metrics = createMetrics('e2e');
+
+  before(async function () {
+    requireRedis(this);
+    const pg = await createPostgresDatabase(requirePostgres(this));
+    drop = pg.drop;
+    redis = await startRedis({ durable: true });
+    alpaca = await startAlpacaServer({ keyId: 'k', secretKey: 's', cash: '100000' });
+    alpaca.setPrice('GOOG', '100');
+    telegram = await startTelegramServer({ token: 't:1' });
+    config = loadConfig({
+      DATABASE_URL: pg.url,
+      REDIS_URL: redis.url,
+      ALPACA_API_KEY: 'k',
+      ALPACA_API_SECRET: 's',
+      ALPACA_TRADING_URL: alpaca.url,
+      TELEGRAM_BOT_TOKEN: 't:1',
+      TELEGRAM_CHAT_ID: '1',
+      TELEGRAM_BASE_URL: telegram.url,
+      RISK_COOLDOWN_SECONDS: '0',
+      STREAM_VISIBILITY_TIMEOUT_MS: '1000',
+      RETRY_MAX_RETRIES: '20',
+      RETRY_BASE_DELAY_MS: '50',
+      RETRY_MAX_DELAY_MS: '500',
+    });
+    db = createDb(config);
+    await migrateLatest(db.knex);
+    repos = createRepositories(db.knex);
+    broker = await createBroker(config, { logger });
+    trading = AlpacaTradingClient.fromConfig(config);
+    notifier = new TelegramNotifier(config);
+    const book = createPortfolioBook({ repos, trading, logger });
+    await broker.consume(
+      STREAMS.signals,
+      'order-executor',
+      'x1',
+      createSignalConsumer({ config, repos, broker, trading, notifier, logger, metrics }),
+    );
+    await broker.consume(STREAMS.orders, 'portfolio-manager', 'p1', createOrderConsumer(book, logger));
+  });
+  after(async () => {
+    await broker.close();
+    await trading.close();
+    await notifier.close();
+    await db.close();
+    await alpaca.close();
+    await telegram.close();
+    await redis.stop();
+    await drop();
+  });
+
+  let day = 0;
+  async function signal(side: 'buy' | 'sell'): Promise<ReturnType<typeof createEvent<SignalPayload>>> {
+    day++;
+    const { row } = await repos.signals.insertOnce({
+      symbol: 'GOOG',
+      strategy: 'sma-cross',
+      side,
+      strength: '1',
+      price: '100',
+      params: {},
+      reason: `e2e ${side}`,
+      timeframe: '1Day',
+      barTs: new Date(Date.UTC(2024, 1, day)),
+    });
+    return createEvent<SignalPayload>(
+      'signal.created',
+      {
+        signalId: row.id,
+        symbol: 'GOOG',
+        strategy: row.strategy,
+        side,
+        strength: '1',
+        price: '100',
+        timeframe: '1Day',
+        barTs: row.barTs.toISOString(),
+        reason: row.reason,
+        params: {},
+      },
+      { id: row.id },
+    );
+  }
+  const position = async () => (await repos.positions.get('GOOG'))?.qty;
+
+  it('a buy signal becomes one order, its fill, a position and a snapshot', async () => {
+    await broker.publish(STREAMS.signals, await signal('buy'));
+    await waitFor(async () => (await position()) === '100.000000', {
+      timeoutMs: 20_000,
+      what: 'the position',
+    });
+    await waitFor(async () => (await repos.snapshots.latest()) !== undefined, { what: 'a snapshot' });
+    expect(alpaca.orders().map((o) => [o.side, o.qty, o.status])).to.deep.equal([['buy', '100', 'filled']]);
+    expect(await repos.positions.get('GOOG')).to.include({ avgCost: '100.000000', realizedPnl: '0.000000' });
+    expect(await repos.snapshots.latest()).to.include({ cash: '90000.000000', openPositions: 1 });
+  });
+
+  it('with Redis killed and restarted between two deliveries of the same signal, still one order', async () => {
+    const sell = await signal('sell');
+    await redis.kill();
+    const restart = (async () => {
+      await new Promise((r) => setTimeout(r, 500));
+      await redis.start();
+    })();
+    await broker.publish(STREAMS.signals, sell);
+    await restart;
+    await broker.publish(STREAMS.signals, sell);
+    await waitFor(async () => (await position()) === '0.000000', {
+      timeoutMs: 60_000,
+      what: 'the position to close',
+    });
+    await waitFor(async () => (await broker.pending(STREAMS.signals, 'order-executor')) === 0, {
+      timeoutMs: 30_000,
+      what: 'acks',
+    });
+    const ids = alpaca.orders().map((o) => o.clientOrderId);
+    expect(ids).to.have.length(2);
+    expect(new Set(ids).size).to.equal(2);
+    expect(await repos.positions.get('GOOG')).to.include({ qty: '0.000000', realizedPnl: '0.000000' });
+  });
+
+  it('reconciliation corrects a position changed behind the platform’s back, counts and alerts it', async () => {
+    alpaca.setPosition('GOOG', '25', '98');
+    const reconcileMetrics = createMetrics('portfolio-manager');
+    await createReconcileJob({ repos, trading, notifier, logger, metrics: reconcileMetrics })();
+    expect(await repos.positions.get('GOOG')).to.include({ qty: '25.000000', avgCost: '98.000000' });
+    const diff = await reconcileMetrics.registry.getSingleMetric('reconciliation_differences_total')?.get();
+    expect(diff?.values[0]).to.deep.include({ value: 1, labels: { symbol: 'GOOG' } });
+    expect(telegram.messages.at(-1)?.text).to.equal('⚠️ reconciliation: GOOG book 0 vs broker 25; corrected');
+    await createReconcileJob({ repos, trading, notifier, logger, metrics: reconcileMetrics })();
+    expect(
+      (await reconcileMetrics.registry.getSingleMetric('reconciliation_differences_total')?.get())?.values[0]
+        ?.value,
+    ).to.equal(1);
+  });
+});
