@@ -56,6 +56,7 @@ describe('workers start from dist with only environment variables', function () 
       ALPACA_API_KEY: 'k',
       ALPACA_API_SECRET: 's',
       ALPACA_DATA_URL: alpaca.url,
+      ALPACA_TRADING_URL: alpaca.url,
       FINNHUB_API_KEY: 'f',
       FINNHUB_BASE_URL: `${finnhub.url}/api/v1`,
     };
@@ -64,7 +65,13 @@ describe('workers start from dist with only environment variables', function () 
     for (const c of cleanup) await c();
   });
 
-  for (const service of ['data-collector', 'news-collector', 'strategy-engine']) {
+  for (const service of [
+    'data-collector',
+    'news-collector',
+    'strategy-engine',
+    'order-executor',
+    'portfolio-manager',
+  ]) {
     it(`${service}: healthy, serving metrics, and exits 0 on SIGTERM`, async () => {
       const worker = await startWorker(service, shared);
       await waitFor(async () => (await health(worker.port)).status === 200, {

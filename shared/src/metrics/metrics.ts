@@ -63,7 +63,7 @@ export function createMetrics(service: string): Metrics {
     processingSeconds,
     counter<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
       const existing = registry.getSingleMetric(name);
-      if (existing) return existing as Counter<L>;
+      if (existing instanceof Counter) return existing;
       return new Counter<L>({ name, help, labelNames: [...labelNames], registers: [registry] });
     },
     async time(operation, fn) {

@@ -53,7 +53,7 @@ export function candleEvent(row: CandleRow): ReturnType<typeof createEvent<Candl
  * repeat one; its event id is the bar's, and consumers skip bars they have seen).
  */
 export function createCollectJob(deps: CollectJobDeps): () => Promise<void> {
-  const { config, repos, broker, market, logger, metrics } = deps;
+  const { config, repos, broker, market, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const timeframe = config.collectorTimeframe;
   const published = deps.metrics.counter('candles_published_total', 'Bars published on market.candles', [

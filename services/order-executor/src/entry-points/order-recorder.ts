@@ -62,7 +62,7 @@ export function createOrderRecorder(
       if (inserted)
         fills.push({ tradeId, qty: fill.qty, price: fill.price, tradedAt: tradedAt.toISOString() });
     }
-    const changed = !before || before.status !== order.status || fills.length > 0;
+    const changed = before?.status !== order.status || fills.length > 0;
     if (!changed) return row;
     await deps.broker.publish(
       STREAMS.orders,
