@@ -1,0 +1,162 @@
+// The whole trading path on real PostgreSQL and Redis with the local Alpaca: bars → candles →
+// signals → one order or a recorded rejection per signal → fills → positions → snapshots.
+import { migrateLatest } from '@trading/migrations';
+import {
+  AlpacaMarketDataClient,
+  type AlpacaServer,
+  AlpacaTradingClient,
+  type Broker,
+  configureStrategy,
+  createBroker,
+  createDb,
+  createMetrics,
+  createRepositories,
+  type Db,
+  loadConfig,
+  startAlpacaServer,
+  STREAMS,
+  TelegramNotifier,
+} from '@trading/shared';
+import { expect } from 'chai';
+
+import { createCollectJob } from '../../services/data-collector/src/entry-points/collect-job.js';
+import { createSignalConsumer } from '../../services/order-executor/src/entry-points/signal-consumer.js';
+import { foldFills } from '../../services/portfolio-manager/src/domain/position-math.js';
+import { createOrderConsumer } from '../../services/portfolio-manager/src/entry-points/order-consumer.js';
+import { createPortfolioBook } from '../../services/portfolio-manager/src/entry-points/portfolio-book.js';
+import { createCandleConsumer } from '../../services/strategy-engine/src/entry-points/candle-consumer.js';
+import { captureLogger } from '../../shared/src/test-support/capture-logger.js';
+import { createPostgresDatabase } from '../../shared/src/test-support/databases.js';
+import { googBars } from '../../shared/src/test-support/goog-bars.js';
+import { waitFor } from '../../shared/src/test-support/wait-for.js';
+import { freshRedisDb, requirePostgres } from '../support/requirements.js';
+
+describe('full pipeline: bars → signals → orders → fills → positions → snapshots', function () {
+  this.timeout(120_000);
+  let alpaca: AlpacaServer;
+  let db: Db;
+  let broker: Broker;
+  let drop: () => Promise<void>;
+  const closers: (() => Promise<unknown>)[] = [];
+
+  before(async function () {
+    const pg = await createPostgresDatabase(requirePostgres(this));
+    drop = pg.drop;
+    alpaca = await startAlpacaServer({ keyId: 'k', secretKey: 's', cash: '100000' });
+    alpaca.setBars('GOOG', googBars().slice(0, 400));
+    const config = loadConfig({
+      DATABASE_URL: pg.url,
+      REDIS_URL: await freshRedisDb(this),
+      ALPACA_API_KEY: 'k',
+      ALPACA_API_SECRET: 's',
+      ALPACA_DATA_URL: alpaca.url,
+      ALPACA_TRADING_URL: alpaca.url,
+      SYMBOLS: 'GOOG',
+      STRATEGIES: 'sma-cross',
+      BACKFILL_DAYS: '36500',
+      RISK_COOLDOWN_SECONDS: '0',
+      RISK_MARKET_HOURS_ONLY: 'false',
+    });
+    const { logger } = captureLogger([], 'error');
+    db = createDb(config);
+    await migrateLatest(db.knex);
+    const repos = createRepositories(db.knex);
+    broker = await createBroker(config, { logger });
+    const market = AlpacaMarketDataClient.fromConfig(config);
+    const trading = AlpacaTradingClient.fromConfig(config);
+    const notifier = new TelegramNotifier(config);
+    closers.push(
+      async () => market.close(),
+      async () => trading.close(),
+      async () => notifier.close(),
+    );
+    const metrics = createMetrics('pipeline');
+    const strategies = [configureStrategy('sma-cross')];
+    await broker.consume(
+      STREAMS.candles,
+      'strategy-engine',
+      'e',
+      createCandleConsumer({ strategies, repos, broker, logger, metrics }),
+    );
+    await broker.consume(
+      STREAMS.signals,
+      'order-executor',
+      'x',
+      createSignalConsumer({ config, repos, broker, trading, notifier, logger, metrics }),
+    );
+    await broker.consume(
+      STREAMS.orders,
+      'portfolio-manager',
+      'p',
+      createOrderConsumer(createPortfolioBook({ repos, trading, logger }), logger),
+    );
+    await createCollectJob({
+      config,
+      repos,
+      broker,
+      market,
+      logger,
+      metrics,
+      now: () => new Date('2014-01-01'),
+    })();
+  });
+  after(async () => {
+    await broker.close();
+    for (const close of closers) await close();
+    await db.close();
+    await alpaca.close();
+    await drop();
+  });
+
+  it('gives every signal exactly one order or one recorded rejection, and positions equal the sum of fills', async () => {
+    await waitFor(
+      async () => {
+        const [{ count } = { count: '0' }] = await db
+          .knex('signals')
+          .where({ status: 'new' })
+          .count<{ count: string }[]>('* as count');
+        const [{ total } = { total: '0' }] = await db
+          .knex('signals')
+          .count<{ total: string }[]>('* as total');
+        return (
+          Number(total) > 0 &&
+          Number(count) === 0 &&
+          (await broker.pending(STREAMS.orders, 'portfolio-manager')) === 0
+        );
+      },
+      { timeoutMs: 60_000, intervalMs: 200, what: 'every signal decided' },
+    );
+    await waitFor(
+      async () =>
+        (await broker.pending(STREAMS.orders, 'portfolio-manager')) === 0 &&
+        (await broker.length(STREAMS.orders)) > 0,
+      {
+        what: 'positions updated',
+      },
+    );
+
+    const signals = await db.knex('signals').select('id', 'status', 'side', 'rejectionRule');
+    const orders = await db.knex('orders').select('signalId', 'clientOrderId', 'status');
+    for (const s of signals as { id: string; status: string; rejectionRule: string | null }[]) {
+      const mine = (orders as { signalId: string }[]).filter((o) => o.signalId === s.id);
+      if (s.status === 'ordered') expect(mine, s.id).to.have.length(1);
+      else expect([s.status, mine.length, s.rejectionRule !== null]).to.deep.equal(['rejected', 0, true]);
+    }
+    const atBroker = alpaca.orders().map((o) => o.clientOrderId);
+    expect(new Set(atBroker).size).to.equal(atBroker.length);
+    expect(atBroker.length).to.equal((orders as unknown[]).length);
+    expect(atBroker.length).to.be.greaterThan(0);
+
+    const trades = await db
+      .knex('trades')
+      .where({ symbol: 'GOOG' })
+      .orderBy([{ column: 'tradedAt' }, { column: 'id' }]);
+    const folded = foldFills(trades as { side: 'buy' | 'sell'; qty: string; price: string }[]);
+    const position = await createRepositories(db.knex).positions.get('GOOG');
+    expect(Number(position?.qty)).to.equal(Number(folded.qty));
+    expect(Number(position?.qty)).to.equal(
+      Number(alpaca.orders().reduce((q, o) => q + (o.side === 'buy' ? 1 : -1) * Number(o.qty), 0)),
+    );
+    expect(await createRepositories(db.knex).snapshots.latest()).to.not.equal(undefined);
+  });
+});
