@@ -54,5 +54,3 @@ export async function appliedMigrations(knex: Knex): Promise<string[]> {
   const [completed] = (await knex.migrate.list(options)) as [{ name: string }[], unknown];
   return completed.map((m) => m.name);
 }
-
-export { openDatabase } from './open-database.js';

@@ -89,6 +89,8 @@ export type { Poller, PollerOptions } from './lifecycle/poller.js';
 export { startPoller } from './lifecycle/poller.js';
 export type { RunServiceOptions, ServiceContext } from './lifecycle/run-service.js';
 export { EXIT_CONFIG, runService } from './lifecycle/run-service.js';
+export type { RunWorkerOptions, WorkerContext } from './lifecycle/run-worker.js';
+export { runWorker } from './lifecycle/run-worker.js';
 export type { AlpacaServer, AlpacaServerOptions, WireBar } from './local-providers/alpaca-server.js';
 export { startAlpacaServer } from './local-providers/alpaca-server.js';
 export type { AnthropicServer, Responder } from './local-providers/anthropic-server.js';

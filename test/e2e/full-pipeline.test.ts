@@ -155,7 +155,7 @@ describe('full pipeline: bars → signals → orders → fills → positions →
     const position = await createRepositories(db.knex).positions.get('GOOG');
     expect(Number(position?.qty)).to.equal(Number(folded.qty));
     expect(Number(position?.qty)).to.equal(
-      Number(alpaca.orders().reduce((q, o) => q + (o.side === 'buy' ? 1 : -1) * Number(o.qty), 0)),
+      alpaca.orders().reduce((q, o) => q + (o.side === 'buy' ? 1 : -1) * Number(o.qty), 0),
     );
     expect(await createRepositories(db.knex).snapshots.latest()).to.not.equal(undefined);
   });
