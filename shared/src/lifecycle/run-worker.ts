@@ -34,7 +34,7 @@ export interface RunWorkerOptions {
 export async function runWorker(
   service: string,
   options: RunWorkerOptions,
-  setup: (ctx: WorkerContext) => Promise<void>,
+  setup: (ctx: WorkerContext) => Promise<void> | void,
 ): Promise<void> {
   await runService(
     service,
