@@ -1,0 +1,155 @@
+import type { BacktestRun } from './backtest-engine.js';
+
+/** The standard statistics of a backtest (names as traders know them from backtesting.py). */
+export interface BacktestStats {
+  start: string;
+  end: string;
+  durationDays: number;
+  exposureTimePct: number;
+  equityFinal: number;
+  equityPeak: number;
+  returnPct: number;
+  buyAndHoldReturnPct: number;
+  returnAnnPct: number;
+  volatilityAnnPct: number;
+  cagrPct: number;
+  sharpeRatio: number;
+  sortinoRatio: number;
+  calmarRatio: number;
+  maxDrawdownPct: number;
+  avgDrawdownPct: number;
+  maxDrawdownDurationDays: number;
+  avgDrawdownDurationDays: number;
+  trades: number;
+  winRatePct: number;
+  bestTradePct: number;
+  worstTradePct: number;
+  avgTradePct: number;
+  maxTradeDurationDays: number;
+  avgTradeDurationDays: number;
+  profitFactor: number;
+  expectancyPct: number;
+  sqn: number;
+}
+
+const DAY = 86_400_000;
+const mean = (xs: readonly number[]): number =>
+  xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
+const variance = (xs: readonly number[]): number => {
+  if (xs.length < 2) return Number.NaN;
+  const m = mean(xs);
+  return xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);
+};
+const geometricMean = (returns: readonly number[]): number => {
+  if (returns.length === 0 || returns.some((r) => r <= -1)) return 0;
+  return Math.exp(returns.reduce((a, r) => a + Math.log1p(r), 0) / returns.length) - 1;
+};
+
+/**
+ * Statistics from a run, its bars' timestamps and closes, and the starting cash.
+ *
+ * Definitions (r = per-bar returns of equity; P = periods per year = bars in the data ÷ years spanned,
+ * so annualisation follows the trading days actually present):
+ * - Return % = final ÷ initial equity − 1; Buy & Hold % = last close ÷ first close − 1.
+ * - Return (Ann.) % = (1 + geometric mean of r)^P − 1.
+ * - Volatility (Ann.) % = √((var(r) + (1 + ḡ)²)^P − (1 + ḡ)^(2P)), the variance of the annual return.
+ * - CAGR % = (final ÷ initial)^(1 ÷ years) − 1.
+ * - Sharpe = Return (Ann.) ÷ Volatility (Ann.) (risk-free rate 0).
+ * - Sortino = Return (Ann.) ÷ (√mean(min(r, 0)²) · √P).
+ * - Calmar = Return (Ann.) ÷ |Max. Drawdown|.
+ * - Drawdown = equity ÷ running peak − 1; Max. is the deepest; Avg. is the mean depth of each episode
+ *   (from leaving a peak to regaining it); durations in days, the same way.
+ * - Exposure Time % = bars ending with a position ÷ all bars.
+ * - Trade % = pnl ÷ entry value; Avg. Trade % = geometric mean of trade returns; Win Rate % = trades
+ *   with pnl > 0; Profit Factor = gross profit ÷ gross loss; Expectancy % = arithmetic mean trade %;
+ *   SQN = √(trades) · mean(pnl) ÷ std(pnl).
+ */
+export function computeStats(
+  run: BacktestRun,
+  timestamps: readonly number[],
+  closes: readonly number[],
+  cash: number,
+): BacktestStats {
+  const { equity, exposed, trades } = run;
+  const n = equity.length;
+  const first = timestamps[0] ?? 0;
+  const last = timestamps[n - 1] ?? first;
+  const years = Math.max((last - first) / (365.25 * DAY), 1e-9);
+  const periodsPerYear = n > 1 ? (n - 1) / years : 252;
+  const final = equity[n - 1] ?? cash;
+
+  const returns: number[] = [];
+  for (let i = 1; i < n; i++) returns.push((equity[i] ?? 0) / (equity[i - 1] ?? 1) - 1);
+  const g = geometricMean(returns);
+  const annReturn = (1 + g) ** periodsPerYear - 1;
+  const v = variance(returns);
+  const annVol = Number.isNaN(v)
+    ? 0
+    : Math.sqrt(Math.max(0, (v + (1 + g) ** 2) ** periodsPerYear - (1 + g) ** (2 * periodsPerYear)));
+  const downside = Math.sqrt(mean(returns.map((r) => Math.min(r, 0) ** 2)));
+
+  let peak = equity[0] ?? cash;
+  let peakEquity = peak;
+  let maxDd = 0;
+  const episodes: { depth: number; days: number }[] = [];
+  let episode: { start: number; depth: number } | undefined;
+  for (let i = 0; i < n; i++) {
+    const e = equity[i] ?? 0;
+    if (e >= peak) {
+      if (episode)
+        episodes.push({ depth: episode.depth, days: ((timestamps[i] ?? 0) - episode.start) / DAY });
+      episode = undefined;
+      peak = e;
+      peakEquity = Math.max(peakEquity, e);
+      continue;
+    }
+    const dd = e / peak - 1;
+    episode ??= { start: timestamps[i - 1] ?? timestamps[i] ?? 0, depth: 0 };
+    episode.depth = Math.min(episode.depth, dd);
+    maxDd = Math.min(maxDd, dd);
+  }
+  if (episode) episodes.push({ depth: episode.depth, days: (last - episode.start) / DAY });
+
+  const tradeReturns = trades.map((t) => t.returnPct / 100);
+  const pnls = trades.map((t) => t.pnl);
+  const gains = pnls.filter((p) => p > 0).reduce((a, b) => a + b, 0);
+  const losses = -pnls.filter((p) => p < 0).reduce((a, b) => a + b, 0);
+  const durations = trades.map((t) => (t.exitTs - t.entryTs) / DAY);
+  const pnlStd = Math.sqrt(variance(pnls));
+  const exposedBars = exposed.reduce((a, b) => a + b, 0);
+  const pct = (x: number): number => x * 100;
+
+  return {
+    start: new Date(first).toISOString(),
+    end: new Date(last).toISOString(),
+    durationDays: (last - first) / DAY,
+    exposureTimePct: n === 0 ? 0 : pct(exposedBars / n),
+    equityFinal: final,
+    equityPeak: peakEquity,
+    returnPct: pct(final / cash - 1),
+    buyAndHoldReturnPct: pct((closes[n - 1] ?? 0) / (closes[0] ?? 1) - 1),
+    returnAnnPct: pct(annReturn),
+    volatilityAnnPct: pct(annVol),
+    cagrPct: pct((final / cash) ** (1 / years) - 1),
+    sharpeRatio: annVol === 0 ? Number.NaN : annReturn / annVol,
+    sortinoRatio:
+      downside === 0 || Number.isNaN(downside)
+        ? Number.NaN
+        : annReturn / (downside * Math.sqrt(periodsPerYear)),
+    calmarRatio: maxDd === 0 ? Number.NaN : annReturn / Math.abs(maxDd),
+    maxDrawdownPct: pct(maxDd),
+    avgDrawdownPct: episodes.length === 0 ? 0 : pct(mean(episodes.map((e) => e.depth))),
+    maxDrawdownDurationDays: episodes.length === 0 ? 0 : Math.max(...episodes.map((e) => e.days)),
+    avgDrawdownDurationDays: episodes.length === 0 ? 0 : mean(episodes.map((e) => e.days)),
+    trades: trades.length,
+    winRatePct: trades.length === 0 ? Number.NaN : pct(pnls.filter((p) => p > 0).length / trades.length),
+    bestTradePct: trades.length === 0 ? Number.NaN : pct(Math.max(...tradeReturns)),
+    worstTradePct: trades.length === 0 ? Number.NaN : pct(Math.min(...tradeReturns)),
+    avgTradePct: trades.length === 0 ? Number.NaN : pct(geometricMean(tradeReturns)),
+    maxTradeDurationDays: trades.length === 0 ? Number.NaN : Math.max(...durations),
+    avgTradeDurationDays: trades.length === 0 ? Number.NaN : mean(durations),
+    profitFactor: losses === 0 ? (gains > 0 ? Number.POSITIVE_INFINITY : Number.NaN) : gains / losses,
+    expectancyPct: trades.length === 0 ? Number.NaN : pct(mean(tradeReturns)),
+    sqn: trades.length < 2 || pnlStd === 0 ? Number.NaN : (Math.sqrt(trades.length) * mean(pnls)) / pnlStd,
+  };
+}
