@@ -78,13 +78,12 @@ export function runBacktest(
     const commission = Math.abs(qty) * price * model.commission;
     cash += qty * price - commission;
     const pnl = qty * (price - entry.price) - entry.commission - commission;
-    const bar = bars[i];
     trades.push({
       qty,
       entryBar: entry.bar,
       exitBar: i,
       entryTs: entry.ts,
-      exitTs: bar?.ts ?? entry.ts,
+      exitTs: bars[i]?.ts ?? entry.ts,
       entryPrice: entry.price,
       exitPrice: price,
       pnl,
@@ -122,7 +121,8 @@ export function runBacktest(
   }
 
   for (let i = 0; i < n; i++) {
-    const bar = bars[i] as StrategyBar;
+    const bar = bars[i];
+    if (!bar) continue;
     if (pending) {
       act(i, pending, bar.open);
       pending = undefined;
