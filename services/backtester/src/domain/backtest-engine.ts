@@ -64,7 +64,7 @@ export function runBacktest(
   const equity = new Float64Array(n);
   const exposed = new Uint8Array(n);
   const trades: BacktestTrade[] = [];
-  let cash = model.cash;
+  let { cash } = model;
   let qty = 0;
   let entry = { bar: 0, ts: 0, price: 0, commission: 0 };
   let pending: 'buy' | 'sell' | undefined;
