@@ -1,0 +1,120 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { expect } from 'chai';
+
+const run = promisify(execFile);
+const ROOT = new URL('../../../..', import.meta.url).pathname;
+const GOOG = join(ROOT, 'market-data/GOOG.csv');
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  // NODE_V8_COVERAGE emptied: tsx's CLI transpiles differently and would corrupt the coverage merge.
+  const env = { ...process.env, NODE_V8_COVERAGE: '' };
+  try {
+    const { stdout, stderr } = await run(
+      'npx',
+      ['tsx', '--conditions=source', join(ROOT, 'services/backtester/src/entry-points/cli.ts'), ...args],
+      { env, cwd: ROOT },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('backtest CLI', function () {
+  this.timeout(60_000);
+  const dir = mkdtempSync(join(tmpdir(), 'backtest-cli-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints the full statistics table for GOOG.csv and writes a self-contained report', async () => {
+    const report = join(dir, 'out.html');
+    const { code, stdout } = await cli([
+      '--csv',
+      GOOG,
+      '--strategy',
+      'sma-cross',
+      '--param',
+      'fast=10',
+      '--param',
+      'slow=20',
+      '--commission',
+      '0.002',
+      '--report',
+      report,
+    ]);
+    expect(code).to.equal(0);
+    for (const label of [
+      'Start',
+      'Exposure Time [%]',
+      'Buy & Hold Return [%]',
+      'Sharpe Ratio',
+      'Sortino Ratio',
+      'Calmar Ratio',
+      'Max. Drawdown [%]',
+      '# Trades',
+      'Profit Factor',
+      'SQN',
+    ]) {
+      expect(stdout).to.include(label);
+    }
+    expect(stdout).to.match(/Buy & Hold Return \[%\]\s+703\.46/);
+    const html = readFileSync(report, 'utf8');
+    expect(html).to.include('<svg id="equity"').and.include('<svg id="drawdown"');
+    expect(html).not.to.match(/<script|https?:\/\/(?!www\.w3\.org)/);
+    expect(html.match(/<circle/g)?.length).to.be.greaterThan(40);
+  });
+
+  it('prints JSON with the same numbers, long-and-short and close fills included', async () => {
+    const { code, stdout } = await cli([
+      '--csv',
+      GOOG,
+      '--strategy',
+      'sma-cross',
+      '--short',
+      '--fill',
+      'close',
+      '--cash',
+      '50000',
+      '--json',
+    ]);
+    expect(code).to.equal(0);
+    const out = JSON.parse(stdout) as {
+      stats: { trades: number; equityFinal: number };
+      model: { allowShort: boolean; fill: string; cash: number };
+      trades: { qty: number }[];
+    };
+    expect(out.model).to.include({ allowShort: true, fill: 'close', cash: 50000 });
+    expect(out.trades.some((t) => t.qty < 0)).to.equal(true);
+    expect(out.stats.trades).to.equal(out.trades.length);
+  });
+
+  it('refuses bad input with a clear message and exit code 2', async () => {
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,oops,10\n');
+    const cases: [string[], RegExp][] = [
+      [['--strategy', 'sma-cross'], /--csv is required/],
+      [['--csv', GOOG, '--strategy', 'moon'], /unknown strategy 'moon'/],
+      [
+        ['--csv', GOOG, '--strategy', 'sma-cross', '--param', 'fast=30', '--param', 'slow=20'],
+        /bad parameters for sma-cross/,
+      ],
+      [['--csv', GOOG, '--strategy', 'sma-cross', '--fill', 'later'], /--fill must be next-open or close/],
+      [
+        ['--csv', GOOG, '--strategy', 'sma-cross', '--commission=-1'],
+        /--commission must be a non-negative number/,
+      ],
+      [['--csv', bad, '--strategy', 'sma-cross'], /CSV line 2: bad close "oops"/],
+      [['--csv', join(dir, 'missing.csv'), '--strategy', 'sma-cross'], /cannot read/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr } = await cli(args);
+      expect(code, args.join(' ')).to.equal(2);
+      expect(stderr, args.join(' ')).to.match(message);
+    }
+  });
+});
