@@ -9,6 +9,7 @@ export {
   validateEnvelope,
 } from './broker/event-envelope.js';
 export type {
+  BacktestJobPayload,
   CandlePayload,
   EventPayloads,
   FillPayload,

@@ -73,6 +73,24 @@ export interface RejectionPayload {
   details: Record<string, unknown>;
 }
 
+/** `backtest.requested` on `backtest.jobs`: a stored run to execute. */
+export interface BacktestJobPayload {
+  runId: string;
+  symbol: string;
+  timeframe: string;
+  strategy: string;
+  params: Record<string, unknown>;
+  from: string;
+  to: string;
+  model: {
+    cash?: number;
+    commission?: number;
+    slippage?: number;
+    fill?: 'next-open' | 'close';
+    allowShort?: boolean;
+  };
+}
+
 const SCHEMAS = {
   'candle.closed': Joi.object<CandlePayload>({
     symbol: symbol.required(),
@@ -132,6 +150,22 @@ const SCHEMAS = {
     rule: Joi.string().required(),
     details: Joi.object().required(),
   }),
+  'backtest.requested': Joi.object<BacktestJobPayload>({
+    runId: Joi.string().uuid().required(),
+    symbol: symbol.required(),
+    timeframe: Joi.string().required(),
+    strategy: Joi.string().required(),
+    params: Joi.object().pattern(Joi.string(), Joi.number()).required(),
+    from: Joi.string().isoDate().required(),
+    to: Joi.string().isoDate().required(),
+    model: Joi.object({
+      cash: Joi.number().positive(),
+      commission: Joi.number().min(0).max(0.1),
+      slippage: Joi.number().min(0).max(0.1),
+      fill: Joi.string().valid('next-open', 'close'),
+      allowShort: Joi.boolean(),
+    }).required(),
+  }),
 } as const;
 
 /** Payload type of each event type. */
@@ -141,6 +175,7 @@ export interface EventPayloads {
   'signal.created': SignalPayload;
   'order.updated': OrderPayload;
   'order.rejected': RejectionPayload;
+  'backtest.requested': BacktestJobPayload;
 }
 
 /**

@@ -80,7 +80,7 @@ try {
     commission: number('commission', values.commission, 0),
     slippage: number('slippage', values.slippage, 0),
     allowShort: values.short ?? false,
-    fill: (values.fill as 'next-open' | 'close' | undefined) ?? 'next-open',
+    fill: values.fill ?? 'next-open',
   });
   if (values.report) writeFileSync(values.report, htmlReport(result));
   if (values.json) {
