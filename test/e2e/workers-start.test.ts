@@ -71,6 +71,7 @@ describe('workers start from dist with only environment variables', function () 
     'strategy-engine',
     'order-executor',
     'portfolio-manager',
+    'backtester',
   ]) {
     it(`${service}: healthy, serving metrics, and exits 0 on SIGTERM`, async () => {
       const worker = await startWorker(service, shared);

@@ -60,7 +60,7 @@ describe('backtester worker: backtest.jobs → backtest_runs (real PostgreSQL an
   });
 
   async function submit(job: Omit<BacktestJobPayload, 'runId'>): Promise<string> {
-    const run = await repos.backtests.create(job as unknown as Record<string, unknown>);
+    const run = await repos.backtests.create(job);
     await broker.publish(
       STREAMS.backtestJobs,
       createEvent<BacktestJobPayload>('backtest.requested', { ...job, runId: run.id }),
