@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import { EMA, MACD } from 'trading-signals';
 
-import { fmt, type StrategyDefinition } from './strategy.js';
+import { fmt, signal, type StrategyDefinition } from './strategy.js';
 
 export interface MacdCrossParams {
   fast: number;
@@ -19,31 +19,31 @@ export const macdCross: StrategyDefinition<MacdCrossParams> = {
     slow: Joi.number().integer().min(2).max(400).greater(Joi.ref('fast')).required(),
     signal: Joi.number().integer().min(1).max(100).required(),
   }),
-  create({ fast, slow, signal }) {
-    const macd = new MACD(new EMA(fast), new EMA(slow), new EMA(signal));
+  create({ fast, slow, signal: signalPeriod }) {
+    const macd = new MACD(new EMA(fast), new EMA(slow), new EMA(signalPeriod));
     let previous: number | undefined;
     return {
-      warmupBars: (slow + signal) * 3,
+      warmupBars: (slow + signalPeriod) * 3,
       update(bar) {
         const result = macd.add(bar.close);
         if (result === null) return undefined;
         const before = previous;
         previous = result.histogram;
         if (before === undefined) return undefined;
-        const label = `MACD(${fast},${slow},${signal}) ${fmt(result.macd)}`;
+        const label = `MACD(${fast},${slow},${signalPeriod}) ${fmt(result.macd)}`;
         if (before <= 0 && result.histogram > 0) {
-          return {
-            side: 'buy',
-            strength: 1,
-            reason: `${label} crossed above its signal ${fmt(result.signal)} at close ${fmt(bar.close)}`,
-          };
+          return signal(
+            'buy',
+            1,
+            () => `${label} crossed above its signal ${fmt(result.signal)} at close ${fmt(bar.close)}`,
+          );
         }
         if (before >= 0 && result.histogram < 0) {
-          return {
-            side: 'sell',
-            strength: 1,
-            reason: `${label} crossed below its signal ${fmt(result.signal)} at close ${fmt(bar.close)}`,
-          };
+          return signal(
+            'sell',
+            1,
+            () => `${label} crossed below its signal ${fmt(result.signal)} at close ${fmt(bar.close)}`,
+          );
         }
         return undefined;
       },

@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import { RSI } from 'trading-signals';
 
-import { fmt, type StrategyDefinition } from './strategy.js';
+import { fmt, signal, type StrategyDefinition } from './strategy.js';
 
 export interface RsiReversionParams {
   period: number;
@@ -31,18 +31,20 @@ export const rsiReversion: StrategyDefinition<RsiReversionParams> = {
         previous = value;
         if (before === undefined) return undefined;
         if (before >= oversold && value < oversold) {
-          return {
-            side: 'buy',
-            strength: Math.min(1, (oversold - value) / oversold + 0.5),
-            reason: `RSI(${period}) fell to ${fmt(value)}, below oversold ${oversold}, at close ${fmt(bar.close)}`,
-          };
+          return signal(
+            'buy',
+            Math.min(1, (oversold - value) / oversold + 0.5),
+            () =>
+              `RSI(${period}) fell to ${fmt(value)}, below oversold ${oversold}, at close ${fmt(bar.close)}`,
+          );
         }
         if (before <= overbought && value > overbought) {
-          return {
-            side: 'sell',
-            strength: Math.min(1, (value - overbought) / (100 - overbought) + 0.5),
-            reason: `RSI(${period}) rose to ${fmt(value)}, above overbought ${overbought}, at close ${fmt(bar.close)}`,
-          };
+          return signal(
+            'sell',
+            Math.min(1, (value - overbought) / (100 - overbought) + 0.5),
+            () =>
+              `RSI(${period}) rose to ${fmt(value)}, above overbought ${overbought}, at close ${fmt(bar.close)}`,
+          );
         }
         return undefined;
       },

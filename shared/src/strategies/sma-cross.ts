@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import { SMA } from 'trading-signals';
 
-import { fmt, type StrategyDefinition } from './strategy.js';
+import { fmt, signal, type StrategyDefinition } from './strategy.js';
 
 export interface SmaCrossParams {
   fast: number;
@@ -32,18 +32,18 @@ export const smaCross: StrategyDefinition<SmaCrossParams> = {
         previous = diff;
         if (before === undefined) return undefined;
         if (before <= 0 && diff > 0) {
-          return {
-            side: 'buy',
-            strength: 1,
-            reason: `SMA(${fast}) ${fmt(f)} crossed above SMA(${slow}) ${fmt(s)} at close ${fmt(bar.close)}`,
-          };
+          return signal(
+            'buy',
+            1,
+            () => `SMA(${fast}) ${fmt(f)} crossed above SMA(${slow}) ${fmt(s)} at close ${fmt(bar.close)}`,
+          );
         }
         if (before >= 0 && diff < 0) {
-          return {
-            side: 'sell',
-            strength: 1,
-            reason: `SMA(${fast}) ${fmt(f)} crossed below SMA(${slow}) ${fmt(s)} at close ${fmt(bar.close)}`,
-          };
+          return signal(
+            'sell',
+            1,
+            () => `SMA(${fast}) ${fmt(f)} crossed below SMA(${slow}) ${fmt(s)} at close ${fmt(bar.close)}`,
+          );
         }
         return undefined;
       },

@@ -12,11 +12,11 @@ function run(
   name: string,
   params: Record<string, unknown>,
   series: StrategyBar[],
-): (StrategySignal & { i: number })[] {
+): { side: string; strength: number; reason: string; i: number }[] {
   const instance = configureStrategy(name, params).create();
   return series.flatMap((bar, i) => {
     const s = instance.update(bar);
-    return s ? [{ ...s, i }] : [];
+    return s ? [{ side: s.side, strength: s.strength, reason: s.describe(), i }] : [];
   });
 }
 
@@ -76,7 +76,7 @@ describe('strategies', () => {
     for (const bar of goog.slice(1000 - rebuilt.warmupBars, 1000)) rebuilt.update(bar);
     const after = goog.slice(1000).flatMap((bar, k) => {
       const s = rebuilt.update(bar);
-      return s ? [{ ...s, i: 1000 + k }] : [];
+      return s ? [{ side: s.side, strength: s.strength, reason: s.describe(), i: 1000 + k }] : [];
     });
     expect(after).to.deep.equal(full);
   });

@@ -15,8 +15,11 @@ export interface StrategySignal {
   side: 'buy' | 'sell';
   /** Conviction in [0, 1]. */
   strength: number;
-  /** Why, in words a trader can check against a chart. */
-  reason: string;
+  /**
+   * Why, in words a trader can check against a chart. A function, so the text is formatted only when
+   * read: the live engine stores every reason, a backtest over millions of bars reads none.
+   */
+  describe: () => string;
 }
 
 /**
@@ -37,6 +40,11 @@ export interface StrategyDefinition<P extends object = Record<string, number>> {
   readonly defaults: P;
   readonly schema: Joi.ObjectSchema<P>;
   create(params: P): StrategyInstance;
+}
+
+/** Build a signal; `describe` runs only when someone asks for the reason. */
+export function signal(side: 'buy' | 'sell', strength: number, describe: () => string): StrategySignal {
+  return { side, strength, describe };
 }
 
 /** Round for human-readable reasons. */

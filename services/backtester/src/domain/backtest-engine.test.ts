@@ -21,7 +21,7 @@ const scripted = (decisions: Record<number, 'buy' | 'sell'>): StrategyInstance =
     update() {
       i++;
       const side = decisions[i];
-      return side ? { side, strength: 1, reason: 'scripted' } : undefined;
+      return side ? { side, strength: 1, describe: () => 'scripted' } : undefined;
     },
   };
 };

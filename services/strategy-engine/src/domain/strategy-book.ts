@@ -1,7 +1,8 @@
 import type { ConfiguredStrategy, StrategyBar, StrategyInstance, StrategySignal } from '@trading/shared';
 
-/** A signal with the strategy that made it. */
-export interface BookSignal extends StrategySignal {
+/** A signal with its reason and the strategy that made it. */
+export interface BookSignal extends Omit<StrategySignal, 'describe'> {
+  reason: string;
   strategy: string;
   params: Record<string, unknown>;
 }
@@ -48,7 +49,15 @@ export class StrategyBook {
     const signals: BookSignal[] = [];
     for (const { config, instance } of this.#strategies) {
       const signal = instance.update(bar);
-      if (signal) signals.push({ ...signal, strategy: config.name, params: config.params });
+      if (signal) {
+        signals.push({
+          side: signal.side,
+          strength: signal.strength,
+          reason: signal.describe(),
+          strategy: config.name,
+          params: config.params,
+        });
+      }
     }
     return signals;
   }
