@@ -32,6 +32,22 @@ export interface BacktestStats {
   sqn: number;
 }
 
+/** The numeric statistics, for ranking. */
+export const STAT_KEYS = [
+  'returnPct',
+  'returnAnnPct',
+  'cagrPct',
+  'sharpeRatio',
+  'sortinoRatio',
+  'calmarRatio',
+  'maxDrawdownPct',
+  'winRatePct',
+  'profitFactor',
+  'expectancyPct',
+  'sqn',
+  'equityFinal',
+] as const satisfies readonly (keyof BacktestStats)[];
+
 const DAY = 86_400_000;
 const mean = (xs: readonly number[]): number =>
   xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -118,3 +118,43 @@ describe('backtest CLI', function () {
     }
   });
 });
+
+describe('backtest CLI sweeps', function () {
+  this.timeout(60_000);
+
+  it('ranks a parameter grid, reporting progress on stderr', async () => {
+    const { code, stdout, stderr } = await cli([
+      '--csv',
+      GOOG,
+      '--strategy',
+      'sma-cross',
+      '--sweep',
+      'fast=5:10:5',
+      '--sweep',
+      'slow=20,40',
+      '--rank',
+      'returnPct',
+      '--threads',
+      '2',
+    ]);
+    expect(code).to.equal(0);
+    expect(stdout).to.include('4 parameter sets ranked by returnPct');
+    expect(stdout).to.match(/ {3}1 {2}\{"fast":10,"slow":20\}/);
+    expect(stderr).to.include('4/4');
+  });
+
+  it('refuses an unknown ranking statistic', async () => {
+    const { code, stderr } = await cli([
+      '--csv',
+      GOOG,
+      '--strategy',
+      'sma-cross',
+      '--sweep',
+      'fast=5,10',
+      '--rank',
+      'luck',
+    ]);
+    expect(code).to.equal(2);
+    expect(stderr).to.match(/--rank must be one of/);
+  });
+});

@@ -6,12 +6,17 @@ import { parseArgs } from 'node:util';
 import { AppError, STRATEGIES } from '@trading/shared';
 
 import { backtest } from '../domain/backtest.js';
+import type { ExecutionModel } from '../domain/backtest-engine.js';
 import { parseCsvBars } from '../domain/csv-bars.js';
 import { htmlReport } from '../domain/html-report.js';
+import { expandGrid, parseAxis } from '../domain/parameter-grid.js';
+import { type BacktestStats, STAT_KEYS } from '../domain/statistics.js';
 import { statsTable } from '../domain/stats-table.js';
+import { progressBar, runSweep } from './sweep.js';
 
 const USAGE = `usage: backtest --csv FILE --strategy NAME [--param k=v ...] [--commission RATE] [--slippage RATE]
                 [--short] [--fill next-open|close] [--cash AMOUNT] [--json] [--report FILE.html]
+                [--sweep name=from:to:step ... [--rank STATISTIC] [--threads N]]
 strategies: ${Object.keys(STRATEGIES).join(', ')}`;
 
 function fail(message: string): never {
@@ -41,6 +46,9 @@ const { values } = (() => {
         cash: { type: 'string' },
         json: { type: 'boolean' },
         report: { type: 'string' },
+        sweep: { type: 'string', multiple: true },
+        rank: { type: 'string' },
+        threads: { type: 'string' },
         help: { type: 'boolean' },
       },
     });
@@ -74,14 +82,53 @@ try {
   fail(`cannot read ${values.csv}: ${err.message}`);
 }
 
-try {
-  const result = backtest(parseCsvBars(text), values.strategy, params, {
-    cash: number('cash', values.cash, 10_000),
-    commission: number('commission', values.commission, 0),
-    slippage: number('slippage', values.slippage, 0),
-    allowShort: values.short ?? false,
-    fill: values.fill ?? 'next-open',
+const model: Partial<ExecutionModel> = {
+  cash: number('cash', values.cash, 10_000),
+  commission: number('commission', values.commission, 0),
+  slippage: number('slippage', values.slippage, 0),
+  allowShort: values.short ?? false,
+  fill: values.fill === 'close' ? 'close' : 'next-open',
+};
+
+async function sweep(strategy: string, specs: string[]): Promise<void> {
+  const axes = Object.fromEntries(specs.map(parseAxis));
+  const fixed = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Number(v)]));
+  const grid = expandGrid(axes).map((g) => ({ ...fixed, ...g }));
+  const rankBy = (values.rank ?? 'sharpeRatio') as keyof BacktestStats;
+  if (!(STAT_KEYS as readonly string[]).includes(rankBy))
+    fail(`--rank must be one of ${STAT_KEYS.join(', ')}`);
+  const results = await runSweep(parseCsvBars(text), strategy, grid, {
+    model,
+    rankBy,
+    threads:
+      values.threads === undefined
+        ? undefined
+        : Math.max(1, Math.floor(number('threads', values.threads, 1))),
+    onProgress: (done, total) =>
+      process.stderr.write(`\r${progressBar(done, total)}${done === total ? '\n' : ''}`),
   });
+  if (values.json) {
+    console.log(JSON.stringify({ strategy, rankBy, results }, null, 2));
+    return;
+  }
+  console.log(`${strategy}: ${results.length} parameter sets ranked by ${rankBy}\n`);
+  console.log('rank  params                          return %   sharpe   max DD %   trades');
+  results.slice(0, 20).forEach((r, i) => {
+    const s = r.stats;
+    const cells = s
+      ? [s.returnPct, s.sharpeRatio, s.maxDrawdownPct].map((v) => v.toFixed(2).padStart(9)).join('') +
+        String(s.trades).padStart(9)
+      : `  ${r.error ?? ''}`;
+    console.log(`${String(i + 1).padStart(4)}  ${JSON.stringify(r.params).padEnd(30)}${cells}`);
+  });
+}
+
+try {
+  if (values.sweep?.length) {
+    await sweep(values.strategy, values.sweep);
+    process.exit(0);
+  }
+  const result = backtest(parseCsvBars(text), values.strategy, params, model);
   if (values.report) writeFileSync(values.report, htmlReport(result));
   if (values.json) {
     console.log(
