@@ -6,6 +6,7 @@ import { configureStrategy, type StrategyBar } from '@trading/shared';
 
 import { DEFAULT_MODEL, runBacktest } from '../../services/backtester/src/domain/backtest-engine.js';
 import { parseCsvBars } from '../../services/backtester/src/domain/csv-bars.js';
+import { runSweep } from '../../services/backtester/src/entry-points/sweep.js';
 
 /** A seeded random walk of minute bars (deterministic, so every run measures the same work). */
 function minuteBars(n: number, seed = 42): StrategyBar[] {
@@ -67,6 +68,9 @@ const sweepStarted = performance.now();
 for (const params of grid)
   runBacktest(million, configureStrategy('sma-cross', params).create(), DEFAULT_MODEL);
 const sweepRate = ((grid.length * million.length) / (performance.now() - sweepStarted)) * 1000;
+const threadedStarted = performance.now();
+await runSweep(million, 'sma-cross', grid);
+const threadedRate = ((grid.length * million.length) / (performance.now() - threadedStarted)) * 1000;
 const memory = process.memoryUsage();
 
 console.log(`\nBacktest benchmark (node ${process.version}, one core, sma-cross 10/20 unless noted)\n`);
@@ -78,6 +82,9 @@ console.log(
 console.log(`| generated minute bars | 1,000,000 | ${fmt(millionRate)} |`);
 console.log(
   `| sweep of ${grid.length} parameter sets over the 1,000,000 bars, one thread | ${(grid.length * million.length).toLocaleString('en')} | ${fmt(sweepRate)} |`,
+);
+console.log(
+  `| the same sweep on worker threads (all cores) | ${(grid.length * million.length).toLocaleString('en')} | ${fmt(threadedRate)} |`,
 );
 console.log(
   `\nresident memory after the runs: ${(memory.rss / 2 ** 20).toFixed(0)} MiB (heap ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB)`,
