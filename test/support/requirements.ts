@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+
 // Suites that need a real server call these in `before`: without one they are reported pending
 // with the reason (and .ci/run fails on any pending suite).
 
@@ -38,4 +40,14 @@ export async function freshRedisDb(ctx: Mocha.Context): Promise<string> {
   await client.flushDb();
   await client.close();
   return url;
+}
+
+/** Debian's Chromium for browser tests, or skip the suite saying why. */
+export function requireChromium(ctx: Mocha.Context): string {
+  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(path)) {
+    console.warn(`  pending: no Chromium at ${path} (apt-get install chromium)`);
+    ctx.skip();
+  }
+  return path;
 }
