@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,10 +55,7 @@ describe('backtest HTML report in headless Chromium', function () {
         (el) => el.getAttribute('points')?.split(' ').length ?? 0,
       );
       const markers = await page.$$eval('#equity circle', (els) => els.length);
-      const box = await page.$eval(
-        '#equity polyline',
-        (el) => (el as unknown as { getBBox(): { width: number } }).getBBox().width,
-      );
+      const box = await page.$eval('#equity polyline', (el) => (el as SVGGraphicsElement).getBBox().width);
       const rows = await page.$$eval('#stats tr', (els) => els.length);
       expect(equityPoints).to.be.greaterThan(1000);
       expect(drawdownPoints).to.be.greaterThan(1000);
