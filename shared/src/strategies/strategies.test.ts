@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
 import { ValidationError } from '../errors/app-error.js';
-import { googBars } from '../test-support/goog-bars.js';
+import { googStrategyBars } from '../test-support/goog-bars.js';
 import type { StrategyBar, StrategySignal } from './strategy.js';
 import { configureStrategy, STRATEGIES } from './strategy-registry.js';
 
@@ -20,14 +20,7 @@ function run(
   });
 }
 
-const goog = googBars().map((b) => ({
-  ts: Date.parse(b.t),
-  open: b.o,
-  high: b.h,
-  low: b.l,
-  close: b.c,
-  volume: b.v,
-}));
+const goog = googStrategyBars();
 
 describe('strategies', () => {
   it('sma-cross: buys on the bar the fast SMA crosses above the slow one, sells when it crosses below', () => {

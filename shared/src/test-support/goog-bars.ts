@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 import type { WireBar } from '../local-providers/alpaca-server.js';
+import type { StrategyBar } from '../strategies/strategy.js';
 
 /** GOOG's real daily bars (2004-08-19 … 2013-03-01) from the bundled CSV, in Alpaca's wire format. */
 export function googBars(): WireBar[] {
@@ -13,4 +14,16 @@ export function googBars(): WireBar[] {
       const [date = '', o, h, l, c, v] = line.split(',');
       return { t: `${date}T04:00:00Z`, o: Number(o), h: Number(h), l: Number(l), c: Number(c), v: Number(v) };
     });
+}
+
+/** The same bars as strategies and the backtester take them. */
+export function googStrategyBars(): StrategyBar[] {
+  return googBars().map((b) => ({
+    ts: Date.parse(b.t),
+    open: b.o,
+    high: b.h,
+    low: b.l,
+    close: b.c,
+    volume: b.v,
+  }));
 }

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import { chromium } from 'playwright-core';
 
-import { googBars } from '../../../../shared/src/test-support/goog-bars.js';
+import { googStrategyBars } from '../../../../shared/src/test-support/goog-bars.js';
 import { requireChromium } from '../../../../test/support/requirements.js';
 import { backtest } from './backtest.js';
 import { htmlReport } from './html-report.js';
@@ -17,14 +17,7 @@ describe('backtest HTML report in headless Chromium', function () {
 
   it('draws the equity curve with trade markers, the drawdown chart and the statistics, loading nothing from outside', async function () {
     const executablePath = requireChromium(this);
-    const bars = googBars().map((b) => ({
-      ts: Date.parse(b.t),
-      open: b.o,
-      high: b.h,
-      low: b.l,
-      close: b.c,
-      volume: b.v,
-    }));
+    const bars = googStrategyBars();
     const result = backtest(bars, 'sma-cross', { fast: 10, slow: 20 }, { commission: 0.002 });
     const file = join(tmpdir(), `report-${process.pid}.html`);
     writeFileSync(file, htmlReport(result));

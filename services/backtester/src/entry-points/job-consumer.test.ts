@@ -15,7 +15,7 @@ import { expect } from 'chai';
 
 import { captureLogger } from '../../../../shared/src/test-support/capture-logger.js';
 import { createPostgresDatabase } from '../../../../shared/src/test-support/databases.js';
-import { googBars } from '../../../../shared/src/test-support/goog-bars.js';
+import { googBars, googStrategyBars } from '../../../../shared/src/test-support/goog-bars.js';
 import { waitFor } from '../../../../shared/src/test-support/wait-for.js';
 import { freshRedisDb, requirePostgres } from '../../../../test/support/requirements.js';
 import { backtest } from '../domain/backtest.js';
@@ -92,19 +92,7 @@ describe('backtester worker: backtest.jobs → backtest_runs (real PostgreSQL an
       trades: unknown[];
       equity: unknown[];
     };
-    const direct = backtest(
-      googBars().map((b) => ({
-        ts: Date.parse(b.t),
-        open: b.o,
-        high: b.h,
-        low: b.l,
-        close: b.c,
-        volume: b.v,
-      })),
-      'sma-cross',
-      { fast: 10, slow: 20 },
-      { commission: 0.002 },
-    );
+    const direct = backtest(googStrategyBars(), 'sma-cross', { fast: 10, slow: 20 }, { commission: 0.002 });
     expect(result.stats.trades).to.equal(direct.stats.trades);
     expect(result.stats.returnPct).to.be.closeTo(direct.stats.returnPct, 1e-9);
     expect(result.trades).to.have.length(direct.run.trades.length);

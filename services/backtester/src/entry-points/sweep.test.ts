@@ -1,18 +1,11 @@
 import { expect } from 'chai';
 
-import { googBars } from '../../../../shared/src/test-support/goog-bars.js';
+import { googStrategyBars } from '../../../../shared/src/test-support/goog-bars.js';
 import { backtest } from '../domain/backtest.js';
 import { expandGrid, parseAxis } from '../domain/parameter-grid.js';
 import { progressBar, runSweep } from './sweep.js';
 
-const bars = googBars().map((b) => ({
-  ts: Date.parse(b.t),
-  open: b.o,
-  high: b.h,
-  low: b.l,
-  close: b.c,
-  volume: b.v,
-}));
+const bars = googStrategyBars();
 
 describe('parameter sweeps', function () {
   this.timeout(60_000);

@@ -3,12 +3,8 @@ import Joi from 'joi';
 import type { Config } from '../../config/config.js';
 import { type Decimal, toDecimal } from '../../db/decimal.js';
 import { DataError } from '../../errors/app-error.js';
-import type { Logger } from '../../logging/logger.js';
-import type { Metrics } from '../../metrics/metrics.js';
-import { policyFromConfig } from '../../resilience/resilience-policy.js';
 import { HttpJsonClient } from '../http/http-json-client.js';
-import { TokenBucket } from '../http/token-bucket.js';
-import { alpacaErrorMessage, alpacaHeaders } from './alpaca-auth.js';
+import { type AlpacaClientDeps, alpacaHttp } from './alpaca-auth.js';
 
 /** Bar sizes Alpaca serves. */
 export type Timeframe = '1Min' | '5Min' | '15Min' | '30Min' | '1Hour' | '4Hour' | '1Day' | '1Week' | '1Month';
@@ -88,21 +84,8 @@ export class AlpacaMarketDataClient {
   }
 
   /** A client from config: its own pool, policy and the shared Alpaca request budget. */
-  static fromConfig(
-    config: Config,
-    deps: { logger?: Logger; metrics?: Metrics; rateLimiter?: TokenBucket } = {},
-  ): AlpacaMarketDataClient {
-    return new AlpacaMarketDataClient(
-      new HttpJsonClient({
-        name: 'alpaca-data',
-        baseUrl: config.alpacaDataUrl,
-        headers: () => alpacaHeaders(config),
-        policy: policyFromConfig(config, 'alpaca-data', deps),
-        rateLimiter: deps.rateLimiter ?? new TokenBucket(config.alpacaRateLimitPerMin),
-        errorMessage: alpacaErrorMessage,
-        logger: deps.logger,
-      }),
-    );
+  static fromConfig(config: Config, deps: AlpacaClientDeps = {}): AlpacaMarketDataClient {
+    return new AlpacaMarketDataClient(alpacaHttp(config, 'alpaca-data', config.alpacaDataUrl, deps));
   }
 
   /** Historical bars per symbol, oldest first, following `next_page_token` until the last page. */

@@ -5,13 +5,9 @@ import { type Decimal, toDecimal } from '../../db/decimal.js';
 import type { OrderStatus } from '../../db/repositories/order-repository.js';
 import type { Side } from '../../db/repositories/signal-repository.js';
 import { isTransient } from '../../errors/classify.js';
-import type { Logger } from '../../logging/logger.js';
-import type { Metrics } from '../../metrics/metrics.js';
-import { policyFromConfig } from '../../resilience/resilience-policy.js';
 import { HttpJsonClient } from '../http/http-json-client.js';
 import { providerStatus } from '../http/provider-error.js';
-import { TokenBucket } from '../http/token-bucket.js';
-import { alpacaErrorMessage, alpacaHeaders } from './alpaca-auth.js';
+import { type AlpacaClientDeps, alpacaHttp } from './alpaca-auth.js';
 
 /** The account's money, as exact decimals. */
 export interface AlpacaAccount {
@@ -136,21 +132,8 @@ export class AlpacaTradingClient {
     this.#http = http;
   }
 
-  static fromConfig(
-    config: Config,
-    deps: { logger?: Logger; metrics?: Metrics; rateLimiter?: TokenBucket } = {},
-  ): AlpacaTradingClient {
-    return new AlpacaTradingClient(
-      new HttpJsonClient({
-        name: 'alpaca-trading',
-        baseUrl: config.alpacaTradingUrl,
-        headers: () => alpacaHeaders(config),
-        policy: policyFromConfig(config, 'alpaca-trading', deps),
-        rateLimiter: deps.rateLimiter ?? new TokenBucket(config.alpacaRateLimitPerMin),
-        errorMessage: alpacaErrorMessage,
-        logger: deps.logger,
-      }),
-    );
+  static fromConfig(config: Config, deps: AlpacaClientDeps = {}): AlpacaTradingClient {
+    return new AlpacaTradingClient(alpacaHttp(config, 'alpaca-trading', config.alpacaTradingUrl, deps));
   }
 
   async getAccount(): Promise<AlpacaAccount> {
