@@ -1,13 +1,41 @@
 import {
+  type BacktestJobPayload,
   errorMessage,
   type EventEnvelope,
   isDataError,
   type Logger,
   payloadOf,
   type Repositories,
+  type StrategyBar,
 } from '@trading/shared';
 
 import { backtest } from '../domain/backtest.js';
+
+/** Rows read per query: bounds memory to one page of row objects besides the bars themselves. */
+const PAGE = 50_000;
+
+/** The job's candles as bars, read a page at a time (10 years of minute bars stay well under 1 GB). */
+async function loadBars(repos: Repositories, job: BacktestJobPayload): Promise<StrategyBar[]> {
+  const bars: StrategyBar[] = [];
+  let after = new Date(new Date(job.from).getTime() - 1);
+  const to = new Date(job.to);
+  for (;;) {
+    const page = await repos.candles.pageAfter(job.symbol, job.timeframe, after, to, PAGE);
+    for (const c of page) {
+      bars.push({
+        ts: c.ts.getTime(),
+        open: Number(c.open),
+        high: Number(c.high),
+        low: Number(c.low),
+        close: Number(c.close),
+        volume: Number(c.volume),
+      });
+    }
+    const last = page.at(-1);
+    if (!last || page.length < PAGE) return bars;
+    after = last.ts;
+  }
+}
 
 /** Equity points kept in a stored result (the curve is downsampled to this). */
 const EQUITY_POINTS = 500;
@@ -26,26 +54,12 @@ export function createJobConsumer(deps: {
     const job = payloadOf(event, 'backtest.requested');
     if (!(await deps.repos.backtests.markRunning(job.runId))) return;
     try {
-      const candles = await deps.repos.candles.range(
-        job.symbol,
-        job.timeframe,
-        new Date(job.from),
-        new Date(job.to),
-        5_000_000,
-      );
-      if (candles.length === 0)
+      const bars = await loadBars(deps.repos, job);
+      if (bars.length === 0)
         throw Object.assign(
           new Error(`no ${job.timeframe} candles for ${job.symbol} between ${job.from} and ${job.to}`),
           { status: 422 },
         );
-      const bars = candles.map((c) => ({
-        ts: c.ts.getTime(),
-        open: Number(c.open),
-        high: Number(c.high),
-        low: Number(c.low),
-        close: Number(c.close),
-        volume: Number(c.volume),
-      }));
       const result = backtest(bars, job.strategy, job.params, job.model);
       const step = Math.max(1, Math.ceil(result.run.equity.length / EQUITY_POINTS));
       const equity: [string, number][] = [];

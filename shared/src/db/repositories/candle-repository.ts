@@ -71,6 +71,26 @@ export class CandleRepository {
     return this.knex<CandleRow>('candles').where({ symbol }).orderBy('ts', 'desc').limit(limit);
   }
 
+  /**
+   * One page of bars after `after` (exclusive) up to `to` (inclusive), oldest first: keyset paging
+   * over the (symbol, timeframe, ts) key, for reading millions of bars a page at a time.
+   */
+  async pageAfter(
+    symbol: string,
+    timeframe: string,
+    after: Date,
+    to: Date,
+    limit: number,
+  ): Promise<CandleRow[]> {
+    return this.knex<CandleRow>('candles')
+      .select('ts', 'open', 'high', 'low', 'close', 'volume')
+      .where({ symbol, timeframe })
+      .andWhere('ts', '>', after)
+      .andWhere('ts', '<=', to)
+      .orderBy('ts', 'asc')
+      .limit(limit);
+  }
+
   /** Bars in [from, to], oldest first. */
   async range(
     symbol: string,
