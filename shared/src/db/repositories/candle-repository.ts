@@ -81,7 +81,7 @@ export class CandleRepository {
     after: Date,
     to: Date,
     limit: number,
-  ): Promise<CandleRow[]> {
+  ): Promise<Pick<CandleRow, 'ts' | 'open' | 'high' | 'low' | 'close' | 'volume'>[]> {
     return this.knex<CandleRow>('candles')
       .select('ts', 'open', 'high', 'low', 'close', 'volume')
       .where({ symbol, timeframe })
