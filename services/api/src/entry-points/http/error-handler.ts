@@ -1,0 +1,63 @@
+import { AppError, type Logger, type TopLevelHandler } from '@trading/shared';
+import type Koa from 'koa';
+
+/** The one shape of every error answer. */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+const HTTP_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+};
+
+/**
+ * Turns every failure into `{ error: { code, message, details } }`: our data errors keep their status
+ * and details; Koa's own client errors (404, 405, 413 …) keep theirs; anything else is a 500 with a
+ * generic message, its cause sent to the top-level handler (logged with stack, alerted) — never to
+ * the client.
+ */
+export function errorHandler(options: { logger: Logger; onFatal?: TopLevelHandler }): Koa.Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        ctx.status = 404;
+        ctx.body = {
+          error: { code: 'NOT_FOUND', message: `no route for ${ctx.method} ${ctx.path}` },
+        } satisfies ErrorBody;
+      }
+      // eslint-disable-next-line no-restricted-syntax -- the API's top-level handler: every error becomes an answer.
+    } catch (err) {
+      const status = err instanceof AppError ? err.status : (err as { status?: unknown }).status;
+      if (err instanceof AppError && err.kind === 'data') {
+        ctx.status = err.status;
+        ctx.body = {
+          error: { code: err.code, message: err.message, details: err.details },
+        } satisfies ErrorBody;
+        return;
+      }
+      if (!(err instanceof AppError) && typeof status === 'number' && status >= 400 && status < 500) {
+        ctx.status = status;
+        ctx.body = {
+          error: { code: HTTP_CODES[status] ?? 'BAD_REQUEST', message: (err as Error).message },
+        } satisfies ErrorBody;
+        return;
+      }
+      ctx.status = err instanceof AppError && err.kind === 'transient' ? 503 : 500;
+      ctx.body = {
+        error: {
+          code: ctx.status === 503 ? 'UNAVAILABLE' : 'INTERNAL',
+          message: ctx.status === 503 ? 'a dependency is unavailable; try again' : 'internal error',
+        },
+      } satisfies ErrorBody;
+      if (ctx.status === 500) await options.onFatal?.(err, `${ctx.method} ${ctx.path}`);
+      else options.logger.warn('request failed on a dependency', { path: ctx.path, error: err });
+    }
+  };
+}
