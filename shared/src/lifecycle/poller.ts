@@ -19,8 +19,6 @@ export interface PollerOptions {
 export interface Poller {
   /** Resolves after the run in progress (if any) finished; no new run starts. */
   stop(): Promise<void>;
-  /** Run now, outside the schedule (tests, manual triggers); resolves when done. */
-  runNow(): Promise<void>;
 }
 
 /**
@@ -30,7 +28,6 @@ export interface Poller {
  */
 export function startPoller(options: PollerOptions): Poller {
   const stopping = new AbortController();
-  let current: Promise<void> = Promise.resolve();
 
   async function once(): Promise<void> {
     try {
@@ -52,8 +49,7 @@ export function startPoller(options: PollerOptions): Poller {
 
   async function loop(): Promise<void> {
     while (!stopping.signal.aborted) {
-      current = once();
-      await current;
+      await once();
       await sleep(options.intervalMs, stopping.signal).catch(() => undefined);
     }
   }
@@ -63,11 +59,6 @@ export function startPoller(options: PollerOptions): Poller {
     async stop() {
       stopping.abort();
       await done;
-    },
-    async runNow() {
-      await current;
-      current = once();
-      await current;
     },
   };
 }

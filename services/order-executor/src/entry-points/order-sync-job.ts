@@ -1,4 +1,10 @@
-import type { AlpacaTradingClient, Config, Logger, Repositories } from '@trading/shared';
+import {
+  type AlpacaTradingClient,
+  type Config,
+  FINAL_ORDER_STATUSES,
+  type Logger,
+  type Repositories,
+} from '@trading/shared';
 
 import { createOrderRecorder, type OrderRecorderDeps } from './order-recorder.js';
 
@@ -26,7 +32,7 @@ export function createOrderSyncJob(deps: OrderSyncDeps): () => Promise<void> {
       if (!order) continue;
       const updated = await record(order, open.signalId);
       if (
-        !['filled', 'canceled', 'expired', 'rejected', 'replaced'].includes(updated.status) &&
+        !FINAL_ORDER_STATUSES.includes(updated.status) &&
         now().getTime() - open.createdAt.getTime() > deps.config.orderTimeoutMs
       ) {
         deps.logger.warn('cancelling an order open too long', {

@@ -44,8 +44,8 @@ export function riskLimits(config: Config): RiskLimits {
 
 /**
  * Handles `signal.created`: one order per signal, ever. The order's `client_order_id` comes from the
- * signal id; before deciding anything the consumer looks for that order in its own table and at the
- * broker, so a redelivered or retried signal only brings the existing order up to date. A new signal
+ * signal id; before deciding anything the consumer looks for that order in its own table (and, if
+ * there, at the broker), so a redelivered or retried signal only brings the existing order up to date. A new signal
  * passes the risk checks (a refusal is recorded on the signal with its rule and numbers, published
  * as `order.rejected` and sent to Telegram), is recorded as `new`, submitted, and followed.
  */
@@ -137,24 +137,18 @@ export function createSignalConsumer(deps: SignalConsumerDeps): (event: EventEnv
     const clientOrderId = clientOrderIdFor(signal.signalId);
     const stored = await repos.signals.get(signal.signalId);
     if (stored?.status === 'rejected') return;
+    // The row is written before the order is submitted, so without a row no order can exist at the
+    // broker: a new signal needs no lookup there.
     const mine = await repos.orders.findByClientOrderId(clientOrderId);
-    const atBroker = await trading.getOrderByClientId(clientOrderId);
-    if (atBroker) {
-      // A redelivery, or a crash after submitting: the broker's order is the one.
-      await record(atBroker, signal.signalId);
-      if (stored?.status !== 'ordered') await repos.signals.setDecision(signal.signalId, 'ordered');
-      return;
-    }
     if (mine) {
-      // Recorded but never reached the broker (crash between record and submit): submit it now, once.
-      const order = await trading.submitOrder({
-        clientOrderId,
-        symbol: mine.symbol,
-        side: mine.side,
-        qty: mine.qty,
-      });
+      const atBroker = await trading.getOrderByClientId(clientOrderId);
+      // A redelivery (the broker's order is the one), or a crash between recording and submitting
+      // (submit the recorded order now, once).
+      const order =
+        atBroker ??
+        (await trading.submitOrder({ clientOrderId, symbol: mine.symbol, side: mine.side, qty: mine.qty }));
       await record(order, signal.signalId);
-      await repos.signals.setDecision(signal.signalId, 'ordered');
+      if (stored?.status !== 'ordered') await repos.signals.setDecision(signal.signalId, 'ordered');
       return;
     }
     await decideAndSubmit(signal, clientOrderId);
