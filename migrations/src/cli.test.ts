@@ -28,10 +28,12 @@ describe('npm run migrate / migrate:down', function () {
     const { url, drop } = await createPostgresDatabase(requirePostgres(this));
     try {
       expect(await npmRun('migrate', { DATABASE_URL: url })).to.include(
-        'applied 001_initial_schema, 002_service_state, 003_add_missing_indexes to the PostgreSQL at DATABASE_URL',
+        'applied 001_initial_schema, 002_service_state, 003_add_missing_indexes, 004_signals_created_index to the PostgreSQL at DATABASE_URL',
       );
       expect(await npmRun('migrate', { DATABASE_URL: url })).to.include('is up to date');
-      expect(await npmRun('migrate:down', { DATABASE_URL: url })).to.include('undid 003_add_missing_indexes');
+      expect(await npmRun('migrate:down', { DATABASE_URL: url })).to.include(
+        'undid 004_signals_created_index',
+      );
     } finally {
       await drop();
     }
@@ -42,9 +44,9 @@ describe('npm run migrate / migrate:down', function () {
     try {
       expect(await npmRun('migrate', { DATA_DIR: dir })).to.include(`applied 001_initial_schema`);
       expect(await npmRun('migrate:down', { DATA_DIR: dir })).to.include(
-        `undid 003_add_missing_indexes on the embedded database in ${dir}`,
+        `undid 004_signals_created_index on the embedded database in ${dir}`,
       );
-      expect(await npmRun('migrate', { DATA_DIR: dir })).to.include('applied 003_add_missing_indexes');
+      expect(await npmRun('migrate', { DATA_DIR: dir })).to.include('applied 004_signals_created_index');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

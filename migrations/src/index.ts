@@ -3,8 +3,10 @@ import type { Knex } from 'knex';
 import * as m001 from './migrations/001_initial_schema.js';
 import * as m002 from './migrations/002_service_state.js';
 import * as m003 from './migrations/003_add_missing_indexes.js';
+import * as m004 from './migrations/004_signals_created_index.js';
 
 export { INDEXES } from './migrations/003_add_missing_indexes.js';
+export { SIGNALS_CREATED_INDEX } from './migrations/004_signals_created_index.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -16,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001_initial_schema': m001,
   '002_service_state': m002,
   '003_add_missing_indexes': m003,
+  '004_signals_created_index': m004,
 };
 
 /** A knex migration source over {@link MIGRATIONS}. */

@@ -24,7 +24,7 @@ export type { StreamEntry } from './broker/stream-transport.js';
 export type { Config } from './config/config.js';
 export { loadConfig, secretsOf } from './config/config.js';
 export type { ConfigKey, LogLevel } from './config/config-schema.js';
-export { CONFIG_KEYS } from './config/config-schema.js';
+export { CONFIG_KEYS, TIMEFRAMES } from './config/config-schema.js';
 export type { Redactor } from './config/redactor.js';
 export { createRedactor } from './config/redactor.js';
 export { Secret, SECRET_MASK } from './config/secret.js';
@@ -41,7 +41,7 @@ export { daysAgo } from './db/repositories/list-options.js';
 export type { NewsItem, NewsRow } from './db/repositories/news-repository.js';
 export { NewsRepository } from './db/repositories/news-repository.js';
 export type { NewOrder, OrderFilter, OrderRow, OrderStatus } from './db/repositories/order-repository.js';
-export { FINAL_ORDER_STATUSES, OrderRepository } from './db/repositories/order-repository.js';
+export { FINAL_ORDER_STATUSES, ORDER_STATUSES, OrderRepository } from './db/repositories/order-repository.js';
 export type {
   PortfolioSnapshot,
   PortfolioSnapshotRow,
@@ -80,7 +80,7 @@ export type { Notifier } from './errors/notifier.js';
 export type { TopLevelHandler, TopLevelHandlerOptions } from './errors/top-level-handler.js';
 export { createTopLevelHandler } from './errors/top-level-handler.js';
 export type { HealthAppOptions, HealthCheck } from './health/health-app.js';
-export { createHealthApp } from './health/health-app.js';
+export { createHealthApp, healthRouter } from './health/health-app.js';
 export type { HttpServer, RequestHandler } from './health/http-server.js';
 export { listen } from './health/http-server.js';
 export { serveHealth } from './health/serve-health.js';
@@ -107,6 +107,10 @@ export type { Logger, LoggerOptions } from './logging/logger.js';
 export { createLogger } from './logging/logger.js';
 export type { Metrics } from './metrics/metrics.js';
 export { createMetrics } from './metrics/metrics.js';
+export type { NewFill } from './orders/fill-since.js';
+export { fillSince } from './orders/fill-since.js';
+export type { OrderRecorderDeps } from './orders/order-recorder.js';
+export { createOrderRecorder } from './orders/order-recorder.js';
 export type { Bar, BarsQuery, Timeframe } from './providers/alpaca/alpaca-market-data-client.js';
 export { AlpacaMarketDataClient } from './providers/alpaca/alpaca-market-data-client.js';
 export type {
@@ -132,6 +136,8 @@ export { TokenBucket } from './providers/http/token-bucket.js';
 export type { JsonValue } from './providers/llm/extract-json.js';
 export { extractJsonFromText } from './providers/llm/extract-json.js';
 export { TelegramNotifier } from './providers/telegram/telegram-notifier.js';
+export type { RedisClientOptions } from './redis/redis-client.js';
+export { createRedisClient } from './redis/redis-client.js';
 export type { BreakerState, CircuitBreakerOptions } from './resilience/circuit-breaker.js';
 export { BREAKER_DEFAULTS, CircuitBreaker } from './resilience/circuit-breaker.js';
 export type {
@@ -144,6 +150,8 @@ export type { RetryOptions } from './resilience/retry-async.js';
 export { RETRY_DEFAULTS, retryAsync } from './resilience/retry-async.js';
 export { sleep } from './resilience/sleep.js';
 export { withTimeout } from './resilience/with-timeout.js';
+export type { AssessOrderDeps, OrderIntent } from './risk/assess-order.js';
+export { assessOrder, riskLimits } from './risk/assess-order.js';
 export type { RiskDecision, RiskInput, RiskLimits, RiskRule } from './risk/risk-rules.js';
 export { evaluateRisk } from './risk/risk-rules.js';
 export type { MacdCrossParams } from './strategies/macd-cross.js';

@@ -91,6 +91,29 @@ describe('workers start from dist with only environment variables', function () 
     });
   }
 
+  it('api: listens on API_PORT, answers authenticated requests, refuses others, exits 0 on SIGTERM', async () => {
+    // The API serves /health beside its routes, on API_PORT.
+    const port = await freePort();
+    const worker = await startWorker('api', {
+      ...shared,
+      API_AUTH_TOKEN: 'start-token',
+      API_PORT: String(port),
+    });
+    await waitFor(async () => (await health(port)).status === 200, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      what: 'api healthy',
+    });
+    const base = `http://127.0.0.1:${port}/api/v1/summary`;
+    expect((await fetch(base)).status).to.equal(401);
+    const ok = await fetch(base, { headers: { Authorization: 'Bearer start-token' } });
+    expect(ok.status).to.equal(200);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).to.include('service_up{service="api"} 1');
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).to.equal(0);
+  });
+
   it('strategy-engine on the embedded defaults (no DATABASE_URL, no REDIS_URL): healthy, then exits 0', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'worker-embedded-'));
     try {

@@ -1,87 +1,35 @@
 import { migrateLatest } from '@trading/migrations';
 import {
+  AlpacaTradingClient,
+  createBroker,
   createDb,
   createMetrics,
   createRepositories,
-  type Db,
-  type HttpServer,
   listen,
   loadConfig,
-  type Repositories,
+  TelegramNotifier,
 } from '@trading/shared';
 import { expect } from 'chai';
 
 import { captureLogger } from '../../../shared/src/test-support/capture-logger.js';
-import { createPostgresDatabase } from '../../../shared/src/test-support/databases.js';
-import { requirePostgres } from '../../../test/support/requirements.js';
 import { createApp } from './create-app.js';
+import { BoundedMap } from './entry-points/http/rate-limit.js';
+import { ALPACA_SECRET, type ApiFixture, startApiFixture, TOKEN } from './testing/api-fixture.js';
 
-const TOKEN = 'api-canary-token-5c1d';
-
-describe('API app (real PostgreSQL): auth, CORS, validation, errors, signals', function () {
+describe('API app (real PostgreSQL and Redis): auth, CORS, errors, health, docs', function () {
   this.timeout(30_000);
-  let db: Db;
-  let repos: Repositories;
-  let server: HttpServer;
-  let drop: () => Promise<void>;
-  const captured = captureLogger();
+  let api: ApiFixture;
 
   before(async function () {
-    const pg = await createPostgresDatabase(requirePostgres(this));
-    drop = pg.drop;
-    const config = loadConfig({
-      DATABASE_URL: pg.url,
-      API_AUTH_TOKEN: TOKEN,
-      CORS_ORIGINS: 'http://localhost:3000,https://desk.example',
-    });
-    db = createDb(config);
-    await migrateLatest(db.knex);
-    repos = createRepositories(db.knex);
-    for (let d = 1; d <= 3; d++) {
-      for (const symbol of ['GOOG', 'MSFT']) {
-        await repos.signals.insertOnce({
-          symbol,
-          strategy: d === 3 ? 'rsi-reversion' : 'sma-cross',
-          side: 'buy',
-          strength: '1',
-          price: '100',
-          params: {},
-          reason: `signal ${symbol} ${d}`,
-          timeframe: '1Day',
-          barTs: new Date(Date.UTC(2024, 0, d)),
-        });
-      }
-    }
-    const app = createApp({
-      config,
-      repos,
-      logger: captured.logger,
-      metrics: createMetrics('api'),
-      checks: { database: async () => db.ping() },
-    });
-    server = await listen(app.callback(), 0, '127.0.0.1');
+    api = await startApiFixture(this);
   });
   after(async () => {
-    await server.close();
-    await db.close();
-    await drop();
+    await api?.close();
   });
-
-  const get = async (
-    path: string,
-    headers: Record<string, string> = { Authorization: `Bearer ${TOKEN}` },
-  ) => {
-    const res = await fetch(`http://127.0.0.1:${server.port}${path}`, { headers });
-    return {
-      status: res.status,
-      headers: res.headers,
-      body: (await res.json().catch(() => undefined)) as Record<string, unknown>,
-    };
-  };
 
   describe('auth', () => {
     it('answers 401 with WWW-Authenticate: Bearer and the error shape when the token is missing', async () => {
-      const res = await get('/api/v1/signals', {});
+      const res = await api.call('GET', '/api/v1/signals', { headers: {} });
       expect(res.status).to.equal(401);
       expect(res.headers.get('www-authenticate')).to.equal('Bearer');
       expect(res.body).to.deep.equal({ error: { code: 'UNAUTHORIZED', message: 'missing bearer token' } });
@@ -94,120 +42,175 @@ describe('API app (real PostgreSQL): auth, CORS, validation, errors, signals', f
         'Basic abc',
         `bearer ${TOKEN}x`,
       ]) {
-        const res = await get('/api/v1/signals', { Authorization: header });
+        const res = await api.call('GET', '/api/v1/signals', { headers: { Authorization: header } });
         expect(res.status, header.slice(0, 20)).to.equal(401);
         expect(res.headers.get('www-authenticate')).to.match(/^Bearer/);
         expect(JSON.stringify(res.body)).not.to.include(TOKEN);
       }
     });
 
-    it('leaves /health and /metrics open', async () => {
-      expect((await get('/health', {})).body).to.deep.equal({ status: 'ok' });
-      const metrics = await fetch(`http://127.0.0.1:${server.port}/metrics`);
-      expect(metrics.status).to.equal(200);
+    it('guards every /api/v1 endpoint, POSTs included', async () => {
+      for (const [method, path] of [
+        ['GET', '/api/v1/summary'],
+        ['GET', '/api/v1/orders'],
+        ['POST', '/api/v1/orders'],
+        ['POST', '/api/v1/backtests'],
+        ['GET', '/api/v1/strategies'],
+      ] as const) {
+        const res = await api.call(method, path, { headers: {}, body: {} });
+        expect(res.status, `${method} ${path}`).to.equal(401);
+      }
+    });
+
+    it('leaves /health, /metrics, /openapi.json and /docs open', async () => {
+      const health = await api.call('GET', '/health', { headers: {} });
+      expect(health.status).to.equal(200);
+      expect(health.body).to.deep.equal({ status: 'ok', checks: { database: 'ok', broker: 'ok' } });
+      for (const path of ['/metrics', '/openapi.json', '/docs']) {
+        expect((await fetch(`${api.url}${path}`)).status, path).to.equal(200);
+      }
     });
   });
 
   describe('CORS', () => {
     it('allows a listed origin for GET and POST with Authorization and Content-Type', async () => {
-      const res = await fetch(`http://127.0.0.1:${server.port}/api/v1/signals`, {
+      const res = await fetch(`${api.url}/api/v1/signals`, {
         method: 'OPTIONS',
         headers: {
           Origin: 'https://desk.example',
-          'Access-Control-Request-Method': 'GET',
-          'Access-Control-Request-Headers': 'authorization',
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'authorization,content-type',
         },
       });
+      expect(res.status).to.equal(204);
       expect(res.headers.get('access-control-allow-origin')).to.equal('https://desk.example');
       expect(res.headers.get('access-control-allow-methods')).to.equal('GET,POST');
       expect(res.headers.get('access-control-allow-headers')).to.equal('Authorization,Content-Type');
     });
 
-    it('gives an origin not on the list no CORS headers', async () => {
-      const res = await get('/api/v1/signals', {
-        Authorization: `Bearer ${TOKEN}`,
-        Origin: 'https://evil.example',
+    it('gives an origin not on the list no CORS headers, on preflight and on the request', async () => {
+      const preflight = await fetch(`${api.url}/api/v1/signals`, {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'GET' },
+      });
+      expect(preflight.headers.get('access-control-allow-origin')).to.equal(null);
+      const res = await api.call('GET', '/api/v1/signals', {
+        headers: { Authorization: `Bearer ${TOKEN}`, Origin: 'https://evil.example' },
       });
       expect(res.status).to.equal(200);
       expect(res.headers.get('access-control-allow-origin')).to.equal(null);
     });
   });
 
-  describe('GET /api/v1/signals', () => {
-    it('lists signals newest first with the page it served', async () => {
-      const res = await get('/api/v1/signals?days=365');
-      const data = res.body.data as { symbol: string; reason: string }[];
-      expect(res.status).to.equal(200);
-      expect(data).to.have.length(6);
-      expect(res.body.page).to.deep.equal({ limit: 50, offset: 0 });
-    });
-
-    it('filters by symbol and strategy and pages with a stable order', async () => {
-      const goog = (await get('/api/v1/signals?symbol=GOOG&strategy=sma-cross')).body.data as {
-        symbol: string;
-        strategy: string;
-      }[];
-      expect(goog.map((s) => [s.symbol, s.strategy])).to.deep.equal([
-        ['GOOG', 'sma-cross'],
-        ['GOOG', 'sma-cross'],
-      ]);
-      const p1 = (await get('/api/v1/signals?limit=4')).body.data as { id: string }[];
-      const p2 = (await get('/api/v1/signals?limit=4&offset=4')).body.data as { id: string }[];
-      expect(new Set([...p1, ...p2].map((s) => s.id)).size).to.equal(6);
-    });
-
-    const bad: [string, string][] = [
-      ['limit=0', 'limit'],
-      ['limit=1001', 'limit'],
-      ['limit=ten', 'limit'],
-      ['days=0', 'days'],
-      ['days=366', 'days'],
-      ['symbol=goog', 'symbol'],
-      ['symbol=TOOLONG', 'symbol'],
-      ['color=red', 'color'],
-      ['offset=-1', 'offset'],
-    ];
-    for (const [query, field] of bad) {
-      it(`answers 400 naming ${field} for ?${query}`, async () => {
-        const res = await get(`/api/v1/signals?${query}`);
-        expect(res.status).to.equal(400);
-        const error = res.body.error as { code: string; details: { field: string }[] };
-        expect(error.code).to.equal('VALIDATION_FAILED');
-        expect(error.details.map((d) => d.field)).to.include(field);
+  describe('errors', () => {
+    it('answers unknown routes and methods with the JSON error shape', async () => {
+      expect((await api.call('GET', '/api/v1/nothing')).status).to.equal(404);
+      expect((await api.call('GET', '/nope', { headers: {} })).body).to.deep.equal({
+        error: { code: 'NOT_FOUND', message: 'no route for GET /nope' },
       });
-    }
-  });
-
-  it('answers unknown routes and methods with the JSON error shape, not a 500', async () => {
-    expect(await get('/api/v1/nothing')).to.deep.include({ status: 404 });
-    expect((await get('/nope', {})).body).to.deep.equal({
-      error: { code: 'NOT_FOUND', message: 'no route for GET /nope' },
+      const res = await api.call('DELETE', '/health', { headers: {} });
+      expect(res.status).to.equal(405);
+      expect((res.body.error as { code: string }).code).to.equal('METHOD_NOT_ALLOWED');
     });
-    const res = await fetch(`http://127.0.0.1:${server.port}/health`, { method: 'DELETE' });
-    expect(res.status).to.equal(405);
-    expect(((await res.json()) as { error: { code: string } }).error.code).to.equal('METHOD_NOT_ALLOWED');
+
+    it('answers malformed JSON, a wrong content type and an oversized body with 4xx JSON, never 500', async () => {
+      const cases: [Record<string, string>, string, number][] = [
+        [{ 'Content-Type': 'application/json' }, '{"symbol": "GOOG",', 400],
+        [{ 'Content-Type': 'text/plain' }, 'symbol=GOOG', 400],
+        [{ 'Content-Type': 'application/json' }, JSON.stringify({ symbol: 'x'.repeat(100_000) }), 413],
+      ];
+      for (const [headers, raw, status] of cases) {
+        const res = await api.call('POST', '/api/v1/backtests', {
+          raw,
+          headers: { Authorization: `Bearer ${TOKEN}`, ...headers },
+        });
+        expect(res.status, raw.slice(0, 20)).to.equal(status);
+        expect(res.body).to.have.nested.property('error.code').that.is.a('string');
+      }
+    });
   });
 
-  it('never writes the token to a log line', () => {
-    expect(captured.lines.join('\n')).not.to.include(TOKEN);
+  describe('/openapi.json and /docs', () => {
+    it('documents every endpoint with its parameters, bodies, answers and bearer security', async () => {
+      const doc = (await (await fetch(`${api.url}/openapi.json`)).json()) as {
+        openapi: string;
+        paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>>;
+        components: { securitySchemes: Record<string, unknown> };
+      };
+      expect(doc.openapi).to.equal('3.0.3');
+      const operations = Object.values(doc.paths).flatMap((p) => Object.values(p).map((o) => o.operationId));
+      expect(operations).to.include.members([
+        'getSummary',
+        'listSignals',
+        'listOrders',
+        'getOrder',
+        'placeOrder',
+        'cancelOrder',
+        'listTrades',
+        'listPositions',
+        'getPortfolio',
+        'getPortfolioHistory',
+        'listScores',
+        'listStrategies',
+        'queueBacktest',
+        'getBacktest',
+        'listCandles',
+      ]);
+      expect(doc.paths['/api/v1/orders/{id}']?.get?.responses).to.include.keys('200', '401', '404', '429');
+      expect(doc.components.securitySchemes).to.have.key('bearerAuth');
+    });
+
+    it('serves the docs page and its assets locally (no CDN), with a CSP that allows only this origin', async () => {
+      const page = await fetch(`${api.url}/docs`);
+      const html = await page.text();
+      expect(page.headers.get('content-security-policy')).to.include("script-src 'self'");
+      expect(html).not.to.match(/https?:\/\//);
+      for (const asset of html.match(/\/docs\/assets\/[\w.-]+/g) ?? []) {
+        const res = await fetch(`${api.url}${asset}`);
+        expect(res.status, asset).to.equal(200);
+        expect((await res.arrayBuffer()).byteLength, asset).to.be.greaterThan(10);
+      }
+      expect((await fetch(`${api.url}/docs/assets/../../package.json`)).status).to.equal(404);
+    });
+  });
+
+  it('counts requests by route pattern in /metrics', async () => {
+    await api.call('GET', '/api/v1/strategies');
+    const text = await (await fetch(`${api.url}/metrics`)).text();
+    expect(text).to.match(/http_requests_total\{[^}]*route="\/api\/v1\/strategies"[^}]*status="200"/);
+  });
+
+  it('never writes the API token or the broker secret to a log line', () => {
+    const all = api.captured.lines.join('\n');
+    expect(all).not.to.include(TOKEN);
+    expect(all).not.to.include(ALPACA_SECRET);
   });
 });
 
-describe('API app in dev mode (no API_AUTH_TOKEN)', () => {
+describe('API app in dev mode (no API_AUTH_TOKEN), embedded database and broker', () => {
   it('lets requests through and warns once at start', async () => {
     const captured = captureLogger();
     const config = loadConfig({ DATA_DIR: 'memory://' });
     const db = createDb(config);
     await migrateLatest(db.knex);
+    const broker = await createBroker(config, { logger: captured.logger });
+    const trading = AlpacaTradingClient.fromConfig(config);
     const app = createApp({
       config,
       repos: createRepositories(db.knex),
+      broker,
+      trading,
+      notifier: new TelegramNotifier(config),
       logger: captured.logger,
       metrics: createMetrics('api'),
+      rateLimitStore: { driver: 'memory', db: new BoundedMap(10) },
+      enforceResponseSchemas: true,
     });
     const server = await listen(app.callback(), 0, '127.0.0.1');
-    const res = await fetch(`http://127.0.0.1:${server.port}/api/v1/signals`);
+    const res = await fetch(`http://127.0.0.1:${String(server.port)}/api/v1/summary`);
     await server.close();
+    await trading.close();
+    await broker.close();
     await db.close();
     expect(res.status).to.equal(200);
     expect(captured.records().filter((r) => String(r.message).includes('dev mode'))).to.have.length(1);

@@ -1,59 +1,135 @@
+import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
 import Router from '@koa/router';
-import type { Config, Logger, Metrics, Repositories, TopLevelHandler } from '@trading/shared';
+import {
+  type AlpacaTradingClient,
+  type Broker,
+  type Config,
+  type HealthCheck,
+  healthRouter,
+  type Logger,
+  type Metrics,
+  type Notifier,
+  type Repositories,
+  riskLimits,
+  type TopLevelHandler,
+} from '@trading/shared';
 import Koa from 'koa';
 
+import { createManualOrders } from './domain/manual-order.js';
+import { backtestsEndpoints } from './entry-points/http/backtests-routes.js';
 import { bearerAuth } from './entry-points/http/bearer-auth.js';
+import { candlesEndpoints } from './entry-points/http/candles-routes.js';
+import { docsRoutes } from './entry-points/http/docs-routes.js';
+import type { Endpoint } from './entry-points/http/endpoint.js';
+import { mountEndpoints } from './entry-points/http/endpoint.js';
 import { errorHandler } from './entry-points/http/error-handler.js';
-import { signalsRoutes } from './entry-points/http/signals-routes.js';
+import { openApiDocument } from './entry-points/http/openapi.js';
+import { ordersEndpoints } from './entry-points/http/orders-routes.js';
+import { portfolioEndpoints } from './entry-points/http/portfolio-routes.js';
+import { rateLimit, type RateLimitStore } from './entry-points/http/rate-limit.js';
+import { requestMetrics } from './entry-points/http/request-metrics.js';
+import { ResponseCache } from './entry-points/http/response-cache.js';
+import { scoresEndpoints } from './entry-points/http/scores-routes.js';
+import { signalsEndpoints } from './entry-points/http/signals-routes.js';
+import { strategiesEndpoints } from './entry-points/http/strategies-routes.js';
+import { summaryEndpoints } from './entry-points/http/summary-routes.js';
+import { tradesEndpoints } from './entry-points/http/trades-routes.js';
 
 /** What the API needs. */
 export interface ApiDeps {
   config: Config;
   repos: Repositories;
+  broker: Broker;
+  trading: AlpacaTradingClient;
+  notifier: Notifier;
   logger: Logger;
   metrics: Metrics;
+  /** Where rate-limit counts live (Redis when REDIS_URL is set, else memory). */
+  rateLimitStore: RateLimitStore;
   onFatal?: TopLevelHandler;
   /** Probes behind `/health`. */
-  checks?: Record<string, () => Promise<unknown>>;
+  checks?: Record<string, HealthCheck>;
+  /** True once shutdown began: `/health` answers 503 so traffic moves away. */
+  isStopping?: () => boolean;
+  /** Check every answer against its documented schema (tests). */
+  enforceResponseSchemas?: boolean;
+  now?: () => Date;
+}
+
+/** Every `/api/v1` endpoint, in the order the document lists them. */
+export function apiEndpoints(deps: ApiDeps): Endpoint[] {
+  const { config, repos } = deps;
+  const manual = createManualOrders({ ...deps, limits: riskLimits(config) });
+  return [
+    ...summaryEndpoints(repos, deps.now),
+    ...signalsEndpoints(repos),
+    ...ordersEndpoints(repos, manual),
+    ...tradesEndpoints(repos),
+    ...portfolioEndpoints(repos),
+    ...scoresEndpoints(repos),
+    ...strategiesEndpoints(config),
+    ...backtestsEndpoints(repos, deps.broker),
+    ...candlesEndpoints(config, repos),
+  ];
 }
 
 /**
  * The API as a Koa app, not listening (tests drive `app.callback()`): one error shape for every
- * failure, CORS from `CORS_ORIGINS` (GET and POST, Authorization and Content-Type; an origin not on
- * the list gets no CORS headers), `/health` and `/metrics` open, everything under `/api/v1` behind
- * one bearer-auth middleware on the router.
+ * failure; CORS from `CORS_ORIGINS` (GET and POST, Authorization and Content-Type; an origin not on
+ * the list gets no CORS headers); `/health`, `/metrics`, `/openapi.json` and `/docs` open; everything
+ * under `/api/v1` rate-limited per client IP, then behind one bearer-auth middleware on the router.
  */
 export function createApp(deps: ApiDeps): Koa {
-  const app = new Koa();
-  const allowed = new Set(deps.config.corsOrigins);
-  app.use(errorHandler({ logger: deps.logger, onFatal: deps.onFatal }));
+  const { config, logger } = deps;
+  const app = new Koa({ proxy: config.trustedProxy, maxIpsCount: 1 });
+  const allowed = new Set(config.corsOrigins);
+  const endpoints = apiEndpoints(deps);
+
+  app.use(requestMetrics(deps.metrics));
+  app.use(errorHandler({ logger, onFatal: deps.onFatal }));
   app.use(
     cors({
       origin: (ctx) => (allowed.has(ctx.get('Origin')) ? ctx.get('Origin') : ''),
       allowMethods: ['GET', 'POST'],
       allowHeaders: ['Authorization', 'Content-Type'],
+      exposeHeaders: ['Retry-After', 'Location'],
+    }),
+  );
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
+
+  const root = healthRouter({
+    checks: deps.checks ?? {},
+    metrics: deps.metrics,
+    isStopping: deps.isStopping,
+  });
+  const docs = docsRoutes(
+    openApiDocument(endpoints, {
+      title: 'Trading platform API',
+      version: '1.0.0',
+      description:
+        'Signals, orders, positions, portfolio, scores, strategies, backtests and candles of the platform.',
     }),
   );
 
-  const root = new Router();
-  root.get('/health', async (ctx) => {
-    const names = Object.keys(deps.checks ?? {});
-    const results = await Promise.allSettled(names.map(async (n) => deps.checks?.[n]?.()));
-    const failed = names.find((_, i) => results[i]?.status === 'rejected');
-    ctx.status = failed ? 503 : 200;
-    ctx.body = failed ? { status: 'unavailable', failed } : { status: 'ok' };
-  });
-  root.get('/metrics', async (ctx) => {
-    ctx.type = deps.metrics.registry.contentType;
-    ctx.body = await deps.metrics.registry.metrics();
-  });
-
   const api = new Router({ prefix: '/api/v1' });
-  api.use(bearerAuth(deps.config.apiAuthToken, deps.logger));
-  api.use(signalsRoutes(deps.repos).routes());
+  // Counted before auth, so guessing tokens is rate-limited too.
+  api.use(rateLimit({ name: 'api', perMinute: config.apiRateLimitPerMin, store: deps.rateLimitStore }));
+  api.use(bearerAuth(config.apiAuthToken, logger));
+  mountEndpoints(api, endpoints, {
+    limits: {
+      orders: rateLimit({
+        name: 'orders',
+        perMinute: config.apiOrderRateLimitPerMin,
+        store: deps.rateLimitStore,
+      }),
+    },
+    enforceResponseSchemas: deps.enforceResponseSchemas ?? false,
+    cache: new ResponseCache({ ttlMs: config.apiCacheMs }),
+  });
 
-  app.use(root.routes()).use(root.allowedMethods({ throw: true }));
-  app.use(api.routes()).use(api.allowedMethods({ throw: true }));
+  for (const router of [root, docs, api]) {
+    app.use(router.routes()).use(router.allowedMethods({ throw: true }));
+  }
   return app;
 }

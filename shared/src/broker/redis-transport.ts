@@ -1,46 +1,12 @@
-import { createClient, type RedisClientType } from 'redis';
+import type { RedisClientType } from 'redis';
 
-import type { Logger } from '../logging/logger.js';
+import { createRedisClient, type RedisClientOptions } from '../redis/redis-client.js';
 import type { StreamEntry, StreamReader, StreamTransport } from './stream-transport.js';
 
 /** Connection settings of {@link RedisTransport}. */
-export interface RedisTransportOptions {
-  url: string;
-  /** PING interval that detects a dead connection (ms). */
-  healthCheckMs: number;
-  connectTimeoutMs?: number;
-  logger?: Logger;
-}
-
-/** Reconnect delay: exponential from 50 ms, capped at 5 s, with ±50% jitter so clients do not stampede. */
-export function reconnectDelay(retries: number, random: () => number = Math.random): number {
-  const base = Math.min(50 * 2 ** retries, 5000);
-  return Math.round(base * (0.5 + random()));
-}
+export type RedisTransportOptions = RedisClientOptions;
 
 type Client = RedisClientType;
-
-function makeClient(options: RedisTransportOptions): Client {
-  const client = createClient({
-    url: options.url,
-    pingInterval: options.healthCheckMs,
-    socket: {
-      keepAlive: true,
-      keepAliveInitialDelay: 10_000,
-      connectTimeout: options.connectTimeoutMs ?? 5000,
-      reconnectStrategy: (retries) => reconnectDelay(retries),
-    },
-  }) as Client;
-  // Without a listener an 'error' event would crash the process; the client reconnects by itself.
-  let lastLogged = 0;
-  client.on('error', (err: unknown) => {
-    if (Date.now() - lastLogged > 5000) {
-      lastLogged = Date.now();
-      options.logger?.warn('redis connection error; reconnecting', { error: err });
-    }
-  });
-  return client;
-}
 
 function isBusyGroup(err: unknown): boolean {
   return err instanceof Error && err.message.startsWith('BUSYGROUP');
@@ -124,7 +90,7 @@ export class RedisTransport extends RedisReader implements StreamTransport {
 
   /** Connect and resolve once the connection is ready. */
   static async connect(options: RedisTransportOptions): Promise<RedisTransport> {
-    const client = makeClient(options);
+    const client = createRedisClient(options);
     await client.connect();
     return new RedisTransport(client, options);
   }
@@ -158,7 +124,7 @@ export class RedisTransport extends RedisReader implements StreamTransport {
   }
 
   async openReader(): Promise<StreamReader> {
-    const client = makeClient(this.#options);
+    const client = createRedisClient(this.#options);
     await client.connect();
     const reader = new RedisReader(client);
     this.#readers.add(reader);

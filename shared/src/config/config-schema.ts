@@ -2,6 +2,9 @@ import Joi from 'joi';
 
 import type { Config } from './config.js';
 
+/** Bar sizes the platform collects and trades on (Alpaca's names). */
+export const TIMEFRAMES = ['1Min', '5Min', '15Min', '30Min', '1Hour', '4Hour', '1Day'] as const;
+
 const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
 /** The log levels the platform accepts (winston's npm levels). */
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -205,6 +208,22 @@ export const CONFIG_KEYS = {
       .default(false)
       .description('Honour X-Forwarded-For (only behind a trusted reverse proxy)'),
   },
+  apiRateLimitPerMin: {
+    env: 'API_RATE_LIMIT_PER_MIN',
+    schema: int(1, 10_000_000, 60, 'Requests per minute per client IP on /api/v1'),
+  },
+  apiOrderRateLimitPerMin: {
+    env: 'API_ORDER_RATE_LIMIT_PER_MIN',
+    schema: int(1, 100_000, 10, 'Order placements and cancels per minute per client IP'),
+  },
+  apiCacheMs: {
+    env: 'API_CACHE_MS',
+    schema: int(0, 60_000, 1000, 'How long identical API reads share one answer (ms; 0 = off)'),
+  },
+  apiDrainMs: {
+    env: 'API_DRAIN_MS',
+    schema: int(0, 600_000, 30_000, 'On shutdown, how long in-flight API requests may finish (ms)'),
+  },
 
   // Trading
   symbols: {
@@ -225,7 +244,7 @@ export const CONFIG_KEYS = {
   collectorTimeframe: {
     env: 'COLLECTOR_TIMEFRAME',
     schema: Joi.string()
-      .valid('1Min', '5Min', '15Min', '30Min', '1Hour', '4Hour', '1Day')
+      .valid(...TIMEFRAMES)
       .default('1Day')
       .description('Bar size the data-collector polls and the engine trades on'),
   },

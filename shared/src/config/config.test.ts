@@ -36,6 +36,16 @@ describe('loadConfig', () => {
     expect(config.corsOrigins).to.deep.equal(['http://a.test', 'http://b.test']);
   });
 
+  it('parses STRATEGY_PARAMS as JSON, and refuses text that is not a JSON object naming the key', () => {
+    expect(
+      loadConfig({ STRATEGY_PARAMS: '{"sma-cross":{"fast":5,"slow":30}}' }).strategyParams,
+    ).to.deep.equal({
+      'sma-cross': { fast: 5, slow: 30 },
+    });
+    expect(() => loadConfig({ STRATEGY_PARAMS: '{sma-cross' })).to.throw(ConfigError, /STRATEGY_PARAMS/);
+    expect(() => loadConfig({ STRATEGY_PARAMS: '[1]' })).to.throw(ConfigError, /STRATEGY_PARAMS/);
+  });
+
   it('wraps every secret key in Secret', () => {
     const env = Object.fromEntries(
       Object.values(CONFIG_KEYS)

@@ -46,6 +46,10 @@ export interface Config {
   telegramChatId: string;
   corsOrigins: string[];
   trustedProxy: boolean;
+  apiRateLimitPerMin: number;
+  apiOrderRateLimitPerMin: number;
+  apiDrainMs: number;
+  apiCacheMs: number;
   symbols: string[];
   strategies: string[];
   riskMaxPositionSize: number;
@@ -71,6 +75,23 @@ export interface Config {
 
 const LIST_KEYS = new Set<keyof Config>(['corsOrigins', 'symbols', 'strategies', 'selectorCandidates']);
 
+/** Keys whose value is a JSON object in the environment (e.g. STRATEGY_PARAMS). */
+const JSON_ENVS = new Set(
+  Object.values(CONFIG_KEYS)
+    .filter((k: ConfigKey) => k.schema.type === 'object')
+    .map((k: ConfigKey) => k.env),
+);
+
+/** The JSON value of a JSON key; the raw string when it is not JSON, which joi then reports. */
+function parseJsonEnv(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+    // eslint-disable-next-line no-restricted-syntax -- not JSON: validation names the key and the problem.
+  } catch {
+    return raw;
+  }
+}
+
 const envSchema = Joi.object<Record<string, unknown>>(
   Object.fromEntries(Object.values(CONFIG_KEYS).map((k: ConfigKey) => [k.env, k.schema])),
 ).unknown(true);
@@ -81,7 +102,11 @@ const envSchema = Joi.object<Record<string, unknown>>(
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings mean "unset" for keys with defaults, as in most .env tooling.
-  const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const input = Object.fromEntries(
+    Object.entries(env)
+      .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
+      .map(([k, v]) => [k, JSON_ENVS.has(k) ? parseJsonEnv(v) : v]),
+  );
   const result: Joi.ValidationResult<Record<string, unknown>> = envSchema.validate(input, {
     abortEarly: false,
     convert: true,

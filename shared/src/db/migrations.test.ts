@@ -4,6 +4,7 @@ import {
   migrateDown,
   migrateLatest,
   migrateRollbackAll,
+  SIGNALS_CREATED_INDEX,
 } from '@trading/migrations';
 import { expect } from 'chai';
 
@@ -36,16 +37,18 @@ forEachDatabase(
         '001_initial_schema',
         '002_service_state',
         '003_add_missing_indexes',
+        '004_signals_created_index',
       ]);
       expect(await tables()).to.deep.equal(TABLES);
     });
 
-    it('create exactly the six indexes of spec 2-3, by name, idx_symbol_scores_symbol unique', async () => {
+    it('create the six indexes of spec 2-3 and the signals listing index, by name, idx_symbol_scores_symbol unique', async () => {
       const { rows } = await get().db.knex.raw<{ rows: { indexname: string; indexdef: string }[] }>(
         "select indexname, indexdef from pg_indexes where schemaname = 'public' and indexname like 'idx_%' order by indexname",
       );
-      expect(rows.map((r) => r.indexname)).to.deep.equal(INDEXES.map((i) => i.name).sort());
-      for (const idx of INDEXES) {
+      const all = [...INDEXES, SIGNALS_CREATED_INDEX];
+      expect(rows.map((r) => r.indexname)).to.deep.equal(all.map((i) => i.name).sort());
+      for (const idx of all) {
         const def = rows.find((r) => r.indexname === idx.name)?.indexdef ?? '';
         expect(def, idx.name).to.include(`ON public.${idx.table}`);
         expect(def, idx.name).to.include(`(${idx.columns.join(', ')})`);
@@ -55,6 +58,8 @@ forEachDatabase(
 
     it('go down one step at a time, each down undoing its up', async () => {
       const { knex } = get().db;
+      expect(await migrateDown(knex)).to.deep.equal(['004_signals_created_index']);
+      expect(await knex('pg_indexes').where({ indexname: SIGNALS_CREATED_INDEX.name })).to.have.length(0);
       expect(await migrateDown(knex)).to.deep.equal(['003_add_missing_indexes']);
       const { rows } = await knex.raw<{ rows: unknown[] }>(
         "select 1 from pg_indexes where indexname like 'idx_%'",
@@ -74,10 +79,10 @@ forEachDatabase(
     it('go up again after a full rollback', async () => {
       const { knex } = get().db;
       await migrateLatest(knex);
-      expect(await migrateRollbackAll(knex)).to.have.length(3);
+      expect(await migrateRollbackAll(knex)).to.have.length(4);
       await migrateLatest(knex);
       expect(await tables()).to.deep.equal(TABLES);
-      expect(await appliedMigrations(knex)).to.have.length(3);
+      expect(await appliedMigrations(knex)).to.have.length(4);
     });
   },
   { migrate: false },

@@ -27,12 +27,12 @@ function reasonOf(err: unknown): string {
 }
 
 /**
- * The small Koa app every worker serves on HEALTH_PORT: `/health` answers 200 only when every
- * dependency answers, else 503 naming the one that failed; `/metrics` serves the registry.
- * Probe failures report an error code, never a message (messages can carry connection strings).
+ * `/health` and `/metrics` as a router (workers serve it alone, the API beside its routes):
+ * `/health` answers 200 only when every dependency answers, else 503 naming the one that failed
+ * (and 503 once shutdown began); `/metrics` serves the registry. Probe failures report an error
+ * code, never a message (messages can carry connection strings).
  */
-export function createHealthApp(options: HealthAppOptions): Koa {
-  const app = new Koa();
+export function healthRouter(options: HealthAppOptions): Router {
   const router = new Router();
   const timeoutMs = options.checkTimeoutMs ?? 2000;
 
@@ -68,6 +68,13 @@ export function createHealthApp(options: HealthAppOptions): Koa {
     ctx.body = await options.metrics.registry.metrics();
   });
 
+  return router;
+}
+
+/** The small Koa app every worker serves on HEALTH_PORT: {@link healthRouter} alone. */
+export function createHealthApp(options: HealthAppOptions): Koa {
+  const app = new Koa();
+  const router = healthRouter(options);
   app.use(router.routes()).use(router.allowedMethods());
   return app;
 }

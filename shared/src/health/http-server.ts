@@ -5,8 +5,11 @@ import type { AddressInfo } from 'node:net';
 export interface HttpServer {
   readonly server: Server;
   readonly port: number;
-  /** Stop accepting, let in-flight requests finish, then resolve. Idle keep-alive sockets are dropped. */
-  close(): Promise<void>;
+  /**
+   * Stop accepting, let in-flight requests finish, then resolve. Idle keep-alive sockets are
+   * dropped at once; connections still busy after `drainMs` (default: no limit) are cut.
+   */
+  close(drainMs?: number): Promise<void>;
 }
 
 /** A request handler such as Koa's `app.callback()`; it answers errors itself. */
@@ -14,7 +17,17 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => unkn
 
 /** Listen on `port` (0 picks a free one) and resolve once listening. */
 export async function listen(handler: RequestHandler, port: number, host = '0.0.0.0'): Promise<HttpServer> {
+  let draining = false;
   const server = createServer((req, res) => {
+    if (draining) res.setHeader('Connection', 'close');
+    // A keep-alive connection whose last request ends while draining would hold close() open
+    // until its idle timeout: drop it as soon as it is idle.
+    res.on('finish', () => {
+      if (draining)
+        setImmediate(() => {
+          server.closeIdleConnections();
+        });
+    });
     void handler(req, res);
   });
   await new Promise<void>((resolve, reject) => {
@@ -28,9 +41,17 @@ export async function listen(handler: RequestHandler, port: number, host = '0.0.
   return {
     server,
     port: (server.address() as AddressInfo).port,
-    async close() {
+    async close(drainMs?: number) {
+      draining = true;
       closing ??= new Promise<void>((resolve, reject) => {
+        const deadline =
+          drainMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                server.closeAllConnections();
+              }, drainMs);
         server.close((err) => {
+          clearTimeout(deadline);
           if (err) reject(err);
           else resolve();
         });

@@ -24,6 +24,8 @@ export interface WorkerContext extends ServiceContext {
 export interface RunWorkerOptions {
   /** Applies the migrations (from `@trading/migrations`): always to the embedded database, to a server only with DB_MIGRATE_ON_START. */
   migrate: (knex: Knex) => Promise<unknown>;
+  /** Serve `/health` and `/metrics` on HEALTH_PORT (default); the API serves them itself. */
+  healthServer?: boolean;
 }
 
 /**
@@ -60,10 +62,12 @@ export async function runWorker(
           lifecycle.onStop(`${stream} consumer`, async () => consumer.stop());
         },
       });
-      await serveHealth(config, lifecycle, metrics, {
-        database: async () => db.ping(),
-        broker: async () => broker.ping(),
-      });
+      if (options.healthServer !== false) {
+        await serveHealth(config, lifecycle, metrics, {
+          database: async () => db.ping(),
+          broker: async () => broker.ping(),
+        });
+      }
     },
     { createNotifier: (config, logger) => new TelegramNotifier(config, { logger }) },
   );

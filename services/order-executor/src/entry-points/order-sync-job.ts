@@ -1,12 +1,12 @@
 import {
   type AlpacaTradingClient,
   type Config,
+  createOrderRecorder,
   FINAL_ORDER_STATUSES,
   type Logger,
+  type OrderRecorderDeps,
   type Repositories,
 } from '@trading/shared';
-
-import { createOrderRecorder, type OrderRecorderDeps } from './order-recorder.js';
 
 /** Dependencies of the order sync job. */
 export interface OrderSyncDeps extends OrderRecorderDeps {

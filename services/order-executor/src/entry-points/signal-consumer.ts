@@ -1,9 +1,10 @@
 import {
   type AlpacaTradingClient,
+  assessOrder,
   type Broker,
   type Config,
   createEvent,
-  evaluateRisk,
+  createOrderRecorder,
   type EventEnvelope,
   type Logger,
   type Metrics,
@@ -11,13 +12,12 @@ import {
   payloadOf,
   type RejectionPayload,
   type Repositories,
-  type RiskLimits,
+  riskLimits,
   type SignalPayload,
   STREAMS,
 } from '@trading/shared';
 
 import { clientOrderIdFor } from '../domain/order-identity.js';
-import { createOrderRecorder } from './order-recorder.js';
 
 /** Dependencies of the signal consumer. */
 export interface SignalConsumerDeps {
@@ -29,17 +29,6 @@ export interface SignalConsumerDeps {
   logger: Logger;
   metrics: Metrics;
   now?: () => Date;
-}
-
-/** The risk limits of the config. */
-export function riskLimits(config: Config): RiskLimits {
-  return {
-    maxPositionSize: String(config.riskMaxPositionSize),
-    maxOpenPositions: config.riskMaxOpenPositions,
-    dailyLossLimit: String(config.riskDailyLossLimit),
-    cooldownMs: config.riskCooldownSeconds * 1000,
-    marketHoursOnly: config.riskMarketHoursOnly,
-  };
 }
 
 /**
@@ -84,28 +73,9 @@ export function createSignalConsumer(deps: SignalConsumerDeps): (event: EventEnv
   }
 
   async function decideAndSubmit(signal: SignalPayload, clientOrderId: string): Promise<void> {
-    const [account, positions, marketOpen, [last]] = await Promise.all([
-      trading.getAccount(),
-      trading.getPositions(),
-      limits.marketHoursOnly ? trading.isMarketOpen() : Promise.resolve(true),
-      repos.orders.list({ symbol: signal.symbol, limit: 1 }),
-    ]);
-    const held = positions.find((p) => p.symbol === signal.symbol);
-    const decision = evaluateRisk(
-      {
-        symbol: signal.symbol,
-        side: signal.side,
-        price: signal.price,
-        buyingPower: account.buyingPower,
-        equity: account.equity,
-        lastEquity: account.lastEquity,
-        heldQty: held?.qty ?? '0',
-        openPositions: positions.filter((p) => Number(p.qty) !== 0).length,
-        lastOrderAt: last?.createdAt,
-        marketOpen,
-        now: now(),
-      },
-      limits,
+    const decision = await assessOrder(
+      { trading, repos, limits, now: now() },
+      { symbol: signal.symbol, side: signal.side, price: signal.price },
     );
     if (!decision.approved) {
       await reject(signal, decision.rule, decision.details);

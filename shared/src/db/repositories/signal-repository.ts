@@ -92,6 +92,17 @@ export class SignalRepository {
       .offset(filter.offset ?? 0);
   }
 
+  /** How many signals since a time, by status (every status present, zero when none). */
+  async countByStatus(since: Date): Promise<Record<SignalStatus, number>> {
+    const rows: { status: SignalStatus; n: string | number }[] = await this.knex('signals')
+      .where('createdAt', '>=', since)
+      .groupBy('status')
+      .select('status', this.knex.raw('count(*) as n'));
+    const counts: Record<SignalStatus, number> = { new: 0, ordered: 0, rejected: 0 };
+    for (const r of rows) counts[r.status] = Number(r.n);
+    return counts;
+  }
+
   /** Record that the signal went out on strategy.signals. */
   async markPublished(id: string, at: Date = new Date()): Promise<void> {
     await this.knex('signals').where({ id }).update({ publishedAt: at });

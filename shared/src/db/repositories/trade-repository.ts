@@ -22,6 +22,8 @@ export interface TradeRow extends Required<NewTrade> {
 
 export interface TradeFilter extends Page {
   symbol?: string;
+  /** Only fills at or after this time. */
+  since?: Date;
 }
 
 /** Repository of `trades`: a fill is recorded once per broker trade id. */
@@ -52,6 +54,7 @@ export class TradeRepository {
   async list(filter: TradeFilter): Promise<TradeRow[]> {
     const q = this.knex<TradeRow>('trades');
     if (filter.symbol) void q.where({ symbol: filter.symbol });
+    if (filter.since) void q.where('tradedAt', '>=', filter.since);
     return q
       .orderBy([
         { column: 'tradedAt', order: 'desc' },

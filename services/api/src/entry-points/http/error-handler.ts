@@ -16,11 +16,13 @@ const HTTP_CODES: Record<number, string> = {
   429: 'RATE_LIMITED',
 };
 
+const UPSTREAM_CODES: Record<number, string> = { 502: 'BAD_GATEWAY', 503: 'UNAVAILABLE', 504: 'TIMEOUT' };
+
 /**
  * Turns every failure into `{ error: { code, message, details } }`: our data errors keep their status
  * and details; Koa's own client errors (404, 405, 413 …) keep theirs; anything else is a 500 with a
- * generic message, its cause sent to the top-level handler (logged with stack, alerted) — never to
- * the client.
+ * generic message and its cause sent to the top-level handler (logged with stack, alerted), never to
+ * the client; a dependency's failure answers its gateway status (transient ones only logged).
  */
 export function errorHandler(options: { logger: Logger; onFatal?: TopLevelHandler }): Koa.Middleware {
   return async (ctx, next) => {
@@ -49,15 +51,22 @@ export function errorHandler(options: { logger: Logger; onFatal?: TopLevelHandle
         } satisfies ErrorBody;
         return;
       }
-      ctx.status = err instanceof AppError && err.kind === 'transient' ? 503 : 500;
+      // A dependency's failure keeps its gateway status (502-504); a bug is a 500. Neither says why.
+      const upstream = err instanceof AppError && err.status >= 502 && err.status <= 504;
+      ctx.status = upstream ? err.status : 500;
       ctx.body = {
-        error: {
-          code: ctx.status === 503 ? 'UNAVAILABLE' : 'INTERNAL',
-          message: ctx.status === 503 ? 'a dependency is unavailable; try again' : 'internal error',
-        },
+        error: upstream
+          ? {
+              code: UPSTREAM_CODES[ctx.status] ?? 'UNAVAILABLE',
+              message: 'a dependency is unavailable; try again',
+            }
+          : { code: 'INTERNAL', message: 'internal error' },
       } satisfies ErrorBody;
-      if (ctx.status === 500) await options.onFatal?.(err, `${ctx.method} ${ctx.path}`);
-      else options.logger.warn('request failed on a dependency', { path: ctx.path, error: err });
+      if (err instanceof AppError && (err.kind === 'transient' || err.code === 'CIRCUIT_OPEN')) {
+        options.logger.warn('request failed on a dependency', { path: ctx.path, error: err });
+      } else {
+        await options.onFatal?.(err, `${ctx.method} ${ctx.path}`);
+      }
     }
   };
 }

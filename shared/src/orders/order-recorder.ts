@@ -1,17 +1,12 @@
-import {
-  type AlpacaOrder,
-  type Broker,
-  createEvent,
-  FINAL_ORDER_STATUSES,
-  type Logger,
-  type Notifier,
-  type OrderPayload,
-  type OrderRow,
-  type Repositories,
-  STREAMS,
-} from '@trading/shared';
-
-import { fillSince } from '../domain/order-identity.js';
+import type { Broker } from '../broker/broker.js';
+import { createEvent, STREAMS } from '../broker/event-envelope.js';
+import type { OrderPayload } from '../broker/events.js';
+import { FINAL_ORDER_STATUSES, type OrderRow } from '../db/repositories/order-repository.js';
+import type { Repositories } from '../db/repositories/repositories.js';
+import type { Notifier } from '../errors/notifier.js';
+import type { Logger } from '../logging/logger.js';
+import type { AlpacaOrder } from '../providers/alpaca/alpaca-trading-client.js';
+import { fillSince } from './fill-since.js';
 
 /** Dependencies of {@link createOrderRecorder}. */
 export interface OrderRecorderDeps {

@@ -1,0 +1,51 @@
+import { type Config, type Repositories, TIMEFRAMES } from '@trading/shared';
+import Joi from 'joi';
+
+import { decimal, listOf, timestamp } from './api-schemas.js';
+import { type Endpoint, endpoint } from './endpoint.js';
+import { limit, symbol } from './input-schemas.js';
+
+const candleSchema = Joi.object({
+  ts: timestamp.description('Bar start'),
+  open: decimal,
+  high: decimal,
+  low: decimal,
+  close: decimal,
+  volume: decimal,
+}).label('Candle');
+
+/** `GET /candles/:symbol`: the newest bars of a symbol, oldest first, for charts. */
+export function candlesEndpoints(config: Config, repos: Repositories): Endpoint[] {
+  return [
+    endpoint<{ timeframe: string; limit: number }, { symbol: string }>({
+      method: 'get',
+      path: '/candles/:symbol',
+      operationId: 'listCandles',
+      summary: 'The newest bars of a symbol, oldest first',
+      tag: 'market',
+      params: Joi.object({ symbol: symbol.required() }),
+      query: Joi.object({
+        timeframe: Joi.string()
+          .valid(...TIMEFRAMES)
+          .default(config.collectorTimeframe),
+        limit: limit.default(200),
+      }),
+      responses: { 200: { description: 'Bars, oldest first', schema: listOf(candleSchema, 'CandleList') } },
+      async handle({ query, params }) {
+        const rows = await repos.candles.recent(params.symbol, query.timeframe, query.limit);
+        return {
+          body: {
+            data: rows.map((c) => ({
+              ts: c.ts.toISOString(),
+              open: c.open,
+              high: c.high,
+              low: c.low,
+              close: c.close,
+              volume: c.volume,
+            })),
+          },
+        };
+      },
+    }),
+  ];
+}

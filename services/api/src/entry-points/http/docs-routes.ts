@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+import Router from '@koa/router';
+
+/** Swagger UI files served under /docs/assets, from the swagger-ui-dist package (no CDN: works offline). */
+const ASSETS: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
+};
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Trading platform API</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+</head>
+<body>
+<div id="docs"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/docs/assets/init.js"></script>
+</body>
+</html>
+`;
+
+// A file rather than an inline script, so a strict Content-Security-Policy can stay on.
+const INIT = `window.ui = SwaggerUIBundle({
+  url: '/openapi.json',
+  dom_id: '#docs',
+  deepLinking: true,
+  persistAuthorization: false,
+});
+`;
+
+/** `/openapi.json` and the `/docs` page (Swagger UI), open without auth: they hold no data. */
+export function docsRoutes(document: Record<string, unknown>): Router {
+  const router = new Router();
+  const root = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  const cache = new Map<string, Buffer>();
+  const json = JSON.stringify(document);
+  const csp = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'";
+
+  router.get('/openapi.json', (ctx) => {
+    ctx.type = 'application/json';
+    ctx.body = json;
+  });
+  router.get('/docs', (ctx) => {
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.set('Content-Security-Policy', csp);
+    ctx.body = PAGE;
+  });
+  router.get('/docs/assets/:file', async (ctx) => {
+    const file = ctx.params.file ?? '';
+    if (file === 'init.js') {
+      ctx.type = 'application/javascript; charset=utf-8';
+      ctx.body = INIT;
+      return;
+    }
+    const type = ASSETS[file];
+    if (!type) return; // 404 through the error handler
+    let content = cache.get(file);
+    if (!content) {
+      content = await readFile(join(root, file));
+      cache.set(file, content);
+    }
+    ctx.type = type;
+    ctx.set('Cache-Control', 'public, max-age=86400');
+    ctx.body = content;
+  });
+  return router;
+}

@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { expect } from 'chai';
+
+import { type ApiFixture, startApiFixture } from '../../testing/api-fixture.js';
+
+const run = promisify(execFile);
+
+describe('OpenAPI document', function () {
+  this.timeout(60_000);
+  let api: ApiFixture;
+
+  before(async function () {
+    api = await startApiFixture(this);
+  });
+  after(async () => {
+    await api?.close();
+  });
+
+  it('passes `redocly lint` (recommended rules) with no error and no warning', async () => {
+    const doc = await (await fetch(`${api.url}/openapi.json`)).text();
+    const dir = await mkdtemp(join(tmpdir(), 'openapi-'));
+    try {
+      const file = join(dir, 'openapi.json');
+      await writeFile(file, doc);
+      const { stdout } = await run(
+        join(process.cwd(), 'node_modules/.bin/redocly'),
+        ['lint', file, '--format', 'json'],
+        {
+          env: {
+            ...process.env,
+            NODE_V8_COVERAGE: '',
+            REDOCLY_TELEMETRY: 'off',
+            REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
+          },
+        },
+      );
+      const report = JSON.parse(stdout) as {
+        totals: { errors: number; warnings: number };
+        problems: unknown[];
+      };
+      expect(report.problems).to.deep.equal([]);
+      expect(report.totals).to.include({ errors: 0, warnings: 0 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('describes request bodies with their constraints, from the same joi schemas that validate them', async () => {
+    const doc = (await (await fetch(`${api.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+    };
+    const place = doc.paths['/api/v1/orders']?.post as {
+      requestBody: {
+        content: {
+          'application/json': { schema: { properties: Record<string, unknown>; required: string[] } };
+        };
+      };
+    };
+    const schema = place.requestBody.content['application/json'].schema;
+    expect(schema.required).to.include.members(['symbol', 'side']);
+    expect(schema.properties.symbol).to.include({ type: 'string', pattern: '^[A-Z0-9]{1,5}$' });
+    const list = doc.paths['/api/v1/signals']?.get as {
+      parameters: { name: string; schema: Record<string, unknown> }[];
+    };
+    expect(list.parameters.find((p) => p.name === 'limit')?.schema).to.include({
+      minimum: 1,
+      maximum: 1000,
+      default: 50,
+    });
+  });
+});

@@ -1,0 +1,192 @@
+import { decodeEnvelope, type EventEnvelope, type OrderPayload, STREAMS } from '@trading/shared';
+import { expect } from 'chai';
+
+import { type ApiFixture, startApiFixture } from '../../testing/api-fixture.js';
+
+type Json = Record<string, unknown>;
+const dataOf = (body: Json) => body.data as Json;
+const errorOf = (body: Json) =>
+  body.error as { code: string; message: string; details: Json & { field?: string }[] };
+
+describe('orders API (real PostgreSQL, Redis, local Alpaca): list, get, manual orders, cancel', function () {
+  this.timeout(30_000);
+  let api: ApiFixture;
+
+  before(async function () {
+    api = await startApiFixture(this);
+    await api.repos.candles.upsertMany([
+      {
+        symbol: 'GOOG',
+        timeframe: '1Day',
+        ts: new Date('2024-01-02T00:00:00Z'),
+        open: '99',
+        high: '101',
+        low: '98',
+        close: '100',
+        volume: '1000',
+      },
+    ]);
+    api.alpaca.setPrice('GOOG', '100');
+    await api.broker.ensureGroup(STREAMS.orders, 'api-test');
+  });
+  after(async () => {
+    await api?.close();
+  });
+  afterEach(() => {
+    api.alpaca.faults.clear();
+    api.alpaca.setMarketOpen(true);
+  });
+
+  const place = async (body: Json) => api.call('POST', '/api/v1/orders', { body });
+
+  describe('POST /orders (manual)', () => {
+    it('places a market order through the risk checks: 201, a filled row, its fill, and order.updated on the stream', async () => {
+      const res = await place({ symbol: 'GOOG', side: 'buy', qty: 5 });
+      expect(res.status).to.equal(201);
+      const order = dataOf(res.body);
+      expect(order).to.include({ symbol: 'GOOG', side: 'buy', status: 'filled', signalId: null });
+      expect(Number(order.qty)).to.equal(5);
+      expect(res.headers.get('location')).to.equal(`/api/v1/orders/${String(order.id)}`);
+
+      const row = await api.repos.orders.get(String(order.id));
+      expect(row?.status).to.equal('filled');
+      expect(await api.repos.trades.byOrder(String(order.id))).to.have.length(1);
+      const entries = await api.broker.readGroup(STREAMS.orders, 'api-test', 't', 10);
+      const events = entries.map((e) => decodeEnvelope(e.fields)) as EventEnvelope<OrderPayload>[];
+      expect(events.map((e) => [e.type, e.payload.status, e.payload.fills.length])).to.deep.include([
+        'order.updated',
+        'filled',
+        1,
+      ]);
+    });
+
+    it('sizes the order with the risk rules when no qty is given (position cap 10,000 at 100 → 95 more)', async () => {
+      const res = await place({ symbol: 'GOOG', side: 'buy' });
+      expect(res.status).to.equal(201);
+      expect(Number(dataOf(res.body).qty)).to.equal(95);
+    });
+
+    it('places once per idempotency key: a retry answers 200 with the same order, another order under it 409', async () => {
+      const first = await place({ symbol: 'GOOG', side: 'sell', qty: 1, idempotencyKey: 'retry-me-1' });
+      const again = await place({ symbol: 'GOOG', side: 'sell', qty: 1, idempotencyKey: 'retry-me-1' });
+      expect([first.status, again.status]).to.deep.equal([201, 200]);
+      expect(dataOf(again.body).id).to.equal(dataOf(first.body).id);
+      expect(api.alpaca.orders().filter((o) => o.clientOrderId === 'man-retry-me-1')).to.have.length(1);
+      const other = await place({ symbol: 'MSFT', side: 'buy', qty: 1, idempotencyKey: 'retry-me-1' });
+      expect(other.status).to.equal(409);
+      expect(errorOf(other.body).code).to.equal('IDEMPOTENCY_CONFLICT');
+    });
+
+    it('refuses with 422 naming the rule and its numbers, and sends nothing to the broker', async () => {
+      const before = api.alpaca.orders().length;
+      api.alpaca.setMarketOpen(false);
+      const closed = await place({ symbol: 'GOOG', side: 'buy', qty: 1 });
+      expect(closed.status).to.equal(422);
+      expect(errorOf(closed.body)).to.deep.include({ code: 'RISK_REJECTED' });
+      expect(errorOf(closed.body).details).to.include({ rule: 'market_hours' });
+      api.alpaca.setMarketOpen(true);
+
+      const naked = await place({ symbol: 'MSFT', side: 'sell', qty: 1, type: 'limit', limitPrice: '300' });
+      expect(naked.status).to.equal(422);
+      expect(errorOf(naked.body).details).to.include({ rule: 'no_position' });
+      expect(api.alpaca.orders()).to.have.length(before);
+    });
+
+    it('refuses an order above the size the rules allow with rule max_quantity', async () => {
+      const res = await place({ symbol: 'AAPL', side: 'buy', qty: 1000, type: 'limit', limitPrice: '150' });
+      expect(res.status).to.equal(422);
+      expect(errorOf(res.body).details).to.deep.include({
+        rule: 'max_quantity',
+        requested: '1000',
+        allowed: '66',
+      });
+    });
+
+    it('answers 422 NO_PRICE for a market order in a symbol without a known price', async () => {
+      const res = await place({ symbol: 'ZZZZ', side: 'buy', qty: 1 });
+      expect(res.status).to.equal(422);
+      expect(errorOf(res.body).code).to.equal('NO_PRICE');
+    });
+
+    const badBodies: [string, Json, string][] = [
+      ['no side', { symbol: 'GOOG' }, 'body.side'],
+      ['a lower-case symbol', { symbol: 'goog', side: 'buy' }, 'body.symbol'],
+      ['a zero qty', { symbol: 'GOOG', side: 'buy', qty: 0 }, 'body.qty'],
+      ['a fractional qty', { symbol: 'GOOG', side: 'buy', qty: 1.5 }, 'body.qty'],
+      ['a limit order without limitPrice', { symbol: 'GOOG', side: 'buy', type: 'limit' }, 'body.limitPrice'],
+      ['a market order with limitPrice', { symbol: 'GOOG', side: 'buy', limitPrice: '1' }, 'body.limitPrice'],
+      ['an unknown field', { symbol: 'GOOG', side: 'buy', leverage: 10 }, 'body.leverage'],
+      [
+        'a bad idempotency key',
+        { symbol: 'GOOG', side: 'buy', idempotencyKey: 'a b' },
+        'body.idempotencyKey',
+      ],
+    ];
+    for (const [what, body, field] of badBodies) {
+      it(`answers 400 naming ${field} for ${what}`, async () => {
+        const res = await place(body);
+        expect(res.status).to.equal(400);
+        expect(errorOf(res.body).code).to.equal('VALIDATION_FAILED');
+        expect(errorOf(res.body).details.map((d) => d.field)).to.include(field);
+      });
+    }
+  });
+
+  describe('GET /orders and /orders/:id', () => {
+    it('lists newest first, filtered by status and symbol', async () => {
+      const all = dataOf((await api.call('GET', '/api/v1/orders')).body) as unknown as Json[];
+      expect(all.length).to.be.at.least(3);
+      const times = all.map((o) => String(o.createdAt));
+      expect([...times].sort().reverse()).to.deep.equal(times);
+      const filled = (await api.call('GET', '/api/v1/orders?status=filled&symbol=GOOG')).body.data as Json[];
+      expect(filled.every((o) => o.status === 'filled' && o.symbol === 'GOOG')).to.equal(true);
+      expect((await api.call('GET', '/api/v1/orders?status=done')).status).to.equal(400);
+    });
+
+    it('answers one order with its fills; 404 for an unknown id; 400 for a malformed one', async () => {
+      const [first] = (await api.call('GET', '/api/v1/orders?status=filled&limit=1')).body.data as Json[];
+      const res = await api.call('GET', `/api/v1/orders/${String(first?.id)}`);
+      expect(res.status).to.equal(200);
+      expect(dataOf(res.body).trades).to.have.length(1);
+      const missing = await api.call('GET', '/api/v1/orders/00000000-0000-4000-8000-000000000000');
+      expect(missing.status).to.equal(404);
+      expect(errorOf(missing.body).code).to.equal('NOT_FOUND');
+      expect((await api.call('GET', '/api/v1/orders/42')).status).to.equal(400);
+    });
+  });
+
+  describe('POST /orders/:id/cancel', () => {
+    it('cancels an open limit order (202, canceled at the broker and in the table); a second cancel is 409', async () => {
+      const placed = await place({ symbol: 'GOOG', side: 'sell', qty: 1, type: 'limit', limitPrice: '500' });
+      expect(placed.status).to.equal(201);
+      const id = String(dataOf(placed.body).id);
+      expect(dataOf(placed.body).status).to.equal('accepted');
+
+      const res = await api.call('POST', `/api/v1/orders/${id}/cancel`);
+      expect(res.status).to.equal(202);
+      expect(dataOf(res.body).status).to.equal('canceled');
+      expect((await api.repos.orders.get(id))?.status).to.equal('canceled');
+
+      const again = await api.call('POST', `/api/v1/orders/${id}/cancel`);
+      expect(again.status).to.equal(409);
+      expect(errorOf(again.body).code).to.equal('ORDER_FINAL');
+    });
+
+    it('answers 404 for an unknown order', async () => {
+      const res = await api.call('POST', '/api/v1/orders/00000000-0000-4000-8000-000000000000/cancel');
+      expect(res.status).to.equal(404);
+    });
+  });
+  // Last: the failures open the Alpaca circuit breaker.
+  describe('when the broker fails', () => {
+    it('answers 503 (not 500) when the broker keeps failing, and no order is left half-placed as filled', async () => {
+      api.alpaca.faults.set({ mode: 'error500', path: /^\/v2\/account/ });
+      const res = await place({ symbol: 'GOOG', side: 'sell', qty: 1 });
+      expect(res.status).to.equal(503);
+      expect(errorOf(res.body)).to.deep.equal({
+        code: 'UNAVAILABLE',
+        message: 'a dependency is unavailable; try again',
+      });
+    });
+  });
+});

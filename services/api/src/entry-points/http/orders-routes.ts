@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+
+import {
+  DataError,
+  FINAL_ORDER_STATUSES,
+  NotFoundError,
+  ORDER_STATUSES,
+  type OrderRow,
+  type OrderStatus,
+  type Repositories,
+  type TradeRow,
+} from '@trading/shared';
+import Joi from 'joi';
+
+import type { createManualOrders, ManualOrderRequest } from '../../domain/manual-order.js';
+import { decimal, iso, one, pageOf, serialId, timestamp, uuid } from './api-schemas.js';
+import { type Endpoint, endpoint } from './endpoint.js';
+import { idParams, paging, symbol } from './input-schemas.js';
+
+/** A fill on the wire. */
+export const tradeSchema = Joi.object({
+  id: serialId,
+  orderId: uuid,
+  brokerTradeId: Joi.string(),
+  symbol: Joi.string(),
+  side: Joi.string().valid('buy', 'sell'),
+  qty: decimal,
+  price: decimal,
+  commission: decimal,
+  tradedAt: timestamp,
+}).label('Trade');
+
+/** A fill as answered. */
+export function presentTrade(t: TradeRow): Record<string, unknown> {
+  return {
+    id: t.id,
+    orderId: t.orderId,
+    brokerTradeId: t.brokerTradeId,
+    symbol: t.symbol,
+    side: t.side,
+    qty: t.qty,
+    price: t.price,
+    commission: t.commission,
+    tradedAt: t.tradedAt.toISOString(),
+  };
+}
+
+/** An order on the wire. */
+export const orderSchema = Joi.object({
+  id: uuid,
+  clientOrderId: Joi.string(),
+  signalId: uuid.allow(null).description('The signal behind it; null for a manual order'),
+  symbol: Joi.string(),
+  side: Joi.string().valid('buy', 'sell'),
+  type: Joi.string().valid('market', 'limit', 'stop', 'stop_limit'),
+  qty: decimal,
+  limitPrice: decimal.allow(null),
+  status: Joi.string().valid(...ORDER_STATUSES),
+  brokerOrderId: Joi.string().allow(null),
+  filledQty: decimal,
+  filledAvgPrice: decimal.allow(null),
+  rejectReason: Joi.string().allow(null),
+  submittedAt: timestamp.allow(null),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+}).label('Order');
+
+/** An order as answered. */
+export function presentOrder(o: OrderRow): Record<string, unknown> {
+  return {
+    id: o.id,
+    clientOrderId: o.clientOrderId,
+    signalId: o.signalId,
+    symbol: o.symbol,
+    side: o.side,
+    type: o.type,
+    qty: o.qty,
+    limitPrice: o.limitPrice,
+    status: o.status,
+    brokerOrderId: o.brokerOrderId,
+    filledQty: o.filledQty,
+    filledAvgPrice: o.filledAvgPrice,
+    rejectReason: o.rejectReason,
+    submittedAt: iso(o.submittedAt),
+    createdAt: o.createdAt.toISOString(),
+    updatedAt: o.updatedAt.toISOString(),
+  };
+}
+
+const orderWithTrades = orderSchema.keys({ trades: Joi.array().items(tradeSchema) }).label('OrderWithTrades');
+
+const manualOrderBody = Joi.object<ManualOrderRequest>({
+  symbol: symbol.required(),
+  side: Joi.string().valid('buy', 'sell').required(),
+  qty: Joi.number()
+    .integer()
+    .min(1)
+    .max(1_000_000)
+    .description('Whole shares; omitted: sized by the risk rules'),
+  type: Joi.string().valid('market', 'limit').default('market'),
+  limitPrice: Joi.string()
+    .pattern(/^\d{1,9}(\.\d{1,4})?$/)
+    .when('type', { is: 'limit', then: Joi.required(), otherwise: Joi.forbidden() })
+    .description('Required for a limit order, as a decimal string'),
+  idempotencyKey: Joi.string()
+    .pattern(/^[A-Za-z0-9_-]{1,40}$/)
+    .description('Retrying with the same key answers the same order instead of placing another'),
+}).label('ManualOrder');
+
+/** Order endpoints: list, one with its fills, a manual order through the risk checks, cancel. */
+export function ordersEndpoints(
+  repos: Repositories,
+  manual: ReturnType<typeof createManualOrders>,
+): Endpoint[] {
+  async function find(id: string): Promise<OrderRow> {
+    const order = await repos.orders.get(id);
+    if (!order) throw new NotFoundError(`no order ${id}`);
+    return order;
+  }
+  const refused = { description: 'Refused by a risk rule or by the broker' };
+  return [
+    endpoint<{ status?: OrderStatus; symbol?: string; limit: number; offset: number }>({
+      method: 'get',
+      path: '/orders',
+      operationId: 'listOrders',
+      summary: 'Orders, newest first',
+      tag: 'orders',
+      query: Joi.object({ status: Joi.string().valid(...ORDER_STATUSES), symbol, ...paging }),
+      responses: { 200: { description: 'A page of orders', schema: pageOf(orderSchema, 'OrderPage') } },
+      async handle({ query: q }) {
+        const rows = await repos.orders.list(q);
+        return { body: { data: rows.map(presentOrder), page: { limit: q.limit, offset: q.offset } } };
+      },
+    }),
+    endpoint<Record<string, never>, { id: string }>({
+      method: 'get',
+      path: '/orders/:id',
+      operationId: 'getOrder',
+      summary: 'One order with its fills',
+      tag: 'orders',
+      params: idParams,
+      responses: {
+        200: { description: 'The order', schema: one(orderWithTrades, 'OrderAnswer') },
+        404: { description: 'No such order' },
+      },
+      async handle({ params }) {
+        const order = await find(params.id);
+        const trades = await repos.trades.byOrder(order.id);
+        return { body: { data: { ...presentOrder(order), trades: trades.map(presentTrade) } } };
+      },
+    }),
+    endpoint<Record<string, never>, Record<string, never>, ManualOrderRequest>({
+      method: 'post',
+      path: '/orders',
+      operationId: 'placeOrder',
+      summary: 'Place a manual order through the same risk checks as the executor',
+      tag: 'orders',
+      body: manualOrderBody,
+      rateLimit: 'orders',
+      responses: {
+        201: { description: 'Placed', schema: one(orderSchema, 'PlacedOrder') },
+        200: {
+          description: 'Already placed with this idempotency key',
+          schema: one(orderSchema, 'PlacedOrder'),
+        },
+        409: { description: 'The idempotency key names another order' },
+        422: refused,
+      },
+      async handle({ body }) {
+        const { order, created } = await manual.place(body, body.idempotencyKey ?? randomUUID());
+        return {
+          status: created ? 201 : 200,
+          body: { data: presentOrder(order) },
+          headers: { Location: `/api/v1/orders/${order.id}` },
+        };
+      },
+    }),
+    endpoint<Record<string, never>, { id: string }>({
+      method: 'post',
+      path: '/orders/:id/cancel',
+      operationId: 'cancelOrder',
+      summary: 'Cancel an open order',
+      tag: 'orders',
+      params: idParams,
+      rateLimit: 'orders',
+      responses: {
+        202: {
+          description: 'Cancel accepted; the order as the broker now reports it',
+          schema: one(orderSchema, 'CanceledOrder'),
+        },
+        404: { description: 'No such order' },
+        409: { description: 'The order is already final' },
+        422: refused,
+      },
+      async handle({ params }) {
+        const order = await find(params.id);
+        if (FINAL_ORDER_STATUSES.includes(order.status)) {
+          throw new DataError(`order ${order.id} is already ${order.status}`, {
+            code: 'ORDER_FINAL',
+            status: 409,
+          });
+        }
+        return { status: 202, body: { data: presentOrder(await manual.cancel(order)) } };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,107 @@
+import { daysAgo, type PortfolioSnapshotRow, type PositionRow, type Repositories } from '@trading/shared';
+import Joi from 'joi';
+
+import { decimal, listOf, one, serialId, timestamp } from './api-schemas.js';
+import { type Endpoint, endpoint } from './endpoint.js';
+import { days, limit } from './input-schemas.js';
+
+/** A position on the wire. */
+export const positionSchema = Joi.object({
+  symbol: Joi.string(),
+  qty: decimal.description('Signed: negative for a short'),
+  avgCost: decimal,
+  marketPrice: decimal.allow(null),
+  realizedPnl: decimal,
+  unrealizedPnl: decimal,
+  updatedAt: timestamp,
+}).label('Position');
+
+/** A position as answered. */
+export function presentPosition(p: PositionRow): Record<string, unknown> {
+  return {
+    symbol: p.symbol,
+    qty: p.qty,
+    avgCost: p.avgCost,
+    marketPrice: p.marketPrice,
+    realizedPnl: p.realizedPnl,
+    unrealizedPnl: p.unrealizedPnl,
+    updatedAt: p.updatedAt.toISOString(),
+  };
+}
+
+/** A portfolio snapshot on the wire. */
+export const snapshotSchema = Joi.object({
+  id: serialId,
+  snapshotAt: timestamp,
+  cash: decimal,
+  equity: decimal,
+  positionsValue: decimal,
+  realizedPnl: decimal,
+  unrealizedPnl: decimal,
+  openPositions: Joi.number().integer(),
+}).label('PortfolioSnapshot');
+
+/** A snapshot as answered. */
+export function presentSnapshot(s: PortfolioSnapshotRow): Record<string, unknown> {
+  return {
+    id: s.id,
+    snapshotAt: s.snapshotAt.toISOString(),
+    cash: s.cash,
+    equity: s.equity,
+    positionsValue: s.positionsValue,
+    realizedPnl: s.realizedPnl,
+    unrealizedPnl: s.unrealizedPnl,
+    openPositions: s.openPositions,
+  };
+}
+
+/** Positions and the portfolio: open positions, the latest snapshot, and its history. */
+export function portfolioEndpoints(repos: Repositories): Endpoint[] {
+  return [
+    endpoint({
+      method: 'get',
+      path: '/positions',
+      operationId: 'listPositions',
+      summary: 'Open positions, by symbol',
+      tag: 'portfolio',
+      responses: {
+        200: { description: 'Every open position', schema: listOf(positionSchema, 'PositionList') },
+      },
+      async handle() {
+        return { body: { data: (await repos.positions.open()).map(presentPosition) } };
+      },
+    }),
+    endpoint({
+      method: 'get',
+      path: '/portfolio',
+      operationId: 'getPortfolio',
+      summary: 'The latest portfolio snapshot (null before the first one)',
+      tag: 'portfolio',
+      responses: {
+        200: {
+          description: 'The latest snapshot',
+          schema: one(snapshotSchema.allow(null), 'PortfolioAnswer'),
+        },
+      },
+      async handle() {
+        const latest = await repos.snapshots.latest();
+        return { body: { data: latest ? presentSnapshot(latest) : null } };
+      },
+    }),
+    endpoint<{ days: number; limit: number }>({
+      method: 'get',
+      path: '/portfolio/history',
+      operationId: 'getPortfolioHistory',
+      summary: 'Portfolio snapshots of the last days, oldest first',
+      tag: 'portfolio',
+      query: Joi.object({ days, limit: limit.max(1000).default(1000) }),
+      responses: {
+        200: { description: 'Snapshots, oldest first', schema: listOf(snapshotSchema, 'PortfolioHistory') },
+      },
+      async handle({ query }) {
+        const rows = await repos.snapshots.since(daysAgo(query.days), query.limit);
+        return { body: { data: rows.map(presentSnapshot) } };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,153 @@
+import { createMetrics, createRedisClient, listen } from '@trading/shared';
+import { expect } from 'chai';
+import Koa from 'koa';
+
+import { captureLogger } from '../../../../../shared/src/test-support/capture-logger.js';
+import { freshRedisDb } from '../../../../../test/support/requirements.js';
+import { type ApiFixture, startApiFixture, TOKEN } from '../../testing/api-fixture.js';
+import { BoundedMap, rateLimit, redisLimiterDb } from './rate-limit.js';
+
+describe('rate limits (real Redis store): 60/min per IP, 10/min on orders, shared across replicas', function () {
+  this.timeout(30_000);
+  let api: ApiFixture;
+
+  beforeEach(async function () {
+    api = await startApiFixture(this, {
+      API_RATE_LIMIT_PER_MIN: '60',
+      API_ORDER_RATE_LIMIT_PER_MIN: '10',
+      TRUSTED_PROXY: 'true',
+    });
+  });
+  afterEach(async () => {
+    await api?.close();
+  });
+
+  const from = (ip: string) => ({ Authorization: `Bearer ${TOKEN}`, 'X-Forwarded-For': ip });
+
+  it('answers the 61st request of a minute with 429, Retry-After and the JSON error shape', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++)
+      statuses.push((await api.call('GET', '/api/v1/strategies', { headers: from('203.0.113.1') })).status);
+    expect(statuses.every((s) => s === 200)).to.equal(true);
+    const res = await api.call('GET', '/api/v1/strategies', { headers: from('203.0.113.1') });
+    expect(res.status).to.equal(429);
+    const after = Number(res.headers.get('retry-after'));
+    expect(after).to.be.within(1, 60);
+    expect(res.body).to.deep.equal({
+      error: {
+        code: 'RATE_LIMITED',
+        message: `too many requests: at most 60 a minute; retry in ${String(after)} s`,
+        details: { limit: 60, retryAfterSeconds: after },
+      },
+    });
+    // Another client is not affected.
+    expect((await api.call('GET', '/api/v1/strategies', { headers: from('203.0.113.2') })).status).to.equal(
+      200,
+    );
+  });
+
+  it('limits order placements to 10 a minute per IP, while reads go on', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const res = await api.call('POST', '/api/v1/orders', {
+        headers: from('203.0.113.3'),
+        body: { symbol: 'goog' },
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 400)).to.equal(true);
+    expect(statuses[10]).to.equal(429);
+    expect((await api.call('GET', '/api/v1/orders', { headers: from('203.0.113.3') })).status).to.equal(200);
+  });
+
+  it('counts in Redis: two replicas share one allowance per client', async () => {
+    const other = await api.replica();
+    try {
+      for (let i = 0; i < 5; i++) {
+        await api.call('POST', '/api/v1/orders/00000000-0000-4000-8000-000000000000/cancel', {
+          headers: from('203.0.113.4'),
+        });
+        await fetch(`${other.url}/api/v1/orders/00000000-0000-4000-8000-000000000000/cancel`, {
+          method: 'POST',
+          headers: from('203.0.113.4'),
+        });
+      }
+      const res = await fetch(`${other.url}/api/v1/orders/00000000-0000-4000-8000-000000000000/cancel`, {
+        method: 'POST',
+        headers: from('203.0.113.4'),
+      });
+      expect(res.status).to.equal(429);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('counts unauthenticated requests too, so tokens cannot be guessed at speed', async () => {
+    for (let i = 0; i < 60; i++)
+      await api.call('GET', '/api/v1/signals', { headers: { 'X-Forwarded-For': '203.0.113.5' } });
+    const res = await api.call('GET', '/api/v1/signals', { headers: { 'X-Forwarded-For': '203.0.113.5' } });
+    expect(res.status).to.equal(429);
+  });
+});
+
+describe('rate limits without a trusted proxy', function () {
+  this.timeout(30_000);
+
+  it('ignores X-Forwarded-For: a client cannot dodge its limit by inventing addresses', async function () {
+    const api = await startApiFixture(this, { API_RATE_LIMIT_PER_MIN: '5' });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const headers = { Authorization: `Bearer ${TOKEN}`, 'X-Forwarded-For': `198.51.100.${String(i)}` };
+        statuses.push((await api.call('GET', '/api/v1/strategies', { headers })).status);
+      }
+      expect(statuses).to.deep.equal([200, 200, 200, 200, 200, 429]);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('Redis rate-limit store', function () {
+  this.timeout(30_000);
+
+  it('counts through the Lua script, then lets requests through (counted and logged) once Redis is gone', async function () {
+    const client = createRedisClient({ url: await freshRedisDb(this), healthCheckMs: 0 });
+    await client.connect();
+    const metrics = createMetrics('api');
+    const captured = captureLogger();
+    const app = new Koa();
+    app.use(
+      rateLimit({
+        name: 'fail-open',
+        perMinute: 1,
+        store: { driver: 'redis', db: redisLimiterDb(client, { logger: captured.logger, metrics }) },
+      }),
+    );
+    app.use((ctx) => {
+      ctx.body = 'ok';
+    });
+    const server = await listen(app.callback(), 0, '127.0.0.1');
+    const url = `http://127.0.0.1:${String(server.port)}/`;
+    try {
+      expect((await fetch(url)).status).to.equal(200);
+      expect((await fetch(url)).status).to.equal(429);
+      client.destroy();
+      expect((await fetch(url)).status).to.equal(200);
+      const failures = await metrics.registry.getSingleMetricAsString('api_rate_limit_store_errors_total');
+      expect(failures).to.match(/api_rate_limit_store_errors_total\{[^}]*\} 1$/m);
+      expect(captured.lines.join('\n')).to.include('rate-limit store unavailable');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('BoundedMap (memory store)', () => {
+  it('forgets the oldest client once full, so scanning clients cannot grow it without bound', () => {
+    const map = new BoundedMap<string, number>(2);
+    map.set('a', 1).set('b', 2).set('a', 3).set('c', 4);
+    expect([...map.keys()]).to.deep.equal(['b', 'c']);
+    expect(map.size).to.equal(2);
+  });
+});

@@ -1,0 +1,43 @@
+import { type Config, STRATEGIES } from '@trading/shared';
+import Joi from 'joi';
+
+import { listOf } from './api-schemas.js';
+import { type Endpoint, endpoint } from './endpoint.js';
+import { toJsonSchema } from './to-json-schema.js';
+
+const strategySchema = Joi.object({
+  name: Joi.string(),
+  description: Joi.string(),
+  enabled: Joi.boolean().description('Whether the strategy-engine runs it (STRATEGIES)'),
+  defaults: Joi.object().pattern(Joi.string(), Joi.number()).description('Default parameters'),
+  params: Joi.object()
+    .pattern(Joi.string(), Joi.number())
+    .description('Parameters in use: the defaults with STRATEGY_PARAMS applied'),
+  parameters: Joi.object().unknown(true).description('JSON Schema of the parameters'),
+}).label('Strategy');
+
+/** `GET /strategies`: every strategy with its parameters, whether it runs, and their schema. */
+export function strategiesEndpoints(config: Config): Endpoint[] {
+  // Computed once: the registry and the config do not change while the API runs.
+  const data = Object.values(STRATEGIES).map((s) => ({
+    name: s.name,
+    description: s.description,
+    enabled: config.strategies.includes(s.name),
+    defaults: s.defaults,
+    params: { ...s.defaults, ...config.strategyParams[s.name] },
+    parameters: toJsonSchema(s.schema, 'json'),
+  }));
+  return [
+    endpoint({
+      method: 'get',
+      path: '/strategies',
+      operationId: 'listStrategies',
+      summary: 'Strategies with their parameters',
+      tag: 'strategies',
+      responses: { 200: { description: 'Every strategy', schema: listOf(strategySchema, 'StrategyList') } },
+      async handle() {
+        return Promise.resolve({ body: { data } });
+      },
+    }),
+  ];
+}

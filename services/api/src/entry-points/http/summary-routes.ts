@@ -1,0 +1,59 @@
+import type { Repositories } from '@trading/shared';
+import Joi from 'joi';
+
+import { one } from './api-schemas.js';
+import { type Endpoint, endpoint } from './endpoint.js';
+import { orderSchema, presentOrder } from './orders-routes.js';
+import { positionSchema, presentPosition, presentSnapshot, snapshotSchema } from './portfolio-routes.js';
+import { presentSignal, signalSchema } from './signals-routes.js';
+
+const summarySchema = Joi.object({
+  portfolio: snapshotSchema.allow(null),
+  positions: Joi.array().items(positionSchema),
+  openOrders: Joi.number().integer().description('Orders not yet in a final state'),
+  signalsToday: Joi.object({
+    new: Joi.number().integer(),
+    ordered: Joi.number().integer(),
+    rejected: Joi.number().integer(),
+  }).description('Signals since 00:00 UTC, by status'),
+  recentSignals: Joi.array().items(signalSchema),
+  recentOrders: Joi.array().items(orderSchema),
+}).label('Summary');
+
+/** `GET /summary`: what the dashboard's first screen shows, in one round trip. */
+export function summaryEndpoints(repos: Repositories, now: () => Date = () => new Date()): Endpoint[] {
+  return [
+    endpoint({
+      method: 'get',
+      path: '/summary',
+      operationId: 'getSummary',
+      summary: 'Portfolio, positions, open orders and recent activity for the dashboard',
+      tag: 'dashboard',
+      responses: { 200: { description: 'The summary', schema: one(summarySchema, 'SummaryAnswer') } },
+      async handle() {
+        const midnight = new Date(now());
+        midnight.setUTCHours(0, 0, 0, 0);
+        const [snapshot, positions, open, signalsToday, signals, orders] = await Promise.all([
+          repos.snapshots.latest(),
+          repos.positions.open(),
+          repos.orders.open(),
+          repos.signals.countByStatus(midnight),
+          repos.signals.list({ limit: 10 }),
+          repos.orders.list({ limit: 10 }),
+        ]);
+        return {
+          body: {
+            data: {
+              portfolio: snapshot ? presentSnapshot(snapshot) : null,
+              positions: positions.map(presentPosition),
+              openOrders: open.length,
+              signalsToday,
+              recentSignals: signals.map(presentSignal),
+              recentOrders: orders.map(presentOrder),
+            },
+          },
+        };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,63 @@
+import type { Config } from '../config/config.js';
+import type { Decimal } from '../db/decimal.js';
+import type { Repositories } from '../db/repositories/repositories.js';
+import type { AlpacaTradingClient } from '../providers/alpaca/alpaca-trading-client.js';
+import { evaluateRisk, type RiskDecision, type RiskLimits } from './risk-rules.js';
+
+/** The risk limits of the config. */
+export function riskLimits(config: Config): RiskLimits {
+  return {
+    maxPositionSize: String(config.riskMaxPositionSize),
+    maxOpenPositions: config.riskMaxOpenPositions,
+    dailyLossLimit: String(config.riskDailyLossLimit),
+    cooldownMs: config.riskCooldownSeconds * 1000,
+    marketHoursOnly: config.riskMarketHoursOnly,
+  };
+}
+
+/** An order to judge before it is sized: which way, in what, at what price. */
+export interface OrderIntent {
+  symbol: string;
+  side: 'buy' | 'sell';
+  price: Decimal;
+}
+
+/** What {@link assessOrder} reads. */
+export interface AssessOrderDeps {
+  trading: AlpacaTradingClient;
+  repos: Repositories;
+  limits: RiskLimits;
+  now: Date;
+}
+
+/**
+ * The risk decision on an order, on live numbers: the account, the broker's positions, the market
+ * clock (only asked when market hours are enforced) and this symbol's last order. The one path by
+ * which the executor's signals and the API's manual orders are judged, so both obey the same rules.
+ */
+export async function assessOrder(deps: AssessOrderDeps, intent: OrderIntent): Promise<RiskDecision> {
+  const { trading, repos, limits } = deps;
+  const [account, positions, marketOpen, [last]] = await Promise.all([
+    trading.getAccount(),
+    trading.getPositions(),
+    limits.marketHoursOnly ? trading.isMarketOpen() : Promise.resolve(true),
+    repos.orders.list({ symbol: intent.symbol, limit: 1 }),
+  ]);
+  const held = positions.find((p) => p.symbol === intent.symbol);
+  return evaluateRisk(
+    {
+      symbol: intent.symbol,
+      side: intent.side,
+      price: intent.price,
+      buyingPower: account.buyingPower,
+      equity: account.equity,
+      lastEquity: account.lastEquity,
+      heldQty: held?.qty ?? '0',
+      openPositions: positions.filter((p) => Number(p.qty) !== 0).length,
+      lastOrderAt: last?.createdAt,
+      marketOpen,
+      now: deps.now,
+    },
+    limits,
+  );
+}
