@@ -180,6 +180,33 @@ describe('API app (real PostgreSQL and Redis): auth, CORS, errors, health, docs'
     expect(text).to.match(/http_requests_total\{[^}]*route="\/api\/v1\/strategies"[^}]*status="200"/);
   });
 
+  it('never answers with a secret: every documented GET, errors and failures included', async () => {
+    const doc = (await (await fetch(`${api.url}/openapi.json`)).json()) as { paths: Record<string, object> };
+    const paths = Object.keys(doc.paths).map((p) =>
+      p.replace('{id}', '00000000-0000-4000-8000-000000000000').replace('{symbol}', 'GOOG'),
+    );
+    api.alpaca.faults.set({ mode: 'error500' });
+    try {
+      const answers = await Promise.all([
+        ...paths.map(async (p) => api.call('GET', p)),
+        api.call('GET', '/api/v1/signals?symbol=bad'),
+        api.call('POST', '/api/v1/orders', {
+          body: { symbol: 'GOOG', side: 'buy', qty: 1, type: 'limit', limitPrice: '1' },
+        }),
+        api.call('GET', '/health', { headers: {} }),
+        api.call('GET', '/metrics', { headers: {} }),
+      ]);
+      expect(answers.map((a) => a.status)).to.include(503);
+      for (const a of answers) {
+        const text = JSON.stringify(a.body) + JSON.stringify([...a.headers]);
+        expect(text).not.to.include(TOKEN);
+        expect(text).not.to.include(ALPACA_SECRET);
+      }
+    } finally {
+      api.alpaca.faults.clear();
+    }
+  });
+
   it('never writes the API token or the broker secret to a log line', () => {
     const all = api.captured.lines.join('\n');
     expect(all).not.to.include(TOKEN);
