@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 
 import { configureStrategy, type StrategyBar } from '@trading/shared';
+import { parseCsvBars } from '@trading/shared';
 
 import { DEFAULT_MODEL, runBacktest } from '../../services/backtester/src/domain/backtest-engine.js';
-import { parseCsvBars } from '../../services/backtester/src/domain/csv-bars.js';
 import { runSweep } from '../../services/backtester/src/entry-points/sweep.js';
 
 /** A seeded random walk of minute bars (deterministic, so every run measures the same work). */

@@ -90,9 +90,14 @@ export type { Poller, PollerOptions } from './lifecycle/poller.js';
 export { startPoller } from './lifecycle/poller.js';
 export type { RunServiceOptions, ServiceContext } from './lifecycle/run-service.js';
 export { EXIT_CONFIG, runService } from './lifecycle/run-service.js';
-export type { RunWorkerOptions, WorkerContext } from './lifecycle/run-worker.js';
-export { runWorker } from './lifecycle/run-worker.js';
-export type { AlpacaServer, AlpacaServerOptions, WireBar } from './local-providers/alpaca-server.js';
+export type { RunWorkerOptions, WorkerContext, WorkerDefinition } from './lifecycle/run-worker.js';
+export { runPlatform, runWorker } from './lifecycle/run-worker.js';
+export type {
+  AlpacaServer,
+  AlpacaServerOptions,
+  AlpacaState,
+  WireBar,
+} from './local-providers/alpaca-server.js';
 export { startAlpacaServer } from './local-providers/alpaca-server.js';
 export type { AnthropicServer, Responder } from './local-providers/anthropic-server.js';
 export { startAnthropicServer } from './local-providers/anthropic-server.js';
@@ -105,6 +110,7 @@ export type { TelegramServer } from './local-providers/telegram-server.js';
 export { startTelegramServer } from './local-providers/telegram-server.js';
 export type { Logger, LoggerOptions } from './logging/logger.js';
 export { createLogger } from './logging/logger.js';
+export { parseCsvBars } from './market-data/csv-bars.js';
 export type { Metrics } from './metrics/metrics.js';
 export { createMetrics } from './metrics/metrics.js';
 export type { NewFill } from './orders/fill-since.js';
@@ -154,6 +160,12 @@ export type { AssessOrderDeps, OrderIntent } from './risk/assess-order.js';
 export { assessOrder, riskLimits } from './risk/assess-order.js';
 export type { RiskDecision, RiskInput, RiskLimits, RiskRule } from './risk/risk-rules.js';
 export { evaluateRisk } from './risk/risk-rules.js';
+export type { MarketSimulator, MarketSimulatorOptions, SimResume } from './simulation/market-simulator.js';
+export { startMarketSimulator } from './simulation/market-simulator.js';
+export type { PriceSeries, SimBar } from './simulation/price-series.js';
+export { mulberry32, randomWalkSeries, replaySeries } from './simulation/price-series.js';
+export type { Simulation } from './simulation/simulation.js';
+export { startSimulation } from './simulation/simulation.js';
 export type { MacdCrossParams } from './strategies/macd-cross.js';
 export { macdCross } from './strategies/macd-cross.js';
 export type { RsiReversionParams } from './strategies/rsi-reversion.js';

@@ -20,6 +20,7 @@ import { createManualOrders } from './domain/manual-order.js';
 import { backtestsEndpoints } from './entry-points/http/backtests-routes.js';
 import { bearerAuth } from './entry-points/http/bearer-auth.js';
 import { candlesEndpoints } from './entry-points/http/candles-routes.js';
+import { dashboardRoutes } from './entry-points/http/dashboard-routes.js';
 import { docsRoutes } from './entry-points/http/docs-routes.js';
 import type { Endpoint } from './entry-points/http/endpoint.js';
 import { mountEndpoints } from './entry-points/http/endpoint.js';
@@ -77,7 +78,8 @@ export function apiEndpoints(deps: ApiDeps): Endpoint[] {
 /**
  * The API as a Koa app, not listening (tests drive `app.callback()`): one error shape for every
  * failure; CORS from `CORS_ORIGINS` (GET and POST, Authorization and Content-Type; an origin not on
- * the list gets no CORS headers); `/health`, `/metrics`, `/openapi.json` and `/docs` open; everything
+ * the list gets no CORS headers); `/health`, `/metrics`, `/openapi.json`, `/docs` and the dashboard
+ * (`/`) open; everything
  * under `/api/v1` rate-limited per client IP, then behind one bearer-auth middleware on the router.
  */
 export function createApp(deps: ApiDeps): Koa {
@@ -128,7 +130,7 @@ export function createApp(deps: ApiDeps): Koa {
     cache: new ResponseCache({ ttlMs: config.apiCacheMs }),
   });
 
-  for (const router of [root, docs, api]) {
+  for (const router of [root, docs, dashboardRoutes(), api]) {
     app.use(router.routes()).use(router.allowedMethods({ throw: true }));
   }
   return app;

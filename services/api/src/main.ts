@@ -1,38 +1,6 @@
 import { migrateLatest } from '@trading/migrations';
-import { AlpacaTradingClient, listen, runWorker, TelegramNotifier } from '@trading/shared';
+import { runWorker } from '@trading/shared';
 
-import { createApp } from './create-app.js';
-import { createRateLimitStore } from './data-access/rate-limit-store.js';
+import { apiWorker } from './worker.js';
 
-await runWorker(
-  'api',
-  { migrate: migrateLatest, healthServer: false },
-  async ({ config, logger, metrics, lifecycle, handleFatal, db, broker, repos }) => {
-    const trading = lifecycle.add(
-      'alpaca trading',
-      AlpacaTradingClient.fromConfig(config, { logger, metrics }),
-    );
-    const notifier = lifecycle.add('trade notices', new TelegramNotifier(config, { logger, metrics }));
-    const rateLimit = lifecycle.add(
-      'rate-limit store',
-      await createRateLimitStore(config, { logger, metrics }),
-    );
-    const app = createApp({
-      config,
-      repos,
-      broker,
-      trading,
-      notifier,
-      logger,
-      metrics,
-      rateLimitStore: rateLimit.store,
-      onFatal: handleFatal,
-      isStopping: () => lifecycle.stopping,
-      checks: { database: async () => db.ping(), broker: async () => broker.ping() },
-    });
-    const server = await listen(app.callback(), config.apiPort);
-    // Closed first on shutdown: stop accepting, let requests in flight finish for up to API_DRAIN_MS.
-    lifecycle.onStop('http server', async () => server.close(config.apiDrainMs));
-    logger.info('api listening', { port: server.port });
-  },
-);
+await runWorker(apiWorker, { migrate: migrateLatest });

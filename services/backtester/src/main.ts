@@ -1,8 +1,6 @@
 import { migrateLatest } from '@trading/migrations';
-import { runWorker, STREAMS } from '@trading/shared';
+import { runWorker } from '@trading/shared';
 
-import { createJobConsumer } from './entry-points/job-consumer.js';
+import { backtesterWorker } from './worker.js';
 
-await runWorker('backtester', { migrate: migrateLatest }, async ({ logger, repos, consume }) => {
-  await consume(STREAMS.backtestJobs, createJobConsumer({ repos, logger }));
-});
+await runWorker(backtesterWorker, { migrate: migrateLatest });

@@ -1,20 +1,6 @@
 import { migrateLatest } from '@trading/migrations';
-import { AlpacaTradingClient, runWorker, STREAMS, TelegramNotifier } from '@trading/shared';
+import { runWorker } from '@trading/shared';
 
-import { createOrderSyncJob } from './entry-points/order-sync-job.js';
-import { createSignalConsumer } from './entry-points/signal-consumer.js';
+import { orderExecutorWorker } from './worker.js';
 
-await runWorker(
-  'order-executor',
-  { migrate: migrateLatest },
-  async ({ config, logger, metrics, lifecycle, broker, repos, every, consume }) => {
-    const trading = lifecycle.add(
-      'alpaca trading',
-      AlpacaTradingClient.fromConfig(config, { logger, metrics }),
-    );
-    const notifier = lifecycle.add('trade notices', new TelegramNotifier(config, { logger, metrics }));
-    const deps = { config, repos, broker, trading, notifier, logger, metrics };
-    await consume(STREAMS.signals, createSignalConsumer(deps));
-    every('follow orders', config.orderPollMs, createOrderSyncJob(deps));
-  },
-);
+await runWorker(orderExecutorWorker, { migrate: migrateLatest });

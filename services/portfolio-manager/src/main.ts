@@ -1,27 +1,6 @@
 import { migrateLatest } from '@trading/migrations';
-import { AlpacaTradingClient, runWorker, STREAMS, TelegramNotifier } from '@trading/shared';
+import { runWorker } from '@trading/shared';
 
-import { createOrderConsumer } from './entry-points/order-consumer.js';
-import { createPortfolioBook } from './entry-points/portfolio-book.js';
-import { createReconcileJob } from './entry-points/reconcile-job.js';
+import { portfolioManagerWorker } from './worker.js';
 
-await runWorker(
-  'portfolio-manager',
-  { migrate: migrateLatest },
-  async ({ config, logger, metrics, lifecycle, repos, every, consume }) => {
-    const trading = lifecycle.add(
-      'alpaca trading',
-      AlpacaTradingClient.fromConfig(config, { logger, metrics }),
-    );
-    const notifier = lifecycle.add('alerts', new TelegramNotifier(config, { logger, metrics }));
-    const book = createPortfolioBook({ repos, trading, logger });
-    // Reconciliation runs at once (on start), then on schedule.
-    every(
-      'reconcile',
-      config.reconcileIntervalMs,
-      createReconcileJob({ repos, trading, notifier, logger, metrics }),
-    );
-    every('snapshot', config.snapshotIntervalMs, async () => book.snapshot());
-    await consume(STREAMS.orders, createOrderConsumer(book, logger));
-  },
-);
+await runWorker(portfolioManagerWorker, { migrate: migrateLatest });

@@ -225,6 +225,22 @@ export const CONFIG_KEYS = {
     schema: int(0, 600_000, 30_000, 'On shutdown, how long in-flight API requests may finish (ms)'),
   },
 
+  // Simulation (npm start without ALPACA_API_KEY)
+  simBarMs: {
+    env: 'SIM_BAR_MS',
+    schema: int(
+      50,
+      60_000,
+      1000,
+      'Simulation: real ms per simulated one-minute bar until it meets real time',
+    ),
+  },
+  simRandomSymbols: {
+    env: 'SIM_RANDOM_SYMBOLS',
+    schema: int(0, 20, 2, 'Simulation: seeded random-walk symbols beside the replayed real data'),
+  },
+  simSeed: { env: 'SIM_SEED', schema: int(0, 2 ** 31 - 1, 42, 'Simulation: seed of the random walks') },
+
   // Trading
   symbols: {
     env: 'SYMBOLS',

@@ -50,6 +50,9 @@ export interface Config {
   apiOrderRateLimitPerMin: number;
   apiDrainMs: number;
   apiCacheMs: number;
+  simBarMs: number;
+  simRandomSymbols: number;
+  simSeed: number;
   symbols: string[];
   strategies: string[];
   riskMaxPositionSize: number;

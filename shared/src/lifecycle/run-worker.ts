@@ -2,12 +2,15 @@ import type { Knex } from 'knex';
 
 import { type Broker, createBroker } from '../broker/broker.js';
 import type { EventHandler } from '../broker/stream-consumer.js';
+import { secretsOf } from '../config/config.js';
 import { createDb, type Db } from '../db/create-db.js';
 import { createRepositories, type Repositories } from '../db/repositories/repositories.js';
 import { serveHealth } from '../health/serve-health.js';
+import { createLogger } from '../logging/logger.js';
+import { createMetrics } from '../metrics/metrics.js';
 import { TelegramNotifier } from '../providers/telegram/telegram-notifier.js';
 import { startPoller } from './poller.js';
-import { runService, type ServiceContext } from './run-service.js';
+import { runService, type RunServiceOptions, type ServiceContext } from './run-service.js';
 
 /** What a worker's setup receives: the service context, its database and broker, and helpers that register work for shutdown. */
 export interface WorkerContext extends ServiceContext {
@@ -20,55 +23,111 @@ export interface WorkerContext extends ServiceContext {
   consume: (stream: string, handler: EventHandler) => Promise<void>;
 }
 
-/** Options of {@link runWorker}. */
-export interface RunWorkerOptions {
-  /** Applies the migrations (from `@trading/migrations`): always to the embedded database, to a server only with DB_MIGRATE_ON_START. */
-  migrate: (knex: Knex) => Promise<unknown>;
-  /** Serve `/health` and `/metrics` on HEALTH_PORT (default); the API serves them itself. */
-  healthServer?: boolean;
+/** A worker: its name (its consumer group, its metrics label) and how it wires itself. */
+export interface WorkerDefinition {
+  name: string;
+  /** True when the worker serves `/health` and `/metrics` itself (the API, on API_PORT). */
+  servesHealth?: boolean;
+  setup(ctx: WorkerContext): Promise<void> | void;
 }
 
-/**
- * The bootstrap of every worker: {@link runService}, then the database (migrated when it must be),
- * the broker, the worker's own setup, and `/health` (database and broker probes) and `/metrics` on
- * HEALTH_PORT; fatal errors alert through Telegram. Everything is closed in reverse order on shutdown.
- */
-export async function runWorker(
-  service: string,
+/** Options of {@link runWorker} and {@link runPlatform}. */
+export interface RunWorkerOptions extends Pick<RunServiceOptions, 'env'> {
+  /** Applies the migrations (from `@trading/migrations`): always to the embedded database, to a server only with DB_MIGRATE_ON_START. */
+  migrate: (knex: Knex) => Promise<unknown>;
+}
+
+/** The database (migrated when it must be) and the broker, registered for shutdown. */
+async function openStorage(
+  ctx: ServiceContext,
   options: RunWorkerOptions,
-  setup: (ctx: WorkerContext) => Promise<void> | void,
-): Promise<void> {
+): Promise<{ db: Db; broker: Broker; repos: Repositories }> {
+  const { config, logger, metrics, lifecycle, handleFatal } = ctx;
+  const db = lifecycle.add('database', createDb(config, logger));
+  if (db.embedded || config.dbMigrateOnStart) await options.migrate(db.knex);
+  const broker = lifecycle.add(
+    'broker',
+    await createBroker(config, { logger, metrics, onFatal: handleFatal }),
+  );
+  return { db, broker, repos: createRepositories(db.knex) };
+}
+
+/** A worker's context over shared storage: its pollers and consumers stop on shutdown. */
+function workerContext(
+  ctx: ServiceContext,
+  storage: { db: Db; broker: Broker; repos: Repositories },
+): WorkerContext {
+  const { service, logger, metrics, lifecycle, handleFatal } = ctx;
+  return {
+    ...ctx,
+    ...storage,
+    every: (name, intervalMs, run) => {
+      const poller = startPoller({ name, intervalMs, run, logger, metrics, onFatal: handleFatal });
+      lifecycle.onStop(name, async () => poller.stop());
+    },
+    consume: async (stream, handler) => {
+      const consumer = await storage.broker.consume(stream, service, `${service}-${process.pid}`, handler);
+      lifecycle.onStop(`${stream} consumer`, async () => consumer.stop());
+    },
+  };
+}
+
+const notifierOption: Pick<RunServiceOptions, 'createNotifier'> = {
+  createNotifier: (config, logger) => new TelegramNotifier(config, { logger }),
+};
+
+/**
+ * The bootstrap of every service process: {@link runService}, then the database (migrated when it
+ * must be), the broker, the worker's own setup, and (unless it serves them itself) `/health`
+ * (database and broker probes) and `/metrics` on HEALTH_PORT; fatal errors alert through Telegram.
+ * Everything is closed in reverse order on shutdown.
+ */
+export async function runWorker(worker: WorkerDefinition, options: RunWorkerOptions): Promise<void> {
   await runService(
-    service,
+    worker.name,
     async (ctx) => {
-      const { config, logger, metrics, lifecycle, handleFatal } = ctx;
-      const db = lifecycle.add('database', createDb(config, logger));
-      if (db.embedded || config.dbMigrateOnStart) await options.migrate(db.knex);
-      const broker = lifecycle.add(
-        'broker',
-        await createBroker(config, { logger, metrics, onFatal: handleFatal }),
-      );
-      await setup({
-        ...ctx,
-        db,
-        broker,
-        repos: createRepositories(db.knex),
-        every: (name, intervalMs, run) => {
-          const poller = startPoller({ name, intervalMs, run, logger, metrics, onFatal: handleFatal });
-          lifecycle.onStop(name, async () => poller.stop());
-        },
-        consume: async (stream, handler) => {
-          const consumer = await broker.consume(stream, service, `${service}-${process.pid}`, handler);
-          lifecycle.onStop(`${stream} consumer`, async () => consumer.stop());
-        },
-      });
-      if (options.healthServer !== false) {
-        await serveHealth(config, lifecycle, metrics, {
-          database: async () => db.ping(),
-          broker: async () => broker.ping(),
+      const storage = await openStorage(ctx, options);
+      await worker.setup(workerContext(ctx, storage));
+      if (!worker.servesHealth) {
+        await serveHealth(ctx.config, ctx.lifecycle, ctx.metrics, {
+          database: async () => storage.db.ping(),
+          broker: async () => storage.broker.ping(),
         });
       }
     },
-    { createNotifier: (config, logger) => new TelegramNotifier(config, { logger }) },
+    { ...notifierOption, env: options.env },
+  );
+}
+
+/**
+ * Every worker in one process over one database and one broker: the embedded mode of `npm start`,
+ * where the on-disk PGlite and the in-process broker can have only one owner. Each worker keeps its
+ * name (consumer group, metrics label, log field); they start in order and stop in reverse.
+ * `before` runs once storage is open, before the first worker (the simulated market starts there).
+ */
+export async function runPlatform(
+  workers: readonly WorkerDefinition[],
+  options: RunWorkerOptions & { before?: (ctx: WorkerContext) => Promise<void> },
+): Promise<ServiceContext | undefined> {
+  return runService(
+    'platform',
+    async (ctx) => {
+      const storage = await openStorage(ctx, options);
+      await options.before?.(workerContext(ctx, storage));
+      for (const worker of workers) {
+        const own: ServiceContext = {
+          ...ctx,
+          service: worker.name,
+          logger: createLogger({
+            service: worker.name,
+            level: ctx.config.logLevel,
+            secrets: secretsOf(ctx.config),
+          }),
+          metrics: worker.servesHealth ? ctx.metrics : createMetrics(worker.name),
+        };
+        await worker.setup(workerContext(own, storage));
+      }
+    },
+    { ...notifierOption, env: options.env },
   );
 }

@@ -51,6 +51,8 @@ export interface AlpacaServerOptions {
   /** `immediate`: market orders fill at the last price on arrival; `manual`: only {@link AlpacaServer.fill} fills. */
   fillMode?: 'immediate' | 'manual';
   port?: number;
+  /** Start from an exported account instead of a fresh one. */
+  state?: AlpacaState;
 }
 
 /** The local Alpaca: state and test controls beside the running server. */
@@ -77,6 +79,20 @@ export interface AlpacaServer extends LocalServer {
   setMarketOpen(open: boolean): void;
   /** Set the account's equity at the previous close (daily loss tests). */
   setLastEquity(value: string): void;
+  /** The paper account (cash, positions, orders) as JSON, to start from it again later. */
+  exportState(): AlpacaState;
+}
+
+/** The paper account of the local Alpaca, serialisable (see {@link AlpacaServer.exportState}). */
+export interface AlpacaState {
+  cash: string;
+  positions: [string, { qty: string; cost: string }][];
+  orders: (Omit<Order, 'qty' | 'filled_qty' | 'filled_notional' | 'limit_price'> & {
+    qty: string;
+    filled_qty: string;
+    filled_notional: string;
+    limit_price: string | null;
+  })[];
 }
 
 const errorBody = (status: number, message: string): unknown => ({ code: 40_000_000 + status * 10, message });
@@ -98,6 +114,22 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
   const byClientId = new Map<string, Order>();
   let marketOpen = true;
   let lastEquity: bigint | undefined;
+  if (options.state) {
+    cash = BigInt(options.state.cash);
+    for (const [symbol, p] of options.state.positions)
+      positions.set(symbol, { qty: BigInt(p.qty), cost: BigInt(p.cost) });
+    for (const o of options.state.orders) {
+      const order: Order = {
+        ...o,
+        qty: BigInt(o.qty),
+        filled_qty: BigInt(o.filled_qty),
+        filled_notional: BigInt(o.filled_notional),
+        limit_price: o.limit_price === null ? null : BigInt(o.limit_price),
+      };
+      orders.push(order);
+      byClientId.set(order.client_order_id, order);
+    }
+  }
 
   const now = (): string => new Date().toISOString();
   const positionValue = (): bigint =>
@@ -444,6 +476,22 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
     },
     setLastEquity(value: string) {
       lastEquity = toMicro(value);
+    },
+    exportState(): AlpacaState {
+      return {
+        cash: String(cash),
+        positions: [...positions].map(([symbol, p]) => [
+          symbol,
+          { qty: String(p.qty), cost: String(p.cost) },
+        ]),
+        orders: orders.map((o) => ({
+          ...o,
+          qty: String(o.qty),
+          filled_qty: String(o.filled_qty),
+          filled_notional: String(o.filled_notional),
+          limit_price: o.limit_price === null ? null : String(o.limit_price),
+        })),
+      };
     },
   });
 }

@@ -3,11 +3,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { AppError, STRATEGIES } from '@trading/shared';
+import { AppError, parseCsvBars, STRATEGIES } from '@trading/shared';
 
 import { backtest } from '../domain/backtest.js';
 import type { ExecutionModel } from '../domain/backtest-engine.js';
-import { parseCsvBars } from '../domain/csv-bars.js';
 import { htmlReport } from '../domain/html-report.js';
 import { expandGrid, parseAxis } from '../domain/parameter-grid.js';
 import { type BacktestStats, STAT_KEYS } from '../domain/statistics.js';

@@ -1,4 +1,5 @@
-import { type StrategyBar, ValidationError } from '@trading/shared';
+import { ValidationError } from '../errors/app-error.js';
+import type { StrategyBar } from '../strategies/strategy.js';
 
 const COLUMNS = ['date', 'open', 'high', 'low', 'close', 'volume'] as const;
 

@@ -1,0 +1,38 @@
+import { AlpacaTradingClient, listen, TelegramNotifier, type WorkerDefinition } from '@trading/shared';
+
+import { createApp } from './create-app.js';
+import { createRateLimitStore } from './data-access/rate-limit-store.js';
+
+/** The REST API and the dashboard on API_PORT (serving its own /health and /metrics). */
+export const apiWorker: WorkerDefinition = {
+  name: 'api',
+  servesHealth: true,
+  setup: async ({ config, logger, metrics, lifecycle, handleFatal, db, broker, repos }) => {
+    const trading = lifecycle.add(
+      'alpaca trading',
+      AlpacaTradingClient.fromConfig(config, { logger, metrics }),
+    );
+    const notifier = lifecycle.add('trade notices', new TelegramNotifier(config, { logger, metrics }));
+    const rateLimit = lifecycle.add(
+      'rate-limit store',
+      await createRateLimitStore(config, { logger, metrics }),
+    );
+    const app = createApp({
+      config,
+      repos,
+      broker,
+      trading,
+      notifier,
+      logger,
+      metrics,
+      rateLimitStore: rateLimit.store,
+      onFatal: handleFatal,
+      isStopping: () => lifecycle.stopping,
+      checks: { database: async () => db.ping(), broker: async () => broker.ping() },
+    });
+    const server = await listen(app.callback(), config.apiPort);
+    // Closed first on shutdown: stop accepting, let requests in flight finish for up to API_DRAIN_MS.
+    lifecycle.onStop('http server', async () => server.close(config.apiDrainMs));
+    logger.info('api listening', { port: server.port });
+  },
+};

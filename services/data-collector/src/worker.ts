@@ -1,0 +1,19 @@
+import { AlpacaMarketDataClient, type WorkerDefinition } from '@trading/shared';
+
+import { createCollectJob } from './entry-points/collect-job.js';
+
+/** Polls Alpaca bars for the watchlist, stores them and publishes each completed bar once. */
+export const dataCollectorWorker: WorkerDefinition = {
+  name: 'data-collector',
+  setup: ({ config, logger, metrics, lifecycle, broker, repos, every }) => {
+    const market = lifecycle.add(
+      'alpaca market data',
+      AlpacaMarketDataClient.fromConfig(config, { logger, metrics }),
+    );
+    every(
+      'collect bars',
+      config.collectorPollMs,
+      createCollectJob({ config, repos, broker, market, logger, metrics }),
+    );
+  },
+};
