@@ -1,0 +1,69 @@
+# syntax=docker/dockerfile:1
+# One Dockerfile for the seven services: `docker build --build-arg SERVICE=<name> .` builds one
+# service's image on its own (the Pulumi program builds all seven from it).
+#
+#   builder: the workspaces the service needs, compiled with TypeScript
+#   deps:    the same workspaces' production dependencies only
+#   runtime: node:22-bookworm-slim with dist/ and production node_modules, as the non-root `node` user
+
+ARG NODE_IMAGE=node:22.12.0-bookworm-slim
+
+FROM ${NODE_IMAGE} AS manifests
+WORKDIR /app
+# Every workspace manifest: npm ci checks the lockfile against all of them.
+COPY package.json package-lock.json ./
+COPY shared/package.json shared/
+COPY migrations/package.json migrations/
+COPY infra/package.json infra/
+COPY services/data-collector/package.json services/data-collector/
+COPY services/news-collector/package.json services/news-collector/
+COPY services/strategy-engine/package.json services/strategy-engine/
+COPY services/order-executor/package.json services/order-executor/
+COPY services/portfolio-manager/package.json services/portfolio-manager/
+COPY services/backtester/package.json services/backtester/
+COPY services/api/package.json services/api/
+
+FROM manifests AS builder
+ARG SERVICE
+RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=<service name>" && exit 1)
+# The root's dev dependencies (TypeScript) and the three workspaces; no install scripts run.
+RUN npm ci --ignore-scripts --no-audit --no-fund --include-workspace-root \
+      --workspace shared --workspace migrations --workspace "services/${SERVICE}"
+COPY tsconfig.base.json ./
+COPY shared/ shared/
+COPY migrations/ migrations/
+COPY services/${SERVICE}/ services/${SERVICE}/
+RUN npx tsc -b shared/tsconfig.build.json migrations/tsconfig.build.json "services/${SERVICE}/tsconfig.build.json" \
+ && if [ -f "services/${SERVICE}/dashboard/tsconfig.json" ]; then npx tsc -p "services/${SERVICE}/dashboard/tsconfig.json"; fi \
+ && mkdir -p "services/${SERVICE}/dashboard"
+
+FROM manifests AS deps
+ARG SERVICE
+RUN npm ci --ignore-scripts --no-audit --no-fund --omit=dev \
+      --workspace shared --workspace migrations --workspace "services/${SERVICE}" \
+ && npm cache clean --force
+
+FROM ${NODE_IMAGE} AS runtime
+ARG SERVICE
+ENV NODE_ENV=production \
+    SERVICE=${SERVICE}
+WORKDIR /app
+COPY --from=deps /app/node_modules node_modules
+COPY --from=builder /app/shared/package.json shared/
+COPY --from=builder /app/shared/dist shared/dist
+COPY --from=builder /app/migrations/package.json migrations/
+COPY --from=builder /app/migrations/dist migrations/dist
+# The service at a fixed path, so CMD can be exec-form (it cannot expand ${SERVICE}).
+COPY --from=builder /app/services/${SERVICE}/package.json service/
+COPY --from=builder /app/services/${SERVICE}/dist service/dist
+COPY --from=builder /app/services/${SERVICE}/dashboard service/dashboard
+# The workspace link node_modules/@trading/<service> points at services/<service>: keep it resolving.
+RUN mkdir -p services && ln -s /app/service "services/${SERVICE}"
+USER node
+# Workers serve /health on HEALTH_PORT (8080); the API on API_PORT (8000).
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "const p=process.env.SERVICE==='api'?(process.env.API_PORT||8000):(process.env.HEALTH_PORT||8080);fetch('http://127.0.0.1:'+p+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# Node is PID 1: the services handle SIGTERM/SIGINT themselves (drain, close, exit 0), and the
+# containers run with --init so a reaper collects any orphaned child.
+STOPSIGNAL SIGTERM
+CMD ["node", "service/dist/main.js"]

@@ -1,0 +1,77 @@
+import * as docker from '@pulumi/docker';
+import * as pulumi from '@pulumi/pulumi';
+
+/** Arguments of {@link PlatformService}. */
+export interface PlatformServiceArgs {
+  service: string;
+  /** The image to run: its id, so a rebuilt image replaces the container. */
+  image: pulumi.Input<string>;
+  networks: docker.Network[];
+  /** `KEY=value` lines; a secret whenever one of them is. */
+  envs: pulumi.Input<pulumi.Input<string>[]>;
+  memoryMb: number;
+  /** The port its `/health` and `/metrics` answer on inside the container. */
+  healthPort: number;
+  /** Publish `healthPort` on this host port (the API only, by default). */
+  publishPort?: number;
+}
+
+/** The uid:gid of the `node` user of the official Node images. */
+export const NON_ROOT_USER = '1000:1000';
+
+/**
+ * One of the seven services as a container: non-root, no privileges or capabilities, read-only root
+ * filesystem with a small /tmp, an init process as PID 1's reaper, memory and one CPU (spec 2-4),
+ * restarted unless stopped, healthy only when its `/health` answers, on the internal and monitoring
+ * networks under its own name, and given 40 s to drain on stop (the API drains for up to 30 s).
+ */
+export class PlatformService extends pulumi.ComponentResource {
+  readonly container: docker.Container;
+  /** The health URL inside the platform's networks. */
+  readonly healthUrl: string;
+
+  constructor(name: string, args: PlatformServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('trading:infra:PlatformService', name, {}, opts);
+    this.healthUrl = `http://${args.service}:${String(args.healthPort)}/health`;
+    this.container = new docker.Container(
+      name,
+      {
+        name: args.service,
+        image: args.image,
+        envs: args.envs,
+        user: NON_ROOT_USER,
+        privileged: false,
+        capabilities: { drops: ['ALL'] },
+        securityOpts: ['no-new-privileges:true'],
+        readOnly: true,
+        tmpfs: { '/tmp': 'rw,noexec,nosuid,size=64m' },
+        init: true,
+        memory: args.memoryMb,
+        memorySwap: args.memoryMb,
+        cpus: '1.0',
+        restart: 'unless-stopped',
+        networksAdvanced: args.networks.map((n) => ({ name: n.name, aliases: [args.service] })),
+        ports: args.publishPort ? [{ internal: args.healthPort, external: args.publishPort }] : [],
+        healthcheck: {
+          tests: [
+            'CMD',
+            'node',
+            '-e',
+            `fetch('http://127.0.0.1:${String(args.healthPort)}/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
+          ],
+          interval: '15s',
+          timeout: '5s',
+          retries: 3,
+          startPeriod: '30s',
+        },
+        logOpts: { 'max-size': '10m', 'max-file': '3' },
+        destroyGraceSeconds: 40,
+        wait: true,
+        waitTimeout: 180,
+      },
+      // The component's dependencies hold for the container itself (the migration must succeed first).
+      { parent: this, dependsOn: opts?.dependsOn },
+    );
+    this.registerOutputs({ healthUrl: this.healthUrl });
+  }
+}
