@@ -82,7 +82,7 @@ const monitoring = new MonitoringStack(
   {
     network: networks.monitoring,
     monitoringDir: host.monitoringDir,
-    alertmanagerConfig: new URL('monitoring/alertmanager.yml', repo),
+    alertmanagerConfig: new URL('monitoring/alertmanager/alertmanager.yml', repo),
     telegramChatId: config.telegramChatId,
     telegramBotToken: config.secrets.telegramBotToken,
     publish: config.publishMonitoring,

@@ -15,7 +15,7 @@ export interface MonitoringStackArgs {
   network: docker.Network;
   /** `monitoring/` on the Docker host (bind-mounted read-only). */
   monitoringDir: pulumi.Input<string>;
-  /** The repository's `monitoring/alertmanager.yml`, read here to fill in the chat id. */
+  /** The repository's `monitoring/alertmanager/alertmanager.yml`, read here to fill in the chat id. */
   alertmanagerConfig: URL;
   telegramChatId: string;
   telegramBotToken: pulumi.Output<string>;
@@ -24,7 +24,7 @@ export interface MonitoringStackArgs {
 }
 
 /**
- * Prometheus (scraping every service on the monitoring network, rules from `monitoring/rules`) and
+ * Prometheus (scraping every service on the monitoring network, rules from `monitoring/prometheus/`) and
  * Alertmanager (routing to Telegram). The bot token is uploaded into Alertmanager's container as a
  * file (`bot_token_file`), a secret in the state, never in a config file on disk.
  */
@@ -88,9 +88,10 @@ export class MonitoringStack extends pulumi.ComponentResource {
             containerPath: '/etc/prometheus/prometheus.yml',
             readOnly: true,
           },
+          // Rules and their tests, at the relative path prometheus.yml names.
           {
-            hostPath: pulumi.interpolate`${args.monitoringDir}/rules`,
-            containerPath: '/etc/prometheus/rules',
+            hostPath: pulumi.interpolate`${args.monitoringDir}/prometheus`,
+            containerPath: '/etc/prometheus/prometheus',
             readOnly: true,
           },
         ],

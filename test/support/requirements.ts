@@ -51,3 +51,13 @@ export function requireChromium(ctx: Mocha.Context): string {
   }
   return path;
 }
+
+/** A command on PATH (promtool, amtool, prometheus from Debian), or skip the suite saying why. */
+export function requireCommand(ctx: Mocha.Context, command: string, debianPackage: string): string {
+  const dir = (process.env.PATH ?? '').split(':').find((d) => existsSync(`${d}/${command}`));
+  if (!dir) {
+    console.warn(`  pending: no ${command} on PATH (apt-get install ${debianPackage})`);
+    ctx.skip();
+  }
+  return `${dir}/${command}`;
+}

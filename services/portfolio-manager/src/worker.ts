@@ -13,7 +13,7 @@ export const portfolioManagerWorker: WorkerDefinition = {
       AlpacaTradingClient.fromConfig(config, { logger, metrics }),
     );
     const notifier = lifecycle.add('alerts', new TelegramNotifier(config, { logger, metrics }));
-    const book = createPortfolioBook({ repos, trading, logger });
+    const book = createPortfolioBook({ repos, trading, logger, metrics });
     // Reconciliation runs at once (on start), then on schedule.
     every(
       'reconcile',

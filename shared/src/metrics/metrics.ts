@@ -17,6 +17,8 @@ export interface Metrics {
   time<T>(operation: string, fn: () => Promise<T>): Promise<T>;
   /** A service's own counter, created on first use and shared after (so factories can run twice). */
   counter<L extends string = never>(name: string, help: string, labelNames?: readonly L[]): Counter<L>;
+  /** A service's own gauge, created on first use and shared after. */
+  gauge<L extends string = never>(name: string, help: string, labelNames?: readonly L[]): Gauge<L>;
 }
 
 /** A prom-client registry for one service with the standard metrics and the process defaults. */
@@ -65,6 +67,11 @@ export function createMetrics(service: string): Metrics {
       const existing = registry.getSingleMetric(name);
       if (existing instanceof Counter) return existing;
       return new Counter<L>({ name, help, labelNames: [...labelNames], registers: [registry] });
+    },
+    gauge<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
+      const existing = registry.getSingleMetric(name);
+      if (existing instanceof Gauge) return existing;
+      return new Gauge<L>({ name, help, labelNames: [...labelNames], registers: [registry] });
     },
     async time(operation, fn) {
       const end = processingSeconds.startTimer({ operation });

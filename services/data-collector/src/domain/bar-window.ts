@@ -13,6 +13,11 @@ const DURATION: Record<Timeframe, number> = {
   '1Month': 31 * 1440 * MINUTE,
 };
 
+/** The length of a bar, in seconds. */
+export function barSeconds(timeframe: Timeframe): number {
+  return DURATION[timeframe] / 1000;
+}
+
 /**
  * Where the next fetch starts: just after the newest stored bar (so an outage is backfilled by the
  * next poll), or `backfillDays` back for a symbol with no history.

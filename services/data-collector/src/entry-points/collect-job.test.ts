@@ -83,6 +83,15 @@ describe('data-collector collect job (real PostgreSQL, Redis and local Alpaca)',
     expect(await published()).to.equal(2000);
     const metric = await metrics.registry.getSingleMetric('candles_published_total')?.get();
     expect(metric?.values[0]?.value).to.equal(2000);
+    // What the NoNewCandles alert reads: the newest bar published, and the bar length.
+    const last = await metrics.registry.getSingleMetric('candles_last_bar_timestamp_seconds')?.get();
+    const newest = await db.knex('candles').max<{ max: Date }[]>('ts as max');
+    expect(last?.values[0]).to.deep.include({
+      labels: { symbol: 'GOOG' },
+      value: (newest[0]?.max.getTime() ?? 0) / 1000,
+    });
+    const bar = await metrics.registry.getSingleMetric('collector_bar_seconds')?.get();
+    expect(bar?.values[0]?.value).to.equal(86_400);
     await broker.ensureGroup(STREAMS.candles, 'inspect');
     const [first] = await broker.readGroup(STREAMS.candles, 'inspect', 'me', 1);
     const event = JSON.parse(first?.fields.event ?? '{}') as {

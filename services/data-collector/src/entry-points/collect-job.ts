@@ -12,7 +12,7 @@ import {
   STREAMS,
 } from '@trading/shared';
 
-import { fetchStart, isClosed, toCandle } from '../domain/bar-window.js';
+import { barSeconds, fetchStart, isClosed, toCandle } from '../domain/bar-window.js';
 
 /** Dependencies of the collect job. */
 export interface CollectJobDeps {
@@ -59,6 +59,14 @@ export function createCollectJob(deps: CollectJobDeps): () => Promise<void> {
   const published = deps.metrics.counter('candles_published_total', 'Bars published on market.candles', [
     'symbol',
   ]);
+  const lastBar = deps.metrics.gauge(
+    'candles_last_bar_timestamp_seconds',
+    'Start of the newest bar published, by symbol (Unix seconds)',
+    ['symbol'],
+  );
+  deps.metrics
+    .gauge('collector_bar_seconds', 'Length of the bars the collector publishes (s)')
+    .set(barSeconds(timeframe));
   const fetched = deps.metrics.counter(
     'candles_fetched_total',
     'Bars received from the market data provider',
@@ -83,6 +91,7 @@ export function createCollectJob(deps: CollectJobDeps): () => Promise<void> {
       for (const row of rows) {
         await broker.publish(STREAMS.candles, candleEvent(row));
         published.inc({ symbol: row.symbol });
+        lastBar.set({ symbol: row.symbol }, row.ts.getTime() / 1000);
       }
       await repos.candles.markPublished(rows.map((r) => r.id));
       total += rows.length;

@@ -1,4 +1,11 @@
-import { type AlpacaTradingClient, type Logger, type PositionRow, type Repositories } from '@trading/shared';
+import {
+  type AlpacaTradingClient,
+  daysAgo,
+  type Logger,
+  type Metrics,
+  type PositionRow,
+  type Repositories,
+} from '@trading/shared';
 import { Big } from 'big.js';
 
 import { foldFills, unrealizedPnl } from '../domain/position-math.js';
@@ -8,6 +15,8 @@ export interface PortfolioBookDeps {
   repos: Repositories;
   trading: AlpacaTradingClient;
   logger: Logger;
+  /** Where the equity and drawdown gauges go (Prometheus alerts on the drawdown). */
+  metrics?: Metrics;
 }
 
 /** Position keeping and snapshots over the database and the broker's account. */
@@ -20,6 +29,23 @@ export interface PortfolioBook {
 
 export function createPortfolioBook(deps: PortfolioBookDeps): PortfolioBook {
   const { repos } = deps;
+  const equityGauge = deps.metrics?.gauge('portfolio_equity_dollars', 'Account equity at the last snapshot');
+  const drawdownGauge = deps.metrics?.gauge(
+    'portfolio_drawdown_ratio',
+    'Fall of equity from its 30-day peak, as a fraction (0.1 = 10% below the peak)',
+  );
+  let peak: Big | undefined;
+
+  /** Equity against its peak over the last 30 days of snapshots (read once, then followed). */
+  async function recordEquity(equity: string): Promise<void> {
+    if (!peak) {
+      const history = await repos.snapshots.since(daysAgo(30));
+      peak = history.reduce((max, s) => (new Big(s.equity).gt(max) ? new Big(s.equity) : max), new Big(0));
+    }
+    if (new Big(equity).gt(peak)) peak = new Big(equity);
+    equityGauge?.set(Number(equity));
+    drawdownGauge?.set(peak.gt(0) ? Number(peak.minus(equity).div(peak).toFixed(6)) : 0);
+  }
 
   async function marketPrice(symbol: string, fallback: string): Promise<string> {
     const [candle] = await repos.candles.recentAnyTimeframe(symbol, 1);
@@ -54,6 +80,7 @@ export function createPortfolioBook(deps: PortfolioBookDeps): PortfolioBook {
         unrealizedPnl: sum((p) => p.unrealizedPnl),
         openPositions: positions.filter((p) => !new Big(p.qty).eq(0)).length,
       });
+      await recordEquity(account.equity);
     },
   };
 }
