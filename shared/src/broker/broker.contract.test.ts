@@ -4,7 +4,7 @@ import { expect } from 'chai';
 
 import { requireRedis } from '../../../test/support/requirements.js';
 import { loadConfig } from '../config/config.js';
-import { DataError, TransientError } from '../errors/app-error.js';
+import { CircuitOpenError, DataError, TransientError } from '../errors/app-error.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { captureLogger } from '../test-support/capture-logger.js';
 import { waitFor } from '../test-support/wait-for.js';
@@ -129,21 +129,32 @@ for (const kind of ['redis', 'memory'] as const) {
       await waitFor(async () => (await broker.pending(stream, group)) === 0, { what: 'ack' });
     });
 
-    it('dead-letters an event that fails N times, with its error, and acks it', async () => {
+    it('redelivers an event through a transient outage past the delivery limit, never dead-lettering it', async () => {
       let calls = 0;
       await broker.consume(stream, group, 'a', async () => {
         calls++;
-        throw new TransientError('downstream still down');
+        if (calls <= 5) throw new TransientError('downstream still down');
       });
-      const event = createEvent('x', { n: 1 });
-      await broker.publish(stream, event);
-      await waitFor(async () => (await broker.deadLetters(stream)).length === 1, { what: 'dead letter' });
-      expect(calls).to.equal(3);
-      const [dead] = await broker.deadLetters(stream);
-      expect(dead).to.include({ stream, group, deliveries: 3, error: 'downstream still down' });
-      expect(JSON.parse(dead!.event)).to.deep.equal(event);
-      expect(await broker.pending(stream, group)).to.equal(0);
-      expect(await deadLetterCount(metrics)).to.equal(1);
+      await broker.publish(stream, createEvent('x', { n: 1 }));
+      await waitFor(async () => calls === 6 && (await broker.pending(stream, group)) === 0, {
+        what: 'success after the outage',
+      });
+      expect(await broker.deadLetters(stream)).to.deep.equal([]);
+      expect(await deadLetterCount(metrics)).to.equal(0);
+    });
+
+    it('treats an open circuit as transient: redelivered, not dead-lettered, not alerted', async () => {
+      let calls = 0;
+      await broker.consume(stream, group, 'a', async () => {
+        calls++;
+        if (calls <= 4) throw new CircuitOpenError('alpaca');
+      });
+      await broker.publish(stream, createEvent('x', { n: 2 }));
+      await waitFor(async () => calls === 5 && (await broker.pending(stream, group)) === 0, {
+        what: 'success',
+      });
+      expect(await broker.deadLetters(stream)).to.deep.equal([]);
+      expect(fatal).to.have.length(0);
     });
 
     it('dead-letters an undecodable entry at once and keeps consuming the stream', async () => {
@@ -174,14 +185,20 @@ for (const kind of ['redis', 'memory'] as const) {
       expect((await broker.deadLetters(stream))[0]?.error).to.equal('candle has no close price');
     });
 
-    it('sends fatal handler errors to the top-level handler and still dead-letters after N', async () => {
+    it('sends fatal handler errors to the top-level handler and dead-letters after N, with its error', async () => {
+      const event = createEvent('x', {});
       await broker.consume(stream, group, 'a', async () => {
         throw new TypeError('bug');
       });
-      await broker.publish(stream, createEvent('x', {}));
+      await broker.publish(stream, event);
       await waitFor(async () => (await broker.deadLetters(stream)).length === 1);
       expect(fatal).to.have.length(3);
       expect(fatal[0]).to.be.instanceOf(TypeError);
+      const [dead] = await broker.deadLetters(stream);
+      expect(dead).to.include({ stream, group, deliveries: 3, error: 'bug' });
+      expect(JSON.parse(dead!.event)).to.deep.equal(event);
+      expect(await broker.pending(stream, group)).to.equal(0);
+      expect(await deadLetterCount(metrics)).to.equal(1);
     });
 
     it('lets a live consumer claim what a dead consumer left pending', async () => {

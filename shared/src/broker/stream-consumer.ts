@@ -1,4 +1,4 @@
-import { DataError } from '../errors/app-error.js';
+import { CircuitOpenError, DataError } from '../errors/app-error.js';
 import { classifyError, errorMessage } from '../errors/classify.js';
 import type { TopLevelHandler } from '../errors/top-level-handler.js';
 import type { Logger } from '../logging/logger.js';
@@ -51,8 +51,10 @@ const MAX_LOOP_BACKOFF_MS = 5000;
 /**
  * The consume loop shared by the Redis broker and its in-process twin, so both have one semantics:
  * at-least-once delivery; ack only after the handler resolved; entries idle past the visibility
- * timeout reclaimed (XAUTOCLAIM); data errors and undecodable entries dead-lettered at once; other
- * failures retried by redelivery until `maxDeliveries`, then dead-lettered with their last error.
+ * timeout reclaimed (XAUTOCLAIM); data errors and undecodable entries dead-lettered at once; handler
+ * bugs (fatal errors) retried by redelivery until `maxDeliveries`, then dead-lettered with their last
+ * error. Transient failures (a dependency down, a circuit open) are redelivered until the dependency
+ * heals and never dead-lettered: an outage must not throw away the events that arrived during it.
  * Broker outages do not end the loop: it backs off and reconnects.
  */
 export function startConsumer(
@@ -67,7 +69,7 @@ export function startConsumer(
   const batchSize = options.batchSize ?? 10;
   const blockMs = options.blockMs ?? 500;
   const claimEveryMs = Math.max(50, Math.min(1000, options.visibilityTimeoutMs / 2));
-  const lastErrors = new Map<string, string>();
+  const lastErrors = new Map<string, { message: string; transient: boolean }>();
   const stopping = new AbortController();
   let reader: StreamReader | undefined;
 
@@ -99,11 +101,11 @@ export function startConsumer(
 
   /** Handle one entry; resolves true when it succeeded and is to be acked with its batch. */
   async function handle(entry: StreamEntry): Promise<boolean> {
-    if (entry.deliveries > options.maxDeliveries) {
-      await deadLetter(
-        entry,
-        lastErrors.get(entry.id) ?? `not processed after ${options.maxDeliveries} deliveries`,
-      );
+    const last = lastErrors.get(entry.id);
+    // Past the limit without a transient failure on record (a bug, or a consumer that died on it each
+    // time): poison; dead-letter it without running the handler again.
+    if (entry.deliveries > options.maxDeliveries && !last?.transient) {
+      await deadLetter(entry, last?.message ?? `not processed after ${options.maxDeliveries} deliveries`);
       return false;
     }
     let event: EventEnvelope;
@@ -120,17 +122,18 @@ export function startConsumer(
       await (metrics ? metrics.time(`consume ${stream}`, async () => work) : work);
       // eslint-disable-next-line no-restricted-syntax -- a top-level safety net: every handler failure is classified here, none escapes the loop.
     } catch (err) {
-      const kind = classifyError(err);
+      const kind = err instanceof CircuitOpenError ? 'transient' : classifyError(err);
       metrics?.errorsTotal.inc({ kind });
       if (kind === 'data') {
         await deadLetter(entry, errorMessage(err));
         return false;
       }
-      lastErrors.set(entry.id, errorMessage(err));
+      lastErrors.set(entry.id, { message: errorMessage(err), transient: kind === 'transient' });
       if (kind === 'fatal') await deps.onFatal?.(err, `handling ${stream} entry ${entry.id}`);
       else
         logger.warn('event handler failed; will be redelivered', { stream, entryId: entry.id, error: err });
-      if (entry.deliveries >= options.maxDeliveries) await deadLetter(entry, errorMessage(err));
+      if (kind === 'fatal' && entry.deliveries >= options.maxDeliveries)
+        await deadLetter(entry, errorMessage(err));
       return false;
     }
     lastErrors.delete(entry.id);

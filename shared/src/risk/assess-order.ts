@@ -2,7 +2,7 @@ import type { Config } from '../config/config.js';
 import type { Decimal } from '../db/decimal.js';
 import type { Repositories } from '../db/repositories/repositories.js';
 import type { AlpacaTradingClient } from '../providers/alpaca/alpaca-trading-client.js';
-import { evaluateRisk, type RiskDecision, type RiskLimits } from './risk-rules.js';
+import { checkCooldown, evaluateRisk, type RiskDecision, type RiskLimits } from './risk-rules.js';
 
 /** The risk limits of the config. */
 export function riskLimits(config: Config): RiskLimits {
@@ -31,17 +31,22 @@ export interface AssessOrderDeps {
 }
 
 /**
- * The risk decision on an order, on live numbers: the account, the broker's positions, the market
- * clock (only asked when market hours are enforced) and this symbol's last order. The one path by
+ * The risk decision on an order, on live numbers: this symbol's last order (the cooldown, checked
+ * first), then the account, the broker's positions and the market clock (only asked when market
+ * hours are enforced). The one path by
  * which the executor's signals and the API's manual orders are judged, so both obey the same rules.
  */
 export async function assessOrder(deps: AssessOrderDeps, intent: OrderIntent): Promise<RiskDecision> {
   const { trading, repos, limits } = deps;
-  const [account, positions, marketOpen, [last]] = await Promise.all([
+  const [last] = await repos.orders.list({ symbol: intent.symbol, limit: 1 });
+  // Decided from the database alone, before any broker call: a burst of signals in a cooling symbol
+  // costs no broker requests (Alpaca allows 200 a minute).
+  const cooling = checkCooldown(last?.createdAt, deps.now, limits.cooldownMs);
+  if (cooling) return cooling;
+  const [account, positions, marketOpen] = await Promise.all([
     trading.getAccount(),
     trading.getPositions(),
     limits.marketHoursOnly ? trading.isMarketOpen() : Promise.resolve(true),
-    repos.orders.list({ symbol: intent.symbol, limit: 1 }),
   ]);
   const held = positions.find((p) => p.symbol === intent.symbol);
   return evaluateRisk(

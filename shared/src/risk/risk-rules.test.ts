@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 
-import { evaluateRisk, type RiskInput, type RiskLimits } from './risk-rules.js';
+import { checkCooldown, evaluateRisk, type RiskInput, type RiskLimits } from './risk-rules.js';
 
 const limits: RiskLimits = {
   maxPositionSize: '10000',
@@ -89,5 +89,15 @@ describe('evaluateRisk', () => {
       notional: '4200',
     });
     expect(decide({ side: 'sell' })).to.deep.include({ approved: false, rule: 'no_position' });
+  });
+
+  it('checkCooldown alone: refuses inside the cooldown with its numbers, passes at its end or with no order', () => {
+    expect(checkCooldown(undefined, now, 300_000)).to.equal(undefined);
+    expect(checkCooldown(new Date(now.getTime() - 300_000), now, 300_000)).to.equal(undefined);
+    expect(checkCooldown(new Date(now.getTime() - 1000), now, 300_000)).to.deep.equal({
+      approved: false,
+      rule: 'cooldown',
+      details: { lastOrderAt: '2024-01-02T14:59:59.000Z', msSinceLastOrder: 1000, cooldownMs: 300_000 },
+    });
   });
 });

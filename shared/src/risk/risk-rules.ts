@@ -56,6 +56,22 @@ const reject = (rule: RiskRule, details: Record<string, string | number | boolea
   details,
 });
 
+/** The cooldown rule alone: a refusal while the symbol's last order is younger than the cooldown. */
+export function checkCooldown(
+  lastOrderAt: Date | undefined,
+  now: Date,
+  cooldownMs: number,
+): RiskDecision | undefined {
+  if (!lastOrderAt) return undefined;
+  const since = now.getTime() - lastOrderAt.getTime();
+  if (since >= cooldownMs) return undefined;
+  return reject('cooldown', {
+    lastOrderAt: lastOrderAt.toISOString(),
+    msSinceLastOrder: since,
+    cooldownMs,
+  });
+}
+
 /**
  * Decide on one signal, long-only. Checks, in order: market hours, the per-symbol cooldown, then for
  * a buy: the daily loss limit (no new exposure once breached), the number of open positions (a new
@@ -64,16 +80,8 @@ const reject = (rule: RiskRule, details: Record<string, string | number | boolea
  */
 export function evaluateRisk(input: RiskInput, limits: RiskLimits): RiskDecision {
   if (limits.marketHoursOnly && !input.marketOpen) return reject('market_hours', { marketOpen: false });
-  if (input.lastOrderAt) {
-    const since = input.now.getTime() - input.lastOrderAt.getTime();
-    if (since < limits.cooldownMs) {
-      return reject('cooldown', {
-        lastOrderAt: input.lastOrderAt.toISOString(),
-        msSinceLastOrder: since,
-        cooldownMs: limits.cooldownMs,
-      });
-    }
-  }
+  const cooling = checkCooldown(input.lastOrderAt, input.now, limits.cooldownMs);
+  if (cooling) return cooling;
   const price = new Big(input.price);
   const held = new Big(input.heldQty);
   if (input.side === 'sell') {

@@ -1,7 +1,7 @@
 import { migrateLatest } from '@trading/migrations';
 import {
-  AlpacaTradingClient,
   type AlpacaServer,
+  AlpacaTradingClient,
   createDb,
   createMetrics,
   createRepositories,

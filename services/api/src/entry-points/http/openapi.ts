@@ -49,6 +49,7 @@ function operation(e: Endpoint): JsonSchema {
     ...errorResponse('Rate limit exceeded'),
     headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
   };
+  responses['431'] = errorResponse('Request headers too large (over 16 KB)');
   responses['500'] = errorResponse('Internal error (logged and alerted; no detail is given)');
   return {
     operationId: e.operationId,

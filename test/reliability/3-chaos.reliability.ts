@@ -1,0 +1,338 @@
+// Chaos: the pipeline (data-collector → strategy-engine → order-executor → portfolio-manager, each
+// its own process) turns a stream of simulated bars into orders at the local Alpaca while, in turn,
+// Redis is killed, PostgreSQL restarted, each worker SIGKILLed, and the broker API fails. After each
+// fault: every bar processed, every signal has exactly one order or a recorded rejection, positions
+// equal the sum of fills, no client_order_id twice at the broker, breakers closed again.
+import { migrateLatest } from '@trading/migrations';
+import {
+  type AlpacaServer,
+  type AnthropicServer,
+  createDb,
+  createRepositories,
+  type Db,
+  loadConfig,
+  type MarketSimulator,
+  randomWalkSeries,
+  type Repositories,
+  startAlpacaServer,
+  startAnthropicServer,
+  startMarketSimulator,
+  startTelegramServer,
+  STREAMS,
+  type TelegramServer,
+} from '@trading/shared';
+import { Big } from 'big.js';
+import { expect } from 'chai';
+import { createClient } from 'redis';
+
+import { createPostgresDatabase } from '../../shared/src/test-support/databases.js';
+import { waitFor } from '../../shared/src/test-support/wait-for.js';
+import {
+  postgresBinDir,
+  type PostgresServer,
+  type RedisServer,
+  redisServerBin,
+  startPostgres,
+  startRedis,
+} from '../support/servers.js';
+import {
+  canaryDatabaseUrl,
+  groupState,
+  metricSum,
+  startWorker,
+  type WorkerProcess,
+} from './platform-processes.js';
+import { CANARIES, keepEmitted, printTable, record } from './report.js';
+
+const SYMBOLS = ['CHA', 'CHB', 'CHC'];
+const FEED_MS = 100;
+const PHASE_MS = Number(process.env.CHAOS_PHASE_MS ?? 12_000);
+
+interface PhaseResult {
+  fault: string;
+  'bars in': number;
+  processed: number;
+  lost: number;
+  'signals (total)': number;
+  'orders (total)': number;
+  'duplicate orders': number;
+  'recovery s': string;
+}
+
+describe('reliability: chaos on the running pipeline', function () {
+  this.timeout(900_000);
+  let pg: PostgresServer;
+  let redis: RedisServer;
+  let alpaca: AlpacaServer;
+  let anthropic: AnthropicServer;
+  let telegram: TelegramServer;
+  let db: Db;
+  let repos: Repositories;
+  let market: MarketSimulator;
+  let workers: Record<string, WorkerProcess> = {};
+  let drop: (() => Promise<void>) | undefined;
+  let barsFed = 0;
+  let feeding: NodeJS.Timeout | undefined;
+  const results: PhaseResult[] = [];
+
+  before(async function () {
+    if (!postgresBinDir() || !redisServerBin()) this.skip();
+    pg = await startPostgres();
+    redis = await startRedis({ durable: true });
+    const database = await createPostgresDatabase(pg.url);
+    drop = database.drop;
+    const url = await canaryDatabaseUrl(database.url);
+    alpaca = await startAlpacaServer({
+      keyId: CANARIES.ALPACA_API_KEY,
+      secretKey: CANARIES.ALPACA_API_SECRET,
+      cash: '1000000',
+    });
+    anthropic = await startAnthropicServer({ apiKey: CANARIES.ANTHROPIC_API_KEY });
+    telegram = await startTelegramServer({ token: CANARIES.TELEGRAM_BOT_TOKEN });
+    const env: Record<string, string> = {
+      DATABASE_URL: url,
+      DB_MIGRATE_ON_START: 'true',
+      REDIS_URL: redis.url,
+      ALPACA_API_KEY: CANARIES.ALPACA_API_KEY,
+      ALPACA_API_SECRET: CANARIES.ALPACA_API_SECRET,
+      ALPACA_DATA_URL: alpaca.url,
+      ALPACA_TRADING_URL: alpaca.url,
+      ALPACA_RATE_LIMIT_PER_MIN: '6000',
+      TELEGRAM_BOT_TOKEN: CANARIES.TELEGRAM_BOT_TOKEN,
+      TELEGRAM_CHAT_ID: '1',
+      TELEGRAM_BASE_URL: telegram.url,
+      ANTHROPIC_API_KEY: CANARIES.ANTHROPIC_API_KEY,
+      ANTHROPIC_BASE_URL: anthropic.url,
+      FINNHUB_API_KEY: CANARIES.FINNHUB_API_KEY,
+      SYMBOLS: SYMBOLS.join(','),
+      COLLECTOR_TIMEFRAME: '1Min',
+      COLLECTOR_POLL_MS: '300',
+      BACKFILL_DAYS: '3',
+      STRATEGIES: 'sma-cross',
+      STRATEGY_PARAMS: '{"sma-cross":{"fast":3,"slow":8}}',
+      RISK_COOLDOWN_SECONDS: '0',
+      RISK_MAX_OPEN_POSITIONS: '10',
+      ORDER_POLL_MS: '500',
+      RECONCILE_INTERVAL_MS: '5000',
+      SNAPSHOT_INTERVAL_MS: '5000',
+      SELECTOR_INTERVAL_MS: '600000',
+      STREAM_VISIBILITY_TIMEOUT_MS: '2000',
+      RETRY_MAX_RETRIES: '5',
+      RETRY_BASE_DELAY_MS: '100',
+      RETRY_MAX_DELAY_MS: '1000',
+      BREAKER_COOLDOWN_MS: '3000',
+      LOG_LEVEL: 'info',
+    };
+    db = createDb(loadConfig({ DATABASE_URL: url }));
+    await migrateLatest(db.knex);
+    repos = createRepositories(db.knex);
+    // A day behind real time, driven by the test (not the simulator's own timer).
+    market = startMarketSimulator({
+      alpaca,
+      series: SYMBOLS.map((s, i) => randomWalkSeries(s, 7 + i, 100, 0.02)),
+      barMs: 3_600_000,
+      startBehindMs: 86_400_000,
+    });
+    barsFed = 60 * SYMBOLS.length;
+    for (const service of ['data-collector', 'strategy-engine', 'order-executor', 'portfolio-manager'])
+      workers[service] = await startWorker(service, env);
+  });
+
+  after(async () => {
+    if (feeding) clearInterval(feeding);
+    // Whatever failed along the way, as the platform worded it: dead letters' errors.
+    const dead = createClient({ url: redis.url });
+    await dead.connect();
+    for (const stream of Object.values(STREAMS)) {
+      for (const entry of (await dead.xRange(`${stream}.dead`, '-', '+')) ?? [])
+        keepEmitted('errorMessages', JSON.stringify(entry?.message));
+    }
+    await dead.close();
+    for (const w of Object.values(workers)) await w.kill('SIGTERM');
+    workers = {};
+    await market?.close();
+    await db?.close();
+    await drop?.();
+    await alpaca?.close();
+    await anthropic?.close();
+    await telegram?.close();
+    await redis?.stop();
+    pg?.stop();
+    printTable('Chaos', results as unknown as Record<string, string | number>[]);
+    record('chaos', results);
+  });
+
+  const feed = (on: boolean) => {
+    if (on && !feeding) {
+      feeding = setInterval(() => {
+        if (market.tick()) barsFed += SYMBOLS.length;
+      }, FEED_MS);
+    }
+    if (!on && feeding) {
+      clearInterval(feeding);
+      feeding = undefined;
+    }
+  };
+
+  /** Every bar stored, published and consumed; every signal decided; every order final; every group caught up; breakers closed. */
+  let notYet = '';
+  async function quiescent(): Promise<boolean> {
+    const waiting = (why: string) => {
+      notYet = why;
+      return false;
+    };
+    try {
+      const [{ n: candles } = { n: '0' }] = await db.knex('candles').count<{ n: string }[]>('* as n');
+      if (Number(candles) !== barsFed) return waiting(`${candles} candles of ${String(barsFed)} bars`);
+      const [{ n: unpublished } = { n: '0' }] = await db
+        .knex('candles')
+        .whereNull('publishedAt')
+        .count<{ n: string }[]>('* as n');
+      if (Number(unpublished) !== 0) return waiting(`${unpublished} candles unpublished`);
+      const [{ n: undecided } = { n: '0' }] = await db
+        .knex('signals')
+        .where({ status: 'new' })
+        .count<{ n: string }[]>('* as n');
+      if (Number(undecided) !== 0) return waiting(`${undecided} signals undecided`);
+      const open = await repos.orders.open();
+      if (open.length > 0) return waiting(`${String(open.length)} orders open`);
+      for (const [stream, group] of [
+        [STREAMS.candles, 'strategy-engine'],
+        [STREAMS.signals, 'order-executor'],
+        [STREAMS.orders, 'portfolio-manager'],
+      ] as const) {
+        const state = await groupState(redis.url, stream, group);
+        if (state.pending !== 0 || state.lag !== 0)
+          return waiting(`${stream}/${group}: ${String(state.pending)} pending, lag ${String(state.lag)}`);
+      }
+      for (const w of Object.values(workers)) {
+        if (metricSum(await w.metrics(), 'circuit_breaker_state') !== 0)
+          return waiting(`${w.service}: a breaker open`);
+      }
+      return true;
+    } catch (err) {
+      return waiting(`error: ${(err as Error).message}`);
+    }
+  }
+
+  /** The invariants, measured: signals, orders, duplicates; throws on a broken one. */
+  async function check(fault: string, barsBefore: number, healedAt: number): Promise<void> {
+    try {
+      await waitFor(quiescent, {
+        timeoutMs: 120_000,
+        intervalMs: 500,
+        what: `the pipeline quiescent after: ${fault}`,
+      });
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; still waiting for: ${notYet}`);
+    }
+    const recovery = (Date.now() - healedAt) / 1000;
+    const signals = await db.knex('signals').select('id', 'status', 'rejectionRule');
+    const orders = await db.knex('orders').select('signalId', 'clientOrderId', 'symbol');
+    const perSignal = new Map<string, number>();
+    for (const o of orders) perSignal.set(String(o.signalId), (perSignal.get(String(o.signalId)) ?? 0) + 1);
+    const brokerIds = alpaca.orders().map((o) => o.clientOrderId);
+    const duplicates =
+      [...perSignal.values()].filter((n) => n > 1).length + (brokerIds.length - new Set(brokerIds).size);
+    for (const s of signals) {
+      if (s.status === 'ordered') expect(perSignal.get(String(s.id)), `signal ${String(s.id)}`).to.equal(1);
+      else {
+        expect(s.status, `signal ${String(s.id)}`).to.equal('rejected');
+        expect(s.rejectionRule, `signal ${String(s.id)}`).to.be.a('string');
+        expect(perSignal.get(String(s.id)) ?? 0).to.equal(0);
+      }
+    }
+    // Positions equal the sum of their fills.
+    const trades = await db.knex('trades').select('symbol', 'side', 'qty');
+    const sums = new Map<string, Big>();
+    for (const t of trades) {
+      const signed = new Big(String(t.qty)).times(t.side === 'buy' ? 1 : -1);
+      sums.set(String(t.symbol), (sums.get(String(t.symbol)) ?? new Big(0)).plus(signed));
+    }
+    for (const p of await repos.positions.all()) {
+      expect(new Big(p.qty).eq(sums.get(p.symbol) ?? 0), `position ${p.symbol} ${p.qty} vs fills`).to.equal(
+        true,
+      );
+    }
+    const [{ n: candles } = { n: '0' }] = await db.knex('candles').count<{ n: string }[]>('* as n');
+    results.push({
+      fault,
+      'bars in': barsFed - barsBefore,
+      processed: Number(candles) - barsBefore,
+      lost: barsFed - Number(candles),
+      'signals (total)': signals.length,
+      'orders (total)': orders.length,
+      'duplicate orders': duplicates,
+      'recovery s': recovery.toFixed(1),
+    });
+    expect(duplicates).to.equal(0);
+    expect(Number(candles)).to.equal(barsFed);
+  }
+
+  async function phase(fault: string, inject: () => Promise<void>, heal: () => Promise<void>): Promise<void> {
+    const barsBefore = barsFed;
+    feed(true);
+    await new Promise((r) => setTimeout(r, PHASE_MS / 3));
+    await inject();
+    await new Promise((r) => setTimeout(r, PHASE_MS / 3));
+    await heal();
+    const healedAt = Date.now();
+    await new Promise((r) => setTimeout(r, PHASE_MS / 3));
+    feed(false);
+    await check(fault, barsBefore, healedAt);
+  }
+
+  it('runs cleanly with no fault (baseline)', async () => {
+    await phase(
+      'none (baseline)',
+      async () => Promise.resolve(),
+      async () => Promise.resolve(),
+    );
+  });
+
+  it('survives Redis killed (SIGKILL) and restarted', async () => {
+    await phase(
+      'Redis SIGKILL, restarted after 3 s',
+      async () => redis.kill(),
+      async () => {
+        await new Promise((r) => setTimeout(r, 3000));
+        await redis.start();
+      },
+    );
+  });
+
+  it('survives PostgreSQL restarted', async () => {
+    await phase(
+      'PostgreSQL restart',
+      async () => Promise.resolve(pg.restart()),
+      async () => Promise.resolve(),
+    );
+  });
+
+  for (const service of ['data-collector', 'strategy-engine', 'order-executor', 'portfolio-manager']) {
+    it(`survives ${service} killed with SIGKILL and restarted`, async () => {
+      await phase(
+        `${service} SIGKILL, restarted`,
+        async () => workers[service]?.kill('SIGKILL'),
+        async () => workers[service]?.start(),
+      );
+    });
+  }
+
+  it('survives the broker API answering 500s, then timing out, for 30 s', async () => {
+    await phase(
+      'Alpaca 500s 15 s, then timeouts 15 s',
+      async () => {
+        alpaca.faults.set({ mode: 'error500' });
+        await new Promise((r) => setTimeout(r, 15_000));
+        alpaca.faults.set({ mode: 'timeout' });
+        await new Promise((r) => setTimeout(r, 15_000));
+      },
+      async () => {
+        alpaca.faults.clear();
+        return Promise.resolve();
+      },
+    );
+    for (const w of Object.values(workers)) keepEmitted('metricsPages', await w.metrics());
+  });
+});

@@ -1,0 +1,125 @@
+// The pipeline's workers as real processes (built `dist/main.js`, configured only by environment),
+// with their output kept for the secret scan, and the checks the reliability suites share.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+import knexFactory from 'knex';
+import { createClient } from 'redis';
+
+import { waitFor } from '../../shared/src/test-support/wait-for.js';
+import { freePort } from '../support/servers.js';
+import { CANARIES, keepEmitted } from './report.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+/** One worker process that can be killed and started again on the same port. */
+export interface WorkerProcess {
+  service: string;
+  port: number;
+  start(): Promise<void>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Its /metrics page (kept for the secret scan). */
+  metrics(): Promise<string>;
+}
+
+/** Start `services/<service>/dist/main.js` with only `env`, and wait until it reports healthy. */
+export async function startWorker(service: string, env: Record<string, string>): Promise<WorkerProcess> {
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  let output = '';
+  const start = async () => {
+    const proc = spawn(process.execPath, [join(ROOT, 'services', service, 'dist', 'main.js')], {
+      env: { PATH: process.env.PATH ?? '', HEALTH_PORT: String(port), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = proc;
+    proc.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    proc.once('exit', () => {
+      keepEmitted('logLines', output);
+      output = '';
+    });
+    await waitFor(
+      async () => {
+        if (proc.exitCode !== null)
+          throw new Error(`${service} exited with ${String(proc.exitCode)}: ${output}`);
+        const res = await fetch(`http://127.0.0.1:${String(port)}/health`).catch(() => undefined);
+        return res?.status === 200;
+      },
+      { timeoutMs: 60_000, intervalMs: 100, what: `${service} healthy` },
+    );
+  };
+  await start();
+  return {
+    service,
+    port,
+    start,
+    async kill(signal = 'SIGKILL') {
+      const proc = child;
+      if (proc?.exitCode !== null || proc.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        proc.once('exit', () => {
+          resolve();
+        });
+        proc.kill(signal);
+      });
+    },
+    async metrics() {
+      const text = await (await fetch(`http://127.0.0.1:${String(port)}/metrics`)).text();
+      keepEmitted('metricsPages', text);
+      return text;
+    },
+  };
+}
+
+/** Sum of a metric's samples on a /metrics page, optionally only those whose labels contain `match`. */
+export function metricSum(page: string, name: string, match = ''): number {
+  return page
+    .split('\n')
+    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+    .filter((l) => l.includes(match))
+    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+}
+
+/** A database URL for the canary role: its password is the DATABASE_PASSWORD canary. */
+export async function canaryDatabaseUrl(adminUrl: string): Promise<string> {
+  const admin = knexFactory({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } });
+  try {
+    await admin.raw(
+      `do $$ begin if not exists (select from pg_roles where rolname = 'canary') then create role canary login superuser password '${CANARIES.DATABASE_PASSWORD}'; end if; end $$`,
+    );
+  } finally {
+    await admin.destroy();
+  }
+  const url = new URL(adminUrl);
+  url.username = 'canary';
+  url.password = CANARIES.DATABASE_PASSWORD;
+  return url.toString();
+}
+
+/**
+ * Consumer-group state of a stream: entries pending acknowledgement, and whether the group has
+ * read up to the stream's newest entry (compared by id: XINFO's `lag` is unknown once a stream was
+ * trimmed, which the broker does on every add).
+ */
+export async function groupState(
+  redisUrl: string,
+  stream: string,
+  group: string,
+): Promise<{ pending: number; lag: number }> {
+  const client = createClient({ url: redisUrl });
+  await client.connect();
+  try {
+    const info = (await client.xInfoStream(stream).catch(() => undefined)) as
+      { 'last-generated-id'?: string; lastGeneratedId?: string } | undefined;
+    if (!info) return { pending: 0, lag: 0 };
+    const groups = (await client.xInfoGroups(stream)) as unknown as Record<string, unknown>[];
+    const g = groups.find((x) => x.name === group);
+    if (!g) return { pending: 0, lag: Number.POSITIVE_INFINITY };
+    const newest = String(info['last-generated-id'] ?? info.lastGeneratedId);
+    const delivered = String(g['last-delivered-id'] ?? g.lastDeliveredId);
+    return { pending: Number(g.pending), lag: newest === delivered ? 0 : 1 };
+  } finally {
+    await client.close();
+  }
+}
