@@ -5,7 +5,7 @@ import { mulberry32 } from '@trading/shared';
 import { expect } from 'chai';
 
 import { type ApiFixture, startApiFixture } from '../../services/api/src/testing/api-fixture.js';
-import { CANARIES, keepEmitted, percentile, printTable, record } from './report.js';
+import { CANARIES, closeKeepingOutput, keepEmitted, percentile, printTable, record } from './report.js';
 
 interface Operation {
   method: string;
@@ -243,14 +243,7 @@ describe('reliability: API fuzzing from the OpenAPI document', function () {
     });
   });
   after(async () => {
-    keepEmitted('logLines', api.captured.lines.join('\n'));
-    keepEmitted('metricsPages', await (await fetch(`${api.url}/metrics`)).text());
-    for (const err of api.fatals)
-      keepEmitted(
-        'errorMessages',
-        err instanceof Error ? `${err.message}\n${String(err.stack)}` : String(err),
-      );
-    await api?.close();
+    await closeKeepingOutput(api);
   });
 
   it('answers ≥ 5,000 malformed and edge-case requests with documented 4xx JSON errors, never a 5xx, memory steady', async () => {

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 
 import { type ApiFixture, startApiFixture } from '../../services/api/src/testing/api-fixture.js';
-import { CANARIES, keepEmitted, percentile, printTable, record } from './report.js';
+import { CANARIES, closeKeepingOutput, keepEmitted, percentile, printTable, record } from './report.js';
 
 describe('reliability: the API at its rate limits', function () {
   this.timeout(300_000);
@@ -21,14 +21,7 @@ describe('reliability: the API at its rate limits', function () {
     api.alpaca.setPrice('GOOG', '100');
   });
   after(async () => {
-    keepEmitted('logLines', api.captured.lines.join('\n'));
-    keepEmitted('metricsPages', await (await fetch(`${api.url}/metrics`)).text());
-    for (const err of api.fatals)
-      keepEmitted(
-        'errorMessages',
-        err instanceof Error ? `${err.message}\n${String(err.stack)}` : String(err),
-      );
-    await api?.close();
+    await closeKeepingOutput(api);
   });
 
   it('gives each client exactly its allowance, answers the rest 429 with Retry-After, and nothing fails', async () => {

@@ -3,6 +3,8 @@
 // platform (log lines, /metrics, API answers, error messages), for the secret scan at the end.
 import { mkdirSync, writeFileSync } from 'node:fs';
 
+import type { ApiFixture } from '../../services/api/src/testing/api-fixture.js';
+
 /** Canary values for every secret of the platform: none may ever appear in anything it emits. */
 export const CANARIES = {
   API_AUTH_TOKEN: 'canary-api-token-7f3a9e',
@@ -65,4 +67,14 @@ export function printTable(title: string, rows: Record<string, string | number>[
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+}
+
+/** Keep what an API fixture emitted (log lines, /metrics, top-level errors), then close it. */
+export async function closeKeepingOutput(api: ApiFixture | undefined): Promise<void> {
+  if (!api) return;
+  keepEmitted('logLines', api.captured.lines.join('\n'));
+  keepEmitted('metricsPages', await (await fetch(`${api.url}/metrics`)).text());
+  for (const err of api.fatals)
+    keepEmitted('errorMessages', err instanceof Error ? `${err.message}\n${String(err.stack)}` : String(err));
+  await api.close();
 }
