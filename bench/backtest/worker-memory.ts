@@ -36,6 +36,7 @@ try {
       to: '2024-01-01T00:00:00Z',
       model: {},
     }),
+    { stream: 'backtest.jobs', entryId: '0-1', deliveries: 1 },
   );
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);

@@ -120,4 +120,18 @@ describe('backtester worker: backtest.jobs → backtest_runs (real PostgreSQL an
     await waitFor(async () => (await broker.pending(STREAMS.backtestJobs, 'backtester')) === 0);
     expect((await repos.backtests.get(id))?.finishedAt?.getTime()).to.equal(before?.finishedAt?.getTime());
   });
+
+  it('takes over a run left running by an attempt that died, when its job is redelivered', async () => {
+    const run = await repos.backtests.create(job);
+    await repos.backtests.markRunning(run.id);
+    const event = createEvent<BacktestJobPayload>('backtest.requested', { ...job, runId: run.id });
+    const handle = createJobConsumer({ repos, logger });
+    await handle(event, { stream: STREAMS.backtestJobs, entryId: '1-0', deliveries: 1 });
+    expect(
+      (await repos.backtests.get(run.id))?.status,
+      'a first delivery leaves a running run alone',
+    ).to.equal('running');
+    await handle(event, { stream: STREAMS.backtestJobs, entryId: '1-0', deliveries: 2 });
+    expect((await repos.backtests.get(run.id))?.status).to.equal('succeeded');
+  });
 });

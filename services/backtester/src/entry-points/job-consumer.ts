@@ -1,8 +1,9 @@
 import {
   type BacktestJobPayload,
   errorMessage,
-  type EventEnvelope,
+  type EventHandler,
   isDataError,
+  isTransient,
   type Logger,
   payloadOf,
   type Repositories,
@@ -44,15 +45,14 @@ const EQUITY_POINTS = 500;
  * Handles `backtest.requested`: claims the queued run (a redelivered job finds it taken and does
  * nothing), replays the stored candles through the strategy, and stores the statistics, the trades
  * and a downsampled equity curve; or the error, with the run marked failed. Bad requests (unknown
- * strategy, bad parameters, no candles) fail the run and are not retried.
+ * strategy, bad parameters, no candles) fail the run and are not retried; a transient failure leaves
+ * it to the redelivery.
  */
-export function createJobConsumer(deps: {
-  repos: Repositories;
-  logger: Logger;
-}): (event: EventEnvelope) => Promise<void> {
-  return async (event) => {
+export function createJobConsumer(deps: { repos: Repositories; logger: Logger }): EventHandler {
+  return async (event, info) => {
     const job = payloadOf(event, 'backtest.requested');
-    if (!(await deps.repos.backtests.markRunning(job.runId))) return;
+    // A redelivered job whose run is still `running`: the attempt that took it died; take it over.
+    if (!(await deps.repos.backtests.markRunning(job.runId, { retake: info.deliveries > 1 }))) return;
     try {
       const bars = await loadBars(deps.repos, job);
       if (bars.length === 0)
@@ -78,6 +78,9 @@ export function createJobConsumer(deps: {
         trades: result.stats.trades,
       });
     } catch (err) {
+      // A dependency failing (the database mid-read): the run stays `running` and the job is
+      // redelivered, to be taken over and run again; only a bad request or a bug fails the run.
+      if (isTransient(err)) throw err;
       await deps.repos.backtests.fail(job.runId, errorMessage(err));
       if (!isDataError(err)) throw err;
       deps.logger.warn('backtest refused', { runId: job.runId, error: errorMessage(err) });

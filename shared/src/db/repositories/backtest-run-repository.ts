@@ -29,10 +29,14 @@ export class BacktestRunRepository {
     return this.knex<BacktestRunRow>('backtest_runs').where({ id }).first();
   }
 
-  /** Claim a queued run; false when it is not queued (already taken by another worker). */
-  async markRunning(id: string): Promise<boolean> {
+  /**
+   * Claim a queued run; false when it is not queued (already taken by another worker). With
+   * `retake`, a run left `running` by an attempt that died (its job redelivered) is claimed too.
+   */
+  async markRunning(id: string, options: { retake?: boolean } = {}): Promise<boolean> {
     const n = await this.knex('backtest_runs')
-      .where({ id, status: 'queued' })
+      .where({ id })
+      .whereIn('status', options.retake ? ['queued', 'running'] : ['queued'])
       .update({ status: 'running', startedAt: this.knex.fn.now() });
     return n === 1;
   }
