@@ -91,7 +91,7 @@ export { startPoller } from './lifecycle/poller.js';
 export type { RunServiceOptions, ServiceContext } from './lifecycle/run-service.js';
 export { EXIT_CONFIG, runService } from './lifecycle/run-service.js';
 export type { RunWorkerOptions, WorkerContext, WorkerDefinition } from './lifecycle/run-worker.js';
-export { runPlatform, runWorker } from './lifecycle/run-worker.js';
+export { runPlatform, runWorker, storageChecks } from './lifecycle/run-worker.js';
 export type {
   AlpacaServer,
   AlpacaServerOptions,

@@ -1,4 +1,10 @@
-import { AlpacaTradingClient, listen, TelegramNotifier, type WorkerDefinition } from '@trading/shared';
+import {
+  AlpacaTradingClient,
+  listen,
+  storageChecks,
+  TelegramNotifier,
+  type WorkerDefinition,
+} from '@trading/shared';
 
 import { createApp } from './create-app.js';
 import { createRateLimitStore } from './data-access/rate-limit-store.js';
@@ -28,7 +34,7 @@ export const apiWorker: WorkerDefinition = {
       rateLimitStore: rateLimit.store,
       onFatal: handleFatal,
       isStopping: () => lifecycle.stopping,
-      checks: { database: async () => db.ping(), broker: async () => broker.ping() },
+      checks: storageChecks({ db, broker }),
     });
     const server = await listen(app.callback(), config.apiPort);
     // Closed first on shutdown: stop accepting, let requests in flight finish for up to API_DRAIN_MS.

@@ -5,6 +5,7 @@ import type { EventHandler } from '../broker/stream-consumer.js';
 import { secretsOf } from '../config/config.js';
 import { createDb, type Db } from '../db/create-db.js';
 import { createRepositories, type Repositories } from '../db/repositories/repositories.js';
+import type { HealthCheck } from '../health/health-app.js';
 import { serveHealth } from '../health/serve-health.js';
 import { createLogger } from '../logging/logger.js';
 import { createMetrics } from '../metrics/metrics.js';
@@ -52,6 +53,11 @@ async function openStorage(
   return { db, broker, repos: createRepositories(db.knex) };
 }
 
+/** The `/health` probes of a service's storage: the database and the broker answer. */
+export function storageChecks(storage: { db: Db; broker: Broker }): Record<string, HealthCheck> {
+  return { database: async () => storage.db.ping(), broker: async () => storage.broker.ping() };
+}
+
 /** A worker's context over shared storage: its pollers and consumers stop on shutdown. */
 function workerContext(
   ctx: ServiceContext,
@@ -89,10 +95,7 @@ export async function runWorker(worker: WorkerDefinition, options: RunWorkerOpti
       const storage = await openStorage(ctx, options);
       await worker.setup(workerContext(ctx, storage));
       if (!worker.servesHealth) {
-        await serveHealth(ctx.config, ctx.lifecycle, ctx.metrics, {
-          database: async () => storage.db.ping(),
-          broker: async () => storage.broker.ping(),
-        });
+        await serveHealth(ctx.config, ctx.lifecycle, ctx.metrics, storageChecks(storage));
       }
     },
     { ...notifierOption, env: options.env },

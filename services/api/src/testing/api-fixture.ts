@@ -15,6 +15,7 @@ import {
   type Metrics,
   type Repositories,
   startAlpacaServer,
+  storageChecks,
   TelegramNotifier,
 } from '@trading/shared';
 
@@ -112,7 +113,7 @@ export async function startApiFixture(
       logger,
       metrics,
       rateLimitStore: rateLimit.store,
-      checks: { database: async () => db.ping(), broker: async () => broker.ping() },
+      checks: storageChecks({ db, broker }),
       enforceResponseSchemas: true,
       onFatal: async (err) => {
         fatals.push(err);

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
-
 import Router from '@koa/router';
 import { DataError } from '@trading/shared';
+
+import { readOnce } from './read-once.js';
 
 /** The dashboard's files: static ones as written, scripts as compiled by `npm run build:dashboard`. */
 const FILES: Record<string, { path: string; type: string }> = {
@@ -21,21 +21,17 @@ const CSP =
  */
 export function dashboardRoutes(): Router {
   const root = new URL('../../../dashboard/', import.meta.url);
-  const cache = new Map<string, Buffer>();
+  const read = readOnce();
   const router = new Router();
   for (const [route, file] of Object.entries(FILES)) {
     router.get(route, async (ctx) => {
-      let content = cache.get(route);
-      if (!content) {
-        content = await readFile(new URL(file.path, root)).catch((err: unknown) => {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-          throw new DataError('the dashboard is not built: run `npm run build:dashboard`', {
-            code: 'DASHBOARD_NOT_BUILT',
-            status: 503,
-          });
+      const content = await read(new URL(file.path, root)).catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        throw new DataError('the dashboard is not built: run `npm run build:dashboard`', {
+          code: 'DASHBOARD_NOT_BUILT',
+          status: 503,
         });
-        cache.set(route, content);
-      }
+      });
       ctx.type = file.type;
       ctx.set('Content-Security-Policy', CSP);
       ctx.set('X-Content-Type-Options', 'nosniff');

@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 import Router from '@koa/router';
+
+import { readOnce } from './read-once.js';
 
 /** Swagger UI files served under /docs/assets, from the swagger-ui-dist package (no CDN: works offline). */
 const ASSETS: Record<string, string> = {
@@ -38,7 +39,7 @@ const INIT = `window.ui = SwaggerUIBundle({
 export function docsRoutes(document: Record<string, unknown>): Router {
   const router = new Router();
   const root = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-  const cache = new Map<string, Buffer>();
+  const read = readOnce();
   const json = JSON.stringify(document);
   const csp = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'";
 
@@ -60,14 +61,9 @@ export function docsRoutes(document: Record<string, unknown>): Router {
     }
     const type = ASSETS[file];
     if (!type) return; // 404 through the error handler
-    let content = cache.get(file);
-    if (!content) {
-      content = await readFile(join(root, file));
-      cache.set(file, content);
-    }
     ctx.type = type;
     ctx.set('Cache-Control', 'public, max-age=86400');
-    ctx.body = content;
+    ctx.body = await read(join(root, file));
   });
   return router;
 }

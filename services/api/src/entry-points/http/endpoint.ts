@@ -56,9 +56,12 @@ export interface Endpoint {
   handle(input: unknown): Promise<Reply>;
 }
 
+/** The schema of a part an endpoint does not take: it must be empty (built once, not per request). */
+const NOTHING = Joi.object({});
+
 function validated<T>(part: string, schema: Joi.ObjectSchema<T> | undefined, value: unknown): T {
   // No schema: the part must be empty (an endpoint without query parameters refuses any).
-  const result = (schema ?? Joi.object({})).validate(value ?? {}, {
+  const result = (schema ?? (NOTHING as Joi.ObjectSchema<T>)).validate(value ?? {}, {
     abortEarly: false,
     convert: true,
     allowUnknown: false,

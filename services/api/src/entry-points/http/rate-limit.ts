@@ -34,6 +34,8 @@ export function redisLimiterDb(
     'api_rate_limit_store_errors_total',
     'Rate-limit counts that failed (the request went through uncounted)',
   );
+  // One warning per 5 s at most: during an outage every request fails the same way.
+  let lastWarned = 0;
   const db: RedisLimiterDb = {
     defineCommand(name, { lua, numberOfKeys }) {
       const sha = createHash('sha1').update(lua).digest('hex');
@@ -63,7 +65,10 @@ export function redisLimiterDb(
           // eslint-disable-next-line no-restricted-syntax -- fail open, counted and logged (see above).
         } catch (err) {
           failures.inc();
-          deps.logger.warn('rate-limit store unavailable; request let through', { error: err });
+          if (Date.now() - lastWarned > 5000) {
+            lastWarned = Date.now();
+            deps.logger.warn('rate-limit store unavailable; requests let through', { error: err });
+          }
           const [, duration, max] = argv.map(Number);
           return [max, Math.floor((Date.now() + (duration ?? 0)) / 1000), max];
         } finally {
