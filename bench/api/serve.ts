@@ -4,6 +4,7 @@
 // Started by run.ts; reports both ports on IPC.
 import { migrateLatest } from '@trading/migrations';
 import {
+  AlpacaMarketDataClient,
   AlpacaTradingClient,
   createBroker,
   createDb,
@@ -56,6 +57,7 @@ const api = createApp({
   repos: createRepositories(db.knex),
   broker,
   trading: AlpacaTradingClient.fromConfig(config),
+  prices: AlpacaMarketDataClient.fromConfig(config),
   notifier: new TelegramNotifier(config),
   logger,
   metrics,

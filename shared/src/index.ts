@@ -84,6 +84,7 @@ export { createHealthApp, healthRouter } from './health/health-app.js';
 export type { HttpServer, RequestHandler } from './health/http-server.js';
 export { listen } from './health/http-server.js';
 export { serveHealth } from './health/serve-health.js';
+export { createRouter } from './http/create-router.js';
 export type { Closable, Lifecycle, LifecycleOptions } from './lifecycle/lifecycle.js';
 export { createLifecycle } from './lifecycle/lifecycle.js';
 export type { Poller, PollerOptions } from './lifecycle/poller.js';
@@ -111,13 +112,17 @@ export { startTelegramServer } from './local-providers/telegram-server.js';
 export type { Logger, LoggerOptions } from './logging/logger.js';
 export { createLogger } from './logging/logger.js';
 export { parseCsvBars } from './market-data/csv-bars.js';
+export type { BarProblem, BarValues, ProviderBar, Screened, ScreenedBar } from './market-data/screen-bars.js';
+export { barProblem, PRICE_SCALE, roundDecimal, screenBars } from './market-data/screen-bars.js';
+export type { Timeframe } from './market-data/timeframe.js';
+export { BAR_TIMEFRAMES, isBarClosed, isTimeframe, timeframeMs } from './market-data/timeframe.js';
 export type { Metrics } from './metrics/metrics.js';
 export { createMetrics } from './metrics/metrics.js';
 export type { NewFill } from './orders/fill-since.js';
 export { fillSince } from './orders/fill-since.js';
 export type { OrderRecorderDeps } from './orders/order-recorder.js';
 export { createOrderRecorder } from './orders/order-recorder.js';
-export type { Bar, BarsQuery, Timeframe } from './providers/alpaca/alpaca-market-data-client.js';
+export type { Bar, BarsQuery, LatestTrade } from './providers/alpaca/alpaca-market-data-client.js';
 export { AlpacaMarketDataClient } from './providers/alpaca/alpaca-market-data-client.js';
 export type {
   AlpacaAccount,
@@ -135,7 +140,10 @@ export { HttpJsonClient } from './providers/http/http-json-client.js';
 export {
   errorForStatus,
   ProviderAuthError,
+  providerReason,
+  ProviderRejectedError,
   providerStatus,
+  ProviderUnavailableError,
   retryAfterMs,
 } from './providers/http/provider-error.js';
 export { TokenBucket } from './providers/http/token-bucket.js';
@@ -156,10 +164,16 @@ export type { RetryOptions } from './resilience/retry-async.js';
 export { RETRY_DEFAULTS, retryAsync } from './resilience/retry-async.js';
 export { sleep } from './resilience/sleep.js';
 export { withTimeout } from './resilience/with-timeout.js';
-export type { AssessOrderDeps, OrderIntent } from './risk/assess-order.js';
+export type { AssessOrderDeps, OrderAssessment, OrderIntent, PriceSource } from './risk/assess-order.js';
 export { assessOrder, riskLimits } from './risk/assess-order.js';
 export type { RiskDecision, RiskInput, RiskLimits, RiskRule } from './risk/risk-rules.js';
-export { evaluateRisk } from './risk/risk-rules.js';
+export {
+  checkOrderNotional,
+  checkPriceDeviation,
+  checkSignalAge,
+  evaluateRisk,
+  needsAttention,
+} from './risk/risk-rules.js';
 export type { MarketSimulator, MarketSimulatorOptions, SimResume } from './simulation/market-simulator.js';
 export { startMarketSimulator } from './simulation/market-simulator.js';
 export type { PriceSeries, SimBar } from './simulation/price-series.js';

@@ -3,6 +3,7 @@
 // yields one order; reconciliation corrects a position changed behind the platform's back.
 import { migrateLatest } from '@trading/migrations';
 import {
+  AlpacaMarketDataClient,
   type AlpacaServer,
   AlpacaTradingClient,
   type Broker,
@@ -42,6 +43,7 @@ describe('execution pipeline end to end: signal → order → fill → position 
   let alpaca: AlpacaServer;
   let telegram: TelegramServer;
   let trading: AlpacaTradingClient;
+  let prices: AlpacaMarketDataClient;
   let notifier: TelegramNotifier;
   let drop: () => Promise<void>;
   let config: ReturnType<typeof loadConfig>;
@@ -62,6 +64,7 @@ describe('execution pipeline end to end: signal → order → fill → position 
       ALPACA_API_KEY: 'k',
       ALPACA_API_SECRET: 's',
       ALPACA_TRADING_URL: alpaca.url,
+      ALPACA_DATA_URL: alpaca.url,
       TELEGRAM_BOT_TOKEN: 't:1',
       TELEGRAM_CHAT_ID: '1',
       TELEGRAM_BASE_URL: telegram.url,
@@ -76,19 +79,21 @@ describe('execution pipeline end to end: signal → order → fill → position 
     repos = createRepositories(db.knex);
     broker = await createBroker(config, { logger });
     trading = AlpacaTradingClient.fromConfig(config);
+    prices = AlpacaMarketDataClient.fromConfig(config);
     notifier = new TelegramNotifier(config);
     const book = createPortfolioBook({ repos, trading, logger });
     await broker.consume(
       STREAMS.signals,
       'order-executor',
       'x1',
-      createSignalConsumer({ config, repos, broker, trading, notifier, logger, metrics }),
+      createSignalConsumer({ config, repos, broker, trading, prices, notifier, logger, metrics }),
     );
     await broker.consume(STREAMS.orders, 'portfolio-manager', 'p1', createOrderConsumer(book, logger));
   });
   after(async () => {
     await broker.close();
     await trading.close();
+    await prices.close();
     await notifier.close();
     await db.close();
     await alpaca.close();
@@ -108,8 +113,9 @@ describe('execution pipeline end to end: signal → order → fill → position 
       price: '100',
       params: {},
       reason: `e2e ${side}`,
-      timeframe: '1Day',
-      barTs: new Date(Date.UTC(2024, 1, day)),
+      timeframe: '1Min',
+      // A minute bar that closed moments ago: only a fresh signal may trade.
+      barTs: new Date(Date.now() - 90_000 + day),
     });
     return createEvent<SignalPayload>(
       'signal.created',
@@ -120,7 +126,7 @@ describe('execution pipeline end to end: signal → order → fill → position 
         side,
         strength: '1',
         price: '100',
-        timeframe: '1Day',
+        timeframe: '1Min',
         barTs: row.barTs.toISOString(),
         reason: row.reason,
         params: {},

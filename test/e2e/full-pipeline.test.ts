@@ -1,5 +1,7 @@
 // The whole trading path on real PostgreSQL and Redis with the local Alpaca: bars → candles →
-// signals → one order or a recorded rejection per signal → fills → positions → snapshots.
+// signals → one order or a recorded rejection per signal → fills → positions → snapshots. History
+// is backfilled first (its signals are stale, never traded), then bars arrive one at a time on a
+// clock, as live, and only those are traded.
 import { migrateLatest } from '@trading/migrations';
 import {
   AlpacaMarketDataClient,
@@ -32,18 +34,27 @@ import { waitFor } from '../../shared/src/test-support/wait-for.js';
 import { freshRedisDb, requirePostgres } from '../support/requirements.js';
 
 describe('full pipeline: bars → signals → orders → fills → positions → snapshots', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
+  const HISTORY = 300;
+  const LIVE = 160;
+  const DAY = 86_400_000;
   let alpaca: AlpacaServer;
   let db: Db;
   let broker: Broker;
   let drop: () => Promise<void>;
+  let collect: () => Promise<void>;
+  let clock = 0;
   const closers: (() => Promise<unknown>)[] = [];
+  const bars = googBars().slice(0, HISTORY + LIVE);
+  const closeOf = (i: number): number => Date.parse(bars[i]?.t ?? '') + DAY + 1000;
 
   before(async function () {
     const pg = await createPostgresDatabase(requirePostgres(this));
     drop = pg.drop;
     alpaca = await startAlpacaServer({ keyId: 'k', secretKey: 's', cash: '100000' });
-    alpaca.setBars('GOOG', googBars().slice(0, 400));
+    alpaca.setBars('GOOG', bars.slice(0, HISTORY));
+    clock = closeOf(HISTORY - 1);
+    const now = (): Date => new Date(clock);
     const config = loadConfig({
       DATABASE_URL: pg.url,
       REDIS_URL: await freshRedisDb(this),
@@ -82,7 +93,17 @@ describe('full pipeline: bars → signals → orders → fills → positions →
       STREAMS.signals,
       'order-executor',
       'x',
-      createSignalConsumer({ config, repos, broker, trading, notifier, logger, metrics }),
+      createSignalConsumer({
+        config,
+        repos,
+        broker,
+        trading,
+        prices: market,
+        notifier,
+        logger,
+        metrics,
+        now,
+      }),
     );
     await broker.consume(
       STREAMS.orders,
@@ -90,15 +111,7 @@ describe('full pipeline: bars → signals → orders → fills → positions →
       'p',
       createOrderConsumer(createPortfolioBook({ repos, trading, logger }), logger),
     );
-    await createCollectJob({
-      config,
-      repos,
-      broker,
-      market,
-      logger,
-      metrics,
-      now: () => new Date('2014-01-01'),
-    })();
+    collect = createCollectJob({ config, repos, broker, market, logger, metrics, now });
   });
   after(async () => {
     await broker.close();
@@ -108,31 +121,40 @@ describe('full pipeline: bars → signals → orders → fills → positions →
     await drop();
   });
 
-  it('gives every signal exactly one order or one recorded rejection, and positions equal the sum of fills', async () => {
-    await waitFor(
-      async () => {
-        const [{ count } = { count: '0' }] = await db
-          .knex('signals')
-          .where({ status: 'new' })
-          .count<{ count: string }[]>('* as count');
-        const [{ total } = { total: '0' }] = await db
-          .knex('signals')
-          .count<{ total: string }[]>('* as total');
-        return (
-          Number(total) > 0 &&
-          Number(count) === 0 &&
-          (await broker.pending(STREAMS.orders, 'portfolio-manager')) === 0
-        );
-      },
-      { timeoutMs: 60_000, intervalMs: 200, what: 'every signal decided' },
-    );
+  const idle = async (): Promise<boolean> =>
+    (await broker.pending(STREAMS.candles, 'strategy-engine')) === 0 &&
+    (await broker.pending(STREAMS.signals, 'order-executor')) === 0 &&
+    (await broker.pending(STREAMS.orders, 'portfolio-manager')) === 0;
+
+  it('trades only live bars: every signal one order or one recorded rejection, positions equal the fills', async () => {
+    await collect();
+    await waitFor(idle, { timeoutMs: 60_000, intervalMs: 100, what: 'the history processed' });
+    const historic = (await db.knex('signals').select('status', 'rejectionRule', 'barTs')) as {
+      status: string;
+      rejectionRule: string | null;
+      barTs: Date;
+    }[];
+    expect(historic.length).to.be.greaterThan(1);
+    // Only a signal on the newest bar (closed a second ago) may trade; every older one is history.
+    const newest = Date.parse(bars[HISTORY - 1]?.t ?? '');
+    for (const s of historic) {
+      if (s.barTs.getTime() === newest) continue;
+      expect([s.status, s.rejectionRule]).to.deep.equal(['rejected', 'stale_signal']);
+    }
+    expect(alpaca.orders().length, 'no order from backfilled history').to.be.at.most(1);
+
+    for (let i = HISTORY; i < HISTORY + LIVE; i++) {
+      alpaca.setBars('GOOG', bars.slice(0, i + 1));
+      clock = closeOf(i);
+      await collect();
+      await waitFor(idle, { timeoutMs: 20_000, intervalMs: 20, what: `bar ${String(i)} processed` });
+    }
     await waitFor(
       async () =>
-        (await broker.pending(STREAMS.orders, 'portfolio-manager')) === 0 &&
-        (await broker.length(STREAMS.orders)) > 0,
-      {
-        what: 'positions updated',
-      },
+        Number(
+          (await db.knex('signals').where({ status: 'new' }).count<{ n: string }[]>('* as n'))[0]?.n ?? 1,
+        ) === 0 && (await idle()),
+      { timeoutMs: 30_000, intervalMs: 100, what: 'every signal decided' },
     );
 
     const signals = await db.knex('signals').select('id', 'status', 'side', 'rejectionRule');
@@ -157,6 +179,5 @@ describe('full pipeline: bars → signals → orders → fills → positions →
     expect(Number(position?.qty)).to.equal(
       alpaca.orders().reduce((q, o) => q + (o.side === 'buy' ? 1 : -1) * Number(o.qty), 0),
     );
-    expect(await createRepositories(db.knex).snapshots.latest()).to.not.equal(undefined);
   });
 });

@@ -1,5 +1,6 @@
 import { migrateLatest } from '@trading/migrations';
 import {
+  AlpacaMarketDataClient,
   AlpacaTradingClient,
   createBroker,
   createDb,
@@ -62,12 +63,15 @@ describe('API app (real PostgreSQL and Redis): auth, CORS, errors, health, docs'
       }
     });
 
-    it('leaves /health, /metrics, /openapi.json and /docs open', async () => {
+    it('leaves /health, /openapi.json and /docs open; /metrics is not on the public port', async () => {
       const health = await api.call('GET', '/health', { headers: {} });
       expect(health.status).to.equal(200);
       expect(health.body).to.deep.equal({ status: 'ok', checks: { database: 'ok', broker: 'ok' } });
-      for (const path of ['/metrics', '/openapi.json', '/docs']) {
+      for (const path of ['/openapi.json', '/docs']) {
         expect((await fetch(`${api.url}${path}`)).status, path).to.equal(200);
+      }
+      for (const path of ['/metrics', '/METRICS', '/metrics/']) {
+        expect((await fetch(`${api.url}${path}`)).status, path).to.equal(404);
       }
     });
   });
@@ -174,9 +178,9 @@ describe('API app (real PostgreSQL and Redis): auth, CORS, errors, health, docs'
     });
   });
 
-  it('counts requests by route pattern in /metrics', async () => {
+  it('counts requests by route pattern in its metrics (served on HEALTH_PORT)', async () => {
     await api.call('GET', '/api/v1/strategies');
-    const text = await (await fetch(`${api.url}/metrics`)).text();
+    const text = await api.metrics.registry.metrics();
     expect(text).to.match(/http_requests_total\{[^}]*route="\/api\/v1\/strategies"[^}]*status="200"/);
   });
 
@@ -225,11 +229,13 @@ describe('API app in dev mode (no API_AUTH_TOKEN), embedded database and broker'
     await migrateLatest(db.knex);
     const broker = await createBroker(config, { logger: captured.logger });
     const trading = AlpacaTradingClient.fromConfig(config);
+    const prices = AlpacaMarketDataClient.fromConfig(config);
     const app = createApp({
       config,
       repos: createRepositories(db.knex),
       broker,
       trading,
+      prices,
       notifier: new TelegramNotifier(config),
       logger: captured.logger,
       metrics: createMetrics('api'),
@@ -240,6 +246,7 @@ describe('API app in dev mode (no API_AUTH_TOKEN), embedded database and broker'
     const res = await fetch(`http://127.0.0.1:${String(server.port)}/api/v1/summary`);
     await server.close();
     await trading.close();
+    await prices.close();
     await broker.close();
     await db.close();
     expect(res.status).to.equal(200);

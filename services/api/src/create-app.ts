@@ -1,15 +1,16 @@
 import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
-import Router from '@koa/router';
 import {
   type AlpacaTradingClient,
   type Broker,
   type Config,
+  createRouter,
   type HealthCheck,
   healthRouter,
   type Logger,
   type Metrics,
   type Notifier,
+  type PriceSource,
   type Repositories,
   riskLimits,
   type TopLevelHandler,
@@ -43,6 +44,8 @@ export interface ApiDeps {
   repos: Repositories;
   broker: Broker;
   trading: AlpacaTradingClient;
+  /** The broker's latest trades (manual orders are checked at the fresh price). */
+  prices: PriceSource;
   notifier: Notifier;
   logger: Logger;
   metrics: Metrics;
@@ -78,9 +81,9 @@ export function apiEndpoints(deps: ApiDeps): Endpoint[] {
 /**
  * The API as a Koa app, not listening (tests drive `app.callback()`): one error shape for every
  * failure; CORS from `CORS_ORIGINS` (GET and POST, Authorization and Content-Type; an origin not on
- * the list gets no CORS headers); `/health`, `/metrics`, `/openapi.json`, `/docs` and the dashboard
- * (`/`) open; everything
- * under `/api/v1` rate-limited per client IP, then behind one bearer-auth middleware on the router.
+ * the list gets no CORS headers); `/health`, `/openapi.json`, `/docs` and the dashboard (`/`) open;
+ * everything under `/api/v1` rate-limited per client IP, then behind one bearer-auth middleware on
+ * the router that serves it. Every route matches its exact spelling only (case, trailing slash).
  */
 export function createApp(deps: ApiDeps): Koa {
   const { config, logger } = deps;
@@ -100,10 +103,13 @@ export function createApp(deps: ApiDeps): Koa {
   );
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
 
+  // `/metrics` is not on the public port: the API's metrics are served on HEALTH_PORT like every
+  // worker's, which only the monitoring network reaches.
   const root = healthRouter({
     checks: deps.checks ?? {},
     metrics: deps.metrics,
     isStopping: deps.isStopping,
+    serveMetrics: false,
   });
   const docs = docsRoutes(
     openApiDocument(endpoints, {
@@ -114,7 +120,9 @@ export function createApp(deps: ApiDeps): Koa {
     }),
   );
 
-  const api = new Router({ prefix: '/api/v1' });
+  // Exact-match routes with the limit and auth on the router itself: a path this router does not
+  // serve under its exact spelling is a 404, so no spelling reaches a handler without them.
+  const api = createRouter({ prefix: '/api/v1' });
   // Counted before auth, so guessing tokens is rate-limited too.
   api.use(rateLimit({ name: 'api', perMinute: config.apiRateLimitPerMin, store: deps.rateLimitStore }));
   api.use(bearerAuth(config.apiAuthToken, logger));
@@ -131,7 +139,8 @@ export function createApp(deps: ApiDeps): Koa {
   });
 
   for (const router of [root, docs, dashboardRoutes(), api]) {
-    app.use(router.routes()).use(router.allowedMethods({ throw: true }));
+    // Not thrown: the router then sets `Allow` on a 405, and the error handler gives it the JSON shape.
+    app.use(router.routes()).use(router.allowedMethods());
   }
   return app;
 }

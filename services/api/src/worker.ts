@@ -1,4 +1,5 @@
 import {
+  AlpacaMarketDataClient,
   AlpacaTradingClient,
   listen,
   storageChecks,
@@ -9,14 +10,20 @@ import {
 import { createApp } from './create-app.js';
 import { createRateLimitStore } from './data-access/rate-limit-store.js';
 
-/** The REST API and the dashboard on API_PORT (serving its own /health and /metrics). */
+/**
+ * The REST API and the dashboard on API_HOST:API_PORT (with `/health` for load balancers); its
+ * `/metrics` are on HEALTH_PORT like every worker's, off the public port.
+ */
 export const apiWorker: WorkerDefinition = {
   name: 'api',
-  servesHealth: true,
   setup: async ({ config, logger, metrics, lifecycle, handleFatal, db, broker, repos }) => {
     const trading = lifecycle.add(
       'alpaca trading',
       AlpacaTradingClient.fromConfig(config, { logger, metrics }),
+    );
+    const prices = lifecycle.add(
+      'alpaca market data',
+      AlpacaMarketDataClient.fromConfig(config, { logger, metrics }),
     );
     const notifier = lifecycle.add('trade notices', new TelegramNotifier(config, { logger, metrics }));
     const rateLimit = lifecycle.add(
@@ -28,6 +35,7 @@ export const apiWorker: WorkerDefinition = {
       repos,
       broker,
       trading,
+      prices,
       notifier,
       logger,
       metrics,
@@ -36,7 +44,7 @@ export const apiWorker: WorkerDefinition = {
       isStopping: () => lifecycle.stopping,
       checks: storageChecks({ db, broker }),
     });
-    const server = await listen(app.callback(), config.apiPort);
+    const server = await listen(app.callback(), config.apiPort, config.apiHost);
     // Closed first on shutdown: stop accepting, let requests in flight finish for up to API_DRAIN_MS.
     lifecycle.onStop('http server', async () => server.close(config.apiDrainMs));
     logger.info('api listening', { port: server.port });

@@ -1,4 +1,10 @@
-import { AlpacaTradingClient, STREAMS, TelegramNotifier, type WorkerDefinition } from '@trading/shared';
+import {
+  AlpacaMarketDataClient,
+  AlpacaTradingClient,
+  STREAMS,
+  TelegramNotifier,
+  type WorkerDefinition,
+} from '@trading/shared';
 
 import { createOrderSyncJob } from './entry-points/order-sync-job.js';
 import { createSignalConsumer } from './entry-points/signal-consumer.js';
@@ -11,8 +17,12 @@ export const orderExecutorWorker: WorkerDefinition = {
       'alpaca trading',
       AlpacaTradingClient.fromConfig(config, { logger, metrics }),
     );
+    const prices = lifecycle.add(
+      'alpaca market data',
+      AlpacaMarketDataClient.fromConfig(config, { logger, metrics }),
+    );
     const notifier = lifecycle.add('trade notices', new TelegramNotifier(config, { logger, metrics }));
-    const deps = { config, repos, broker, trading, notifier, logger, metrics };
+    const deps = { config, repos, broker, trading, prices, notifier, logger, metrics };
     await consume(STREAMS.signals, createSignalConsumer(deps));
     every('follow orders', config.orderPollMs, createOrderSyncJob(deps));
   },

@@ -1,10 +1,32 @@
 import Joi from 'joi';
 
 import { DataError } from '../errors/app-error.js';
+import { barProblem } from '../market-data/screen-bars.js';
+import { BAR_TIMEFRAMES } from '../market-data/timeframe.js';
 import type { EventEnvelope } from './event-envelope.js';
 
 const decimal = Joi.string().pattern(/^-?\d{1,14}(\.\d{1,8})?$/);
+/** A decimal > 0 (a price, an order's quantity). */
+const positive = Joi.string()
+  .pattern(/^\d{1,14}(\.\d{1,8})?$/)
+  .custom(
+    (value: string, helpers) => (Number(value) > 0 ? value : helpers.error('number.positive')),
+    'positive',
+  );
+/** A decimal ≥ 0 (a volume, a filled quantity). */
+const nonNegative = Joi.string().pattern(/^\d{1,14}(\.\d{1,8})?$/);
 const symbol = Joi.string().pattern(/^[A-Z0-9.]{1,10}$/);
+const timeframe = Joi.string().valid(...BAR_TIMEFRAMES);
+/** How far ahead of this process's clock another's may run. */
+const CLOCK_SKEW_MS = 60_000;
+/** A moment that has already happened (events describe facts; a stamp from the future is a bad clock or a bad feed). */
+const past = Joi.string()
+  .isoDate()
+  .custom((value: string, helpers) =>
+    Date.parse(value) <= Date.now() + CLOCK_SKEW_MS
+      ? value
+      : helpers.message({ custom: '{{#label}} is in the future' }),
+  );
 
 /** `candle.closed` on `market.candles`: one completed bar. */
 export interface CandlePayload {
@@ -94,13 +116,24 @@ export interface BacktestJobPayload {
 const SCHEMAS = {
   'candle.closed': Joi.object<CandlePayload>({
     symbol: symbol.required(),
-    timeframe: Joi.string().required(),
-    ts: Joi.string().isoDate().required(),
-    open: decimal.required(),
-    high: decimal.required(),
-    low: decimal.required(),
-    close: decimal.required(),
-    volume: decimal.required(),
+    timeframe: timeframe.required(),
+    ts: past.required(),
+    open: positive.required(),
+    high: positive.required(),
+    low: positive.required(),
+    close: positive.required(),
+    volume: nonNegative.required(),
+  }).custom((bar: CandlePayload, helpers) => {
+    // The same rules as bars from the provider (one rule set: screenBars' barProblem).
+    const problem = barProblem({
+      ts: new Date(bar.ts),
+      open: Number(bar.open),
+      high: Number(bar.high),
+      low: Number(bar.low),
+      close: Number(bar.close),
+      volume: Number(bar.volume),
+    });
+    return problem ? helpers.message({ custom: `bar refused: ${problem}` }) : bar;
   }),
   'news.published': Joi.object<NewsPayload>({
     symbol: symbol.required(),
@@ -116,9 +149,9 @@ const SCHEMAS = {
     strategy: Joi.string().required(),
     side: Joi.string().valid('buy', 'sell').required(),
     strength: decimal.required(),
-    price: decimal.required(),
-    timeframe: Joi.string().required(),
-    barTs: Joi.string().isoDate().required(),
+    price: positive.required(),
+    timeframe: timeframe.required(),
+    barTs: past.required(),
     reason: Joi.string().required(),
     params: Joi.object().required(),
   }),
@@ -128,16 +161,16 @@ const SCHEMAS = {
     signalId: Joi.string().uuid().allow(null).required(),
     symbol: symbol.required(),
     side: Joi.string().valid('buy', 'sell').required(),
-    qty: decimal.required(),
+    qty: positive.required(),
     status: Joi.string().required(),
-    filledQty: decimal.required(),
-    filledAvgPrice: decimal.allow(null).required(),
+    filledQty: nonNegative.required(),
+    filledAvgPrice: positive.allow(null).required(),
     fills: Joi.array()
       .items(
         Joi.object<FillPayload>({
           tradeId: Joi.string().required(),
-          qty: decimal.required(),
-          price: decimal.required(),
+          qty: positive.required(),
+          price: positive.required(),
           tradedAt: Joi.string().isoDate().required(),
         }),
       )
@@ -153,7 +186,7 @@ const SCHEMAS = {
   'backtest.requested': Joi.object<BacktestJobPayload>({
     runId: Joi.string().uuid().required(),
     symbol: symbol.required(),
-    timeframe: Joi.string().required(),
+    timeframe: timeframe.required(),
     strategy: Joi.string().required(),
     params: Joi.object().pattern(Joi.string(), Joi.number()).required(),
     from: Joi.string().isoDate().required(),
@@ -179,8 +212,9 @@ export interface EventPayloads {
 }
 
 /**
- * The payload of an event of the expected type.
- * @throws DataError when the type differs or the payload does not match its schema (dead-lettered).
+ * The payload of an event of the expected type, checked for shape and for value: prices and
+ * quantities > 0, a bar's low ≤ open/close ≤ high, a known timeframe, no stamp from the future.
+ * @throws DataError when the type differs or the payload breaks a rule (dead-lettered with the reason).
  */
 export function payloadOf<K extends keyof EventPayloads>(event: EventEnvelope, type: K): EventPayloads[K] {
   if (event.type !== type)

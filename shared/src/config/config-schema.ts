@@ -78,7 +78,21 @@ export const CONFIG_KEYS = {
     env: 'HEALTH_PORT',
     schema: int(1024, 65535, 8080, 'Port of a worker health/metrics server'),
   },
+  healthHost: {
+    env: 'HEALTH_HOST',
+    schema: Joi.string()
+      .hostname()
+      .default('0.0.0.0')
+      .description('Address the health/metrics server binds (127.0.0.1: this host only)'),
+  },
   apiPort: { env: 'API_PORT', schema: int(1, 65535, 8000, 'Port of the REST API') },
+  apiHost: {
+    env: 'API_HOST',
+    schema: Joi.string()
+      .hostname()
+      .default('0.0.0.0')
+      .description('Address the REST API binds (127.0.0.1: this host only)'),
+  },
   dataDir: {
     env: 'DATA_DIR',
     schema: Joi.string().default('./data').description('Where embedded data (PGlite) is kept'),
@@ -314,7 +328,28 @@ export const CONFIG_KEYS = {
     env: 'RISK_MARKET_HOURS_ONLY',
     schema: Joi.boolean()
       .default(true)
-      .description('Refuse orders while the market is closed (the simulation turns it off)'),
+      .description(
+        'Trade in regular hours only: an order decided while the market is closed executes at the next open (time in force opg)',
+      ),
+  },
+  riskMaxPriceDeviation: {
+    env: 'RISK_MAX_PRICE_DEVIATION',
+    schema: Joi.number()
+      .greater(0)
+      .max(1)
+      .default(0.05)
+      .description(
+        'Refuse a signal whose price differs from the broker’s latest trade by more than this fraction',
+      ),
+  },
+  riskMaxSignalAgeSeconds: {
+    env: 'RISK_MAX_SIGNAL_AGE',
+    schema: int(
+      0,
+      31 * 86_400,
+      0,
+      'Oldest a signal’s bar may be (s after its close) to become an order; 0: two bar intervals',
+    ),
   },
   orderPollMs: {
     env: 'ORDER_POLL_MS',

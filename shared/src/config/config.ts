@@ -17,7 +17,9 @@ export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   logLevel: LogLevel;
   healthPort: number;
+  healthHost: string;
   apiPort: number;
+  apiHost: string;
   dataDir: string;
   shutdownGraceMs: number;
   dbPoolSize: number;
@@ -70,6 +72,8 @@ export interface Config {
   riskDailyLossLimit: number;
   riskCooldownSeconds: number;
   riskMarketHoursOnly: boolean;
+  riskMaxPriceDeviation: number;
+  riskMaxSignalAgeSeconds: number;
   orderPollMs: number;
   orderTimeoutMs: number;
   snapshotIntervalMs: number;

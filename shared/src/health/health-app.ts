@@ -1,6 +1,7 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import Koa from 'koa';
 
+import { createRouter } from '../http/create-router.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { withTimeout } from '../resilience/with-timeout.js';
 
@@ -15,6 +16,8 @@ export interface HealthAppOptions {
   isStopping?: () => boolean;
   /** Deadline of each probe (ms). */
   checkTimeoutMs?: number;
+  /** Serve `/metrics` too (default). The API's public port serves `/health` alone. */
+  serveMetrics?: boolean;
 }
 
 function reasonOf(err: unknown): string {
@@ -27,13 +30,14 @@ function reasonOf(err: unknown): string {
 }
 
 /**
- * `/health` and `/metrics` as a router (workers serve it alone, the API beside its routes):
+ * `/health` and `/metrics` as a router (workers serve it alone on HEALTH_PORT; the API serves
+ * `/health` alone beside its routes, its metrics going to HEALTH_PORT like every worker's):
  * `/health` answers 200 only when every dependency answers, else 503 naming the one that failed
  * (and 503 once shutdown began); `/metrics` serves the registry. Probe failures report an error
  * code, never a message (messages can carry connection strings).
  */
 export function healthRouter(options: HealthAppOptions): Router {
-  const router = new Router();
+  const router = createRouter();
   const timeoutMs = options.checkTimeoutMs ?? 2000;
 
   router.get('/health', async (ctx) => {
@@ -63,10 +67,12 @@ export function healthRouter(options: HealthAppOptions): Router {
     ctx.body = failed === undefined ? { status: 'ok', checks } : { status: 'unavailable', failed, checks };
   });
 
-  router.get('/metrics', async (ctx) => {
-    ctx.type = options.metrics.registry.contentType;
-    ctx.body = await options.metrics.registry.metrics();
-  });
+  if (options.serveMetrics ?? true) {
+    router.get('/metrics', async (ctx) => {
+      ctx.type = options.metrics.registry.contentType;
+      ctx.body = await options.metrics.registry.metrics();
+    });
+  }
 
   return router;
 }

@@ -4,7 +4,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import { createHealthApp, type HealthCheck } from './health-app.js';
 import { type HttpServer, listen } from './http-server.js';
 
-/** Serve a worker's `/health` and `/metrics` on HEALTH_PORT, registered for shutdown. */
+/** Serve a worker's `/health` and `/metrics` on HEALTH_HOST:HEALTH_PORT, registered for shutdown. */
 export async function serveHealth(
   config: Config,
   lifecycle: Lifecycle,
@@ -12,5 +12,5 @@ export async function serveHealth(
   checks: Record<string, HealthCheck>,
 ): Promise<HttpServer> {
   const app = createHealthApp({ checks, metrics, isStopping: () => lifecycle.stopping });
-  return lifecycle.add('health server', await listen(app.callback(), config.healthPort));
+  return lifecycle.add('health server', await listen(app.callback(), config.healthPort, config.healthHost));
 }

@@ -27,8 +27,6 @@ export interface WorkerContext extends ServiceContext {
 /** A worker: its name (its consumer group, its metrics label) and how it wires itself. */
 export interface WorkerDefinition {
   name: string;
-  /** True when the worker serves `/health` and `/metrics` itself (the API, on API_PORT). */
-  servesHealth?: boolean;
   setup(ctx: WorkerContext): Promise<void> | void;
 }
 
@@ -84,8 +82,8 @@ const notifierOption: Pick<RunServiceOptions, 'createNotifier'> = {
 
 /**
  * The bootstrap of every service process: {@link runService}, then the database (migrated when it
- * must be), the broker, the worker's own setup, and (unless it serves them itself) `/health`
- * (database and broker probes) and `/metrics` on HEALTH_PORT; fatal errors alert through Telegram.
+ * must be), the broker, the worker's own setup, and `/health` (database and broker probes) and
+ * `/metrics` on HEALTH_HOST:HEALTH_PORT; fatal errors alert through Telegram.
  * Everything is closed in reverse order on shutdown.
  */
 export async function runWorker(worker: WorkerDefinition, options: RunWorkerOptions): Promise<void> {
@@ -94,9 +92,7 @@ export async function runWorker(worker: WorkerDefinition, options: RunWorkerOpti
     async (ctx) => {
       const storage = await openStorage(ctx, options);
       await worker.setup(workerContext(ctx, storage));
-      if (!worker.servesHealth) {
-        await serveHealth(ctx.config, ctx.lifecycle, ctx.metrics, storageChecks(storage));
-      }
+      await serveHealth(ctx.config, ctx.lifecycle, ctx.metrics, storageChecks(storage));
     },
     { ...notifierOption, env: options.env },
   );
@@ -126,10 +122,11 @@ export async function runPlatform(
             level: ctx.config.logLevel,
             secrets: secretsOf(ctx.config),
           }),
-          metrics: worker.servesHealth ? ctx.metrics : createMetrics(worker.name),
+          metrics: createMetrics(worker.name),
         };
         await worker.setup(workerContext(own, storage));
       }
+      await serveHealth(ctx.config, ctx.lifecycle, ctx.metrics, storageChecks(storage));
     },
     { ...notifierOption, env: options.env },
   );

@@ -75,7 +75,7 @@ export interface AlpacaServer extends LocalServer {
     status: string;
   }[];
   cash(): string;
-  /** Open or close the market (`/v2/clock`). */
+  /** Open or close the market (`/v2/clock`); opening fills the opening-auction (`opg`) orders. */
   setMarketOpen(open: boolean): void;
   /** Set the account's equity at the previous close (daily loss tests). */
   setLastEquity(value: string): void;
@@ -164,6 +164,8 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
 
   function tryFill(order: Order): void {
     if (fillMode !== 'immediate' || !OPEN.has(order.status)) return;
+    // An opening-auction order waits for the open.
+    if (order.time_in_force === 'opg' && !marketOpen) return;
     const price = prices.get(order.symbol);
     if (price === undefined) return;
     if (
@@ -420,6 +422,21 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
     };
   });
 
+  router.get('/v2/stocks/trades/latest', (ctx) => {
+    const symbols = typeof ctx.query.symbols === 'string' ? ctx.query.symbols.split(',').filter(Boolean) : [];
+    if (symbols.length === 0) {
+      fail(ctx, 400, 'symbols is required');
+      return;
+    }
+    const trades: Record<string, unknown> = {};
+    for (const s of symbols) {
+      const price = prices.get(s);
+      if (price !== undefined)
+        trades[s] = { t: now(), x: 'V', p: Number(fromMicro(price)), s: 100, c: ['@'], i: 1, z: 'C' };
+    }
+    ctx.body = { trades };
+  });
+
   router.get('/v2/stocks/bars/latest', (ctx) => {
     const symbols = typeof ctx.query.symbols === 'string' ? ctx.query.symbols.split(',').filter(Boolean) : [];
     if (symbols.length === 0) {
@@ -473,6 +490,7 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
     cash: () => fromMicro(cash),
     setMarketOpen(open: boolean) {
       marketOpen = open;
+      if (open) for (const o of orders) tryFill(o);
     },
     setLastEquity(value: string) {
       lastEquity = toMicro(value);

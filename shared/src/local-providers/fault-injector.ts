@@ -1,7 +1,8 @@
 import type Koa from 'koa';
 
 /** Ways a local provider can misbehave. */
-export type FaultMode = 'error500' | 'timeout' | 'slow' | 'malformed' | 'rate-limit' | 'lost-response';
+export type FaultMode =
+  'error500' | 'timeout' | 'slow' | 'malformed' | 'rate-limit' | 'lost-response' | 'refuse';
 
 /** A fault to inject into matching requests. */
 export interface Fault {
@@ -14,6 +15,10 @@ export interface Fault {
   delayMs?: number;
   /** Retry-After of `rate-limit` (seconds). */
   retryAfterS?: number;
+  /** Status of `refuse` (a 4xx: the provider refuses the request; 403 by default). */
+  status?: number;
+  /** Message of `refuse`, in the provider's error body (a real one can quote the request's key). */
+  message?: string;
 }
 
 /** Body of a provider's error answer, in its own wire format. */
@@ -21,7 +26,7 @@ export type ErrorBody = (status: number, message: string) => unknown;
 
 /**
  * Makes a local provider fail on demand: 5xx, hanging until the client gives up, slow answers,
- * malformed JSON, 429 with Retry-After, or `lost-response` (the request is carried out, then the
+ * malformed JSON, 429 with Retry-After, a refusal (`refuse`: a 4xx with a message), or `lost-response` (the request is carried out, then the
  * connection drops before the answer: the client cannot know whether it happened). Tests set faults in-process; other processes (chaos tests,
  * the simulation) use `POST /__faults` with `{ mode, times?, path?, delayMs?, retryAfterS? }` and
  * `DELETE /__faults`.
@@ -67,6 +72,10 @@ export class FaultInjector {
         case 'error500':
           ctx.status = 500;
           ctx.body = errorBody(500, 'internal server error (injected)');
+          return;
+        case 'refuse':
+          ctx.status = fault.status ?? 403;
+          ctx.body = errorBody(ctx.status, fault.message ?? 'forbidden (injected)');
           return;
         case 'rate-limit':
           ctx.status = 429;

@@ -1,6 +1,15 @@
 import { expect } from 'chai';
 
-import { checkCooldown, evaluateRisk, type RiskInput, type RiskLimits } from './risk-rules.js';
+import {
+  checkCooldown,
+  checkOrderNotional,
+  checkPriceDeviation,
+  checkSignalAge,
+  evaluateRisk,
+  needsAttention,
+  type RiskInput,
+  type RiskLimits,
+} from './risk-rules.js';
 
 const limits: RiskLimits = {
   maxPositionSize: '10000',
@@ -8,12 +17,15 @@ const limits: RiskLimits = {
   dailyLossLimit: '500',
   cooldownMs: 300_000,
   marketHoursOnly: true,
+  maxPriceDeviation: 0.05,
+  maxSignalAgeMs: 0,
 };
 const now = new Date('2024-01-02T15:00:00Z');
 const base: RiskInput = {
   symbol: 'GOOG',
   side: 'buy',
   price: '100',
+  source: 'signal',
   buyingPower: '50000',
   equity: '100000',
   lastEquity: '100000',
@@ -28,16 +40,74 @@ const decide = (over: Partial<RiskInput>, lim: Partial<RiskLimits> = {}) =>
 
 describe('evaluateRisk', () => {
   it('sizes a buy to the position cap in whole shares', () => {
-    expect(decide({ price: '101.25' })).to.deep.equal({ approved: true, qty: '98', notional: '9922.5' });
+    expect(decide({ price: '101.25' })).to.deep.equal({
+      approved: true,
+      qty: '98',
+      notional: '9922.5',
+      atOpen: false,
+    });
   });
 
   it('sizes to buying power when that is smaller', () => {
     expect(decide({ buyingPower: '2550' })).to.deep.include({ approved: true, qty: '25' });
   });
 
-  it('market hours: refuses while closed, allows when the limit is off', () => {
-    expect(decide({ marketOpen: false })).to.deep.include({ approved: false, rule: 'market_hours' });
-    expect(decide({ marketOpen: false }, { marketHoursOnly: false })).to.deep.include({ approved: true });
+  it('market hours: while closed the order waits for the open (atOpen); with the limit off it does not', () => {
+    expect(decide({ marketOpen: false })).to.deep.include({ approved: true, atOpen: true });
+    expect(decide({ marketOpen: false }, { marketHoursOnly: false })).to.deep.include({
+      approved: true,
+      atOpen: false,
+    });
+  });
+
+  it('refuses a price of 0, a negative or a malformed one (never a division by zero), buy or sell', () => {
+    for (const price of ['0', '0.00', '00', '-5', 'abc', '']) {
+      for (const side of ['buy', 'sell'] as const) {
+        expect(decide({ price, side, heldQty: '5' })).to.deep.include({
+          approved: false,
+          rule: 'invalid_price',
+        });
+      }
+    }
+  });
+
+  it('a repeated entry signal while holding does nothing (position_held); a trader may still add', () => {
+    expect(decide({ heldQty: '10' })).to.deep.include({ approved: false, rule: 'position_held' });
+    expect(decide({ heldQty: '10', source: 'manual' })).to.deep.include({ approved: true, qty: '90' });
+  });
+
+  it('signal age: a bar that closed within two intervals passes, one older is stale; a set limit wins', () => {
+    const minute = 60_000;
+    const barTs = new Date(now.getTime() - 3 * minute);
+    expect(checkSignalAge({ barTs, barMs: minute }, now, 0)).to.equal(undefined);
+    expect(checkSignalAge({ barTs: new Date(barTs.getTime() - 1), barMs: minute }, now, 0)).to.deep.include({
+      rule: 'stale_signal',
+    });
+    expect(checkSignalAge({ barTs, barMs: minute }, now, 60_000)).to.deep.include({ rule: 'stale_signal' });
+  });
+
+  it('price deviation: within 5 % passes, beyond it (either way) is refused; no fresh price is refused', () => {
+    expect(checkPriceDeviation('105', '100', 0.05)).to.equal(undefined);
+    expect(checkPriceDeviation('95', '100', 0.05)).to.equal(undefined);
+    expect(checkPriceDeviation('20', '100', 0.05)).to.deep.include({ rule: 'price_deviation' });
+    expect(checkPriceDeviation('105.01', '100', 0.05)).to.deep.include({ rule: 'price_deviation' });
+    expect(checkPriceDeviation('100', '0', 0.05)).to.deep.include({ rule: 'no_fresh_price' });
+  });
+
+  it('the notional cap is the last line for buys at the fresh price; sells are never capped', () => {
+    expect(checkOrderNotional({ side: 'buy', qty: '100', price: '100' }, limits)).to.equal(undefined);
+    expect(checkOrderNotional({ side: 'buy', qty: '101', price: '100' }, limits)).to.deep.include({
+      rule: 'max_position_size',
+    });
+    expect(checkOrderNotional({ side: 'sell', qty: '1000', price: '100' }, limits)).to.equal(undefined);
+  });
+
+  it('notifies only refusals a person must act on', () => {
+    expect(needsAttention('daily_loss_limit')).to.equal(true);
+    expect(needsAttention('broker_rejected')).to.equal(true);
+    expect(needsAttention('cooldown')).to.equal(false);
+    expect(needsAttention('no_position')).to.equal(false);
+    expect(needsAttention('stale_signal')).to.equal(false);
   });
 
   it('cooldown: refuses 1 ms before it ends, allows exactly at the end', () => {
@@ -65,12 +135,18 @@ describe('evaluateRisk', () => {
   it('max open positions: refuses a new symbol at the limit, allows adding to a held one', () => {
     expect(decide({ openPositions: 3 })).to.deep.include({ approved: false, rule: 'max_open_positions' });
     expect(decide({ openPositions: 2 })).to.deep.include({ approved: true });
-    expect(decide({ openPositions: 3, heldQty: '10' })).to.deep.include({ approved: true, qty: '90' });
+    expect(decide({ openPositions: 3, heldQty: '10', source: 'manual' })).to.deep.include({
+      approved: true,
+      qty: '90',
+    });
   });
 
   it('max position size: refuses when the held position already fills the cap (boundary: one share of room passes)', () => {
-    expect(decide({ heldQty: '100' })).to.deep.include({ approved: false, rule: 'max_position_size' });
-    expect(decide({ heldQty: '99' })).to.deep.include({ approved: true, qty: '1' });
+    expect(decide({ heldQty: '100', source: 'manual' })).to.deep.include({
+      approved: false,
+      rule: 'max_position_size',
+    });
+    expect(decide({ heldQty: '99', source: 'manual' })).to.deep.include({ approved: true, qty: '1' });
   });
 
   it('buying power: refuses when it cannot buy one share', () => {
@@ -87,6 +163,7 @@ describe('evaluateRisk', () => {
       approved: true,
       qty: '42',
       notional: '4200',
+      atOpen: false,
     });
     expect(decide({ side: 'sell' })).to.deep.include({ approved: false, rule: 'no_position' });
   });

@@ -2,10 +2,14 @@ import {
   type AlpacaTradingClient,
   AppError,
   assessOrder,
+  checkOrderNotional,
   createOrderRecorder,
   DataError,
   type OrderRecorderDeps,
   type OrderRow,
+  type PriceSource,
+  ProviderRejectedError,
+  providerStatus,
   type RiskLimits,
 } from '@trading/shared';
 import { Big } from 'big.js';
@@ -34,6 +38,8 @@ export class RiskRejectedError extends AppError {
 /** Dependencies of {@link createManualOrders}. */
 export interface ManualOrderDeps extends OrderRecorderDeps {
   trading: AlpacaTradingClient;
+  /** The broker's latest trades: manual orders are sized and capped at the fresh price too. */
+  prices: PriceSource;
   limits: RiskLimits;
   now?: () => Date;
 }
@@ -56,8 +62,9 @@ export function sizeManualOrder(requested: number | undefined, allowed: string):
 }
 
 /**
- * Manual orders through the executor's own rules: the same {@link assessOrder} (market hours,
- * cooldown, daily loss, open positions, position size, buying power), the same recording before
+ * Manual orders through the executor's own rules: the same {@link assessOrder} (cooldown, the
+ * fresh broker price, daily loss, open positions, position size, buying power, the notional cap at
+ * the fresh price), the same recording before
  * submitting (a crash leaves a row that says an order may exist), the same idempotent submission
  * and the same `order.updated` events, so the portfolio follows manual trades like any other.
  */
@@ -67,18 +74,6 @@ export function createManualOrders(deps: ManualOrderDeps): {
 } {
   const record = createOrderRecorder(deps);
   const now = deps.now ?? (() => new Date());
-
-  async function priceOf(request: ManualOrderRequest): Promise<string> {
-    if (request.limitPrice !== undefined) return request.limitPrice;
-    const [latest] = await deps.repos.candles.recentAnyTimeframe(request.symbol, 1);
-    if (!latest) {
-      throw new DataError(`no market price known for ${request.symbol}; give a limitPrice`, {
-        code: 'NO_PRICE',
-        status: 422,
-      });
-    }
-    return latest.close;
-  }
 
   return {
     async place(request, key) {
@@ -94,14 +89,18 @@ export function createManualOrders(deps: ManualOrderDeps): {
         }
         return { order: existing, created: false };
       }
-      const price = await priceOf(request);
+      const limitPrice = request.type === 'limit' ? request.limitPrice : undefined;
       const decision = await assessOrder(
-        { trading: deps.trading, repos: deps.repos, limits: deps.limits, now: now() },
-        { symbol: request.symbol, side: request.side, price },
+        { trading: deps.trading, prices: deps.prices, repos: deps.repos, limits: deps.limits, now: now() },
+        { symbol: request.symbol, side: request.side, limitPrice },
       );
       if (!decision.approved) throw new RiskRejectedError(decision.rule, decision.details);
       const qty = sizeManualOrder(request.qty, decision.qty);
-      const limitPrice = request.type === 'limit' ? request.limitPrice : undefined;
+      const capped = checkOrderNotional(
+        { side: request.side, qty, price: decision.price ?? '0' },
+        deps.limits,
+      );
+      if (capped && !capped.approved) throw new RiskRejectedError(capped.rule, capped.details);
       // Recorded before submitting: after a crash, the row says an order may exist at the broker.
       await deps.repos.orders.upsert({
         clientOrderId,
@@ -113,14 +112,37 @@ export function createManualOrders(deps: ManualOrderDeps): {
         limitPrice: limitPrice ?? null,
         status: 'new',
       });
-      const order = await deps.trading.submitOrder({
-        clientOrderId,
-        symbol: request.symbol,
-        side: request.side,
-        qty,
-        type: request.type,
-        limitPrice,
-      });
+      let order;
+      try {
+        order = await deps.trading.submitOrder({
+          clientOrderId,
+          symbol: request.symbol,
+          side: request.side,
+          qty,
+          type: request.type,
+          limitPrice,
+          timeInForce: decision.atOpen ? 'opg' : 'day',
+        });
+      } catch (err) {
+        if (!(err instanceof ProviderRejectedError)) throw err;
+        // Recorded with the broker's (redacted) words; the client gets a code and a safe message.
+        const rejected = await deps.repos.orders.upsert({
+          clientOrderId,
+          signalId: null,
+          symbol: request.symbol,
+          side: request.side,
+          type: request.type,
+          qty,
+          limitPrice: limitPrice ?? null,
+          status: 'rejected',
+          rejectReason: err.reason,
+        });
+        throw new DataError('the broker refused the order', {
+          code: 'BROKER_REJECTED',
+          status: 422,
+          details: { rule: 'broker_rejected', orderId: rejected.id, brokerStatus: providerStatus(err) },
+        });
+      }
       return { order: await record(order, null), created: true };
     },
 

@@ -1,5 +1,6 @@
 import { migrateLatest } from '@trading/migrations';
 import {
+  AlpacaMarketDataClient,
   type AlpacaServer,
   AlpacaTradingClient,
   type Broker,
@@ -78,6 +79,7 @@ export async function startApiFixture(
     ALPACA_API_KEY: 'key',
     ALPACA_API_SECRET: ALPACA_SECRET,
     ALPACA_TRADING_URL: alpaca.url,
+    ALPACA_DATA_URL: alpaca.url,
     CORS_ORIGINS: 'http://localhost:3000,https://desk.example',
     RISK_COOLDOWN_SECONDS: '0',
     RETRY_BASE_DELAY_MS: '1',
@@ -98,6 +100,7 @@ export async function startApiFixture(
   const repos = createRepositories(db.knex);
   const broker = await createBroker(config, { logger });
   const trading = AlpacaTradingClient.fromConfig(config, { logger, metrics });
+  const prices = AlpacaMarketDataClient.fromConfig(config, { logger, metrics });
   const notifier = new TelegramNotifier(config, { logger });
   const closers: (() => Promise<void>)[] = [];
   const fatals: unknown[] = [];
@@ -109,6 +112,7 @@ export async function startApiFixture(
       repos,
       broker,
       trading,
+      prices,
       notifier,
       logger,
       metrics,
@@ -164,6 +168,7 @@ export async function startApiFixture(
     async close() {
       for (const close of closers.reverse()) await close();
       await trading.close();
+      await prices.close();
       await notifier.close();
       await broker.close();
       await db.close();

@@ -1,26 +1,14 @@
-import type { Bar, Candle, Timeframe } from '@trading/shared';
-
-const MINUTE = 60_000;
-const DURATION: Record<Timeframe, number> = {
-  '1Min': MINUTE,
-  '5Min': 5 * MINUTE,
-  '15Min': 15 * MINUTE,
-  '30Min': 30 * MINUTE,
-  '1Hour': 60 * MINUTE,
-  '4Hour': 240 * MINUTE,
-  '1Day': 1440 * MINUTE,
-  '1Week': 7 * 1440 * MINUTE,
-  '1Month': 31 * 1440 * MINUTE,
-};
+import { type Candle, type ScreenedBar, type Timeframe, timeframeMs } from '@trading/shared';
 
 /** The length of a bar, in seconds. */
 export function barSeconds(timeframe: Timeframe): number {
-  return DURATION[timeframe] / 1000;
+  return timeframeMs(timeframe) / 1000;
 }
 
 /**
  * Where the next fetch starts: just after the newest stored bar (so an outage is backfilled by the
- * next poll), or `backfillDays` back for a symbol with no history.
+ * next poll), or `backfillDays` back for a symbol with no history. Only closed bars are stored, so
+ * the bar after the newest stored one is the first whose prices may still have been unknown.
  */
 export function fetchStart(latestStored: Date | undefined, backfillDays: number, now: Date): Date {
   return latestStored
@@ -28,13 +16,8 @@ export function fetchStart(latestStored: Date | undefined, backfillDays: number,
     : new Date(now.getTime() - backfillDays * 86_400_000);
 }
 
-/** A bar is complete once its period has ended; an in-progress bar is stored but not published. */
-export function isClosed(ts: Date, timeframe: Timeframe, now: Date): boolean {
-  return ts.getTime() + DURATION[timeframe] <= now.getTime();
-}
-
-/** A provider bar as a candle row. */
-export function toCandle(bar: Bar, timeframe: Timeframe): Candle {
+/** A screened provider bar as a candle row. */
+export function toCandle(bar: ScreenedBar, timeframe: Timeframe): Candle {
   return {
     symbol: bar.symbol,
     timeframe,

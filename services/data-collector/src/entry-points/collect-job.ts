@@ -3,16 +3,21 @@ import {
   type Broker,
   type CandlePayload,
   type CandleRow,
+  classifyError,
   type Config,
   createEvent,
+  errorMessage,
+  isBarClosed,
   type Logger,
   type Metrics,
   readWatchlist,
   type Repositories,
+  screenBars,
   STREAMS,
+  TransientError,
 } from '@trading/shared';
 
-import { barSeconds, fetchStart, isClosed, toCandle } from '../domain/bar-window.js';
+import { barSeconds, fetchStart, toCandle } from '../domain/bar-window.js';
 
 /** Dependencies of the collect job. */
 export interface CollectJobDeps {
@@ -47,7 +52,8 @@ export function candleEvent(row: CandleRow): ReturnType<typeof createEvent<Candl
 
 /**
  * One poll of the data-collector: for every watched symbol, fetch the bars after the newest stored
- * one (or the backfill window), upsert them, then publish on `market.candles` every completed bar
+ * one (or the backfill window), screen them (invalid, duplicate and still-forming bars are not
+ * stored; see `screenBars`), upsert the rest, then publish on `market.candles` every completed bar
  * not published before, oldest first, and mark it published. Publication state lives in the
  * database, so a restart neither skips nor repeats bars (a crash between publish and mark can
  * repeat one; its event id is the bar's, and consumers skip bars they have seen).
@@ -72,10 +78,33 @@ export function createCollectJob(deps: CollectJobDeps): () => Promise<void> {
     'Bars received from the market data provider',
   );
 
+  const refusedBars = deps.metrics.counter(
+    'candles_refused_total',
+    'Bars from the provider refused as invalid (skipped, not stored), by symbol and problem',
+    ['symbol', 'problem'],
+  );
+  const symbolFailures = deps.metrics.counter(
+    'collector_symbol_failures_total',
+    'Polls of one symbol that failed (the other symbols were still collected)',
+    ['symbol'],
+  );
+
   async function fetchSymbol(symbol: string): Promise<void> {
-    const start = fetchStart(await repos.candles.latestTs(symbol, timeframe), config.backfillDays, now());
-    const bars = (await market.getBars({ symbols: [symbol], timeframe, start })).get(symbol) ?? [];
-    fetched.inc(bars.length);
+    const at = now();
+    // A bar stored with a future stamp (before screening existed) must not move the window past now.
+    const latest = await repos.candles.latestTs(symbol, timeframe, at);
+    const start = fetchStart(latest, config.backfillDays, at);
+    const raw = (await market.getBars({ symbols: [symbol], timeframe, start })).get(symbol) ?? [];
+    fetched.inc(raw.length);
+    const { bars, refused } = screenBars(raw, timeframe, at);
+    if (refused.length > 0) {
+      const problems: Record<string, number> = {};
+      for (const r of refused) {
+        refusedBars.inc({ symbol, problem: r.problem });
+        problems[r.problem] = (problems[r.problem] ?? 0) + 1;
+      }
+      logger.warn('bars refused', { symbol, problems, first: refused[0]?.ts });
+    }
     await repos.candles.upsertMany(bars.map((b) => toCandle(b, timeframe)));
     if (bars.length > 0)
       logger.info('bars stored', { symbol, bars: bars.length, from: bars[0]?.ts, to: bars.at(-1)?.ts });
@@ -85,7 +114,7 @@ export function createCollectJob(deps: CollectJobDeps): () => Promise<void> {
     let total = 0;
     for (;;) {
       const rows = (await repos.candles.unpublished(PUBLISH_BATCH)).filter((r) =>
-        isClosed(r.ts, timeframe, now()),
+        isBarClosed(r.ts, timeframe, now()),
       );
       if (rows.length === 0) return total;
       for (const row of rows) {
@@ -101,8 +130,27 @@ export function createCollectJob(deps: CollectJobDeps): () => Promise<void> {
 
   return async () => {
     const watchlist = await readWatchlist(config, repos.scores);
-    for (const symbol of watchlist) await fetchSymbol(symbol);
+    // Each symbol on its own: one that fails (a provider error, a row the database refuses) is
+    // logged and counted, and never keeps the others from being collected.
+    let fatal: Error | undefined;
+    let failed = 0;
+    for (const symbol of watchlist) {
+      try {
+        await fetchSymbol(symbol);
+        // eslint-disable-next-line no-restricted-syntax -- isolation per symbol: logged, counted, rethrown below when fatal or total.
+      } catch (err) {
+        failed++;
+        symbolFailures.inc({ symbol });
+        logger.warn('symbol not collected this poll', { symbol, error: err });
+        if (classifyError(err) === 'fatal')
+          fatal ??= err instanceof Error ? err : new Error(errorMessage(err));
+      }
+    }
     const count = await publishPending();
     if (count > 0) logger.info('bars published', { stream: STREAMS.candles, count });
+    if (fatal) throw fatal;
+    if (failed > 0 && failed === watchlist.length) {
+      throw new TransientError(`no symbol could be collected (${String(failed)} failed)`);
+    }
   };
 }

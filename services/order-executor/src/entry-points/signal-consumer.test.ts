@@ -1,5 +1,6 @@
 import { migrateLatest } from '@trading/migrations';
 import {
+  AlpacaMarketDataClient,
   type AlpacaServer,
   AlpacaTradingClient,
   type Broker,
@@ -70,6 +71,7 @@ describe('order-executor (real PostgreSQL, Redis, local Alpaca and Telegram)', f
       ALPACA_API_KEY: 'k',
       ALPACA_API_SECRET: 's',
       ALPACA_TRADING_URL: alpaca.url,
+      ALPACA_DATA_URL: alpaca.url,
       TELEGRAM_BOT_TOKEN: 't:1',
       TELEGRAM_CHAT_ID: '9',
       TELEGRAM_BASE_URL: telegram.url,
@@ -79,12 +81,14 @@ describe('order-executor (real PostgreSQL, Redis, local Alpaca and Telegram)', f
       ...env,
     });
     const trading = AlpacaTradingClient.fromConfig(config);
+    const prices = AlpacaMarketDataClient.fromConfig(config);
     const notifier = new TelegramNotifier(config);
     const deps = {
       config,
       repos,
       broker,
       trading,
+      prices,
       notifier,
       logger,
       metrics: createMetrics('order-executor'),
@@ -94,25 +98,28 @@ describe('order-executor (real PostgreSQL, Redis, local Alpaca and Telegram)', f
       handle: createSignalConsumer(deps),
       sync: createOrderSyncJob(deps),
       metrics: deps.metrics,
-      close: async () => Promise.all([trading.close(), notifier.close()]),
+      close: async () => Promise.all([trading.close(), prices.close(), notifier.close()]),
     };
   }
 
+  /** A signal on a minute bar that closed 30 s ago (each call a bar of its own), or on `barTs`. */
   async function newSignal(
     side: 'buy' | 'sell' = 'buy',
     symbol = 'GOOG',
+    options: { price?: string; barTs?: Date } = {},
   ): Promise<EventEnvelope<SignalPayload>> {
     bar++;
+    const price = options.price ?? '100';
     const { row } = await repos.signals.insertOnce({
       symbol,
       strategy: 'sma-cross',
       side,
       strength: '1',
-      price: '100',
+      price,
       params: { fast: 10, slow: 20 },
       reason: 'test crossover',
-      timeframe: '1Day',
-      barTs: new Date(Date.UTC(2024, 0, bar)),
+      timeframe: '1Min',
+      barTs: options.barTs ?? new Date(Date.now() - 90_000 + bar),
     });
     return createEvent<SignalPayload>(
       'signal.created',
@@ -122,8 +129,8 @@ describe('order-executor (real PostgreSQL, Redis, local Alpaca and Telegram)', f
         strategy: row.strategy,
         side,
         strength: '1',
-        price: '100',
-        timeframe: '1Day',
+        price,
+        timeframe: '1Min',
         barTs: row.barTs.toISOString(),
         reason: row.reason,
         params: row.params,
@@ -238,17 +245,113 @@ describe('order-executor (real PostgreSQL, Redis, local Alpaca and Telegram)', f
     expect(decisions?.values.find((v) => v.labels.rule === 'max_open_positions')?.value).to.equal(1);
   });
 
-  it('rejects while the market is closed, unless market hours are not enforced', async () => {
+  it('while the market is closed, places the order for the next open (opg), filled when it opens', async () => {
     alpaca.setMarketOpen(false);
-    let ex = executor();
-    const closed = await newSignal();
-    await ex.handle(closed);
-    await ex.close();
-    expect((await repos.signals.get(closed.payload.signalId))?.rejectionRule).to.equal('market_hours');
-    ex = executor({ RISK_MARKET_HOURS_ONLY: 'false' });
-    await ex.handle(await newSignal());
-    await ex.close();
+    const ex = executor();
+    const signal = await newSignal();
+    await ex.handle(signal);
     expect(alpaca.orders()).to.have.length(1);
+    expect(alpaca.orders()[0]?.status).to.equal('accepted');
+    expect((await repos.signals.get(signal.payload.signalId))?.status).to.equal('ordered');
+    alpaca.setMarketOpen(true);
+    await ex.sync();
+    await ex.close();
+    expect(alpaca.orders()[0]?.status).to.equal('filled');
+    expect(
+      (await repos.orders.findByClientOrderId(clientOrderIdFor(signal.payload.signalId)))?.status,
+    ).to.equal('filled');
+  });
+
+  it('sizes at the broker’s fresh price: a bar at a fifth of the price is refused (price_deviation), no order', async () => {
+    const ex = executor();
+    const spike = await newSignal('buy', 'GOOG', { price: '20' });
+    await ex.handle(spike);
+    const penny = await newSignal('buy', 'GOOG', { price: '0.01' });
+    await ex.handle(penny);
+    await ex.close();
+    expect(alpaca.orders()).to.deep.equal([]);
+    for (const s of [spike, penny]) {
+      expect((await repos.signals.get(s.payload.signalId))?.rejectionRule).to.equal('price_deviation');
+    }
+    expect(telegram.messages.map((m) => m.text)).to.have.length(2);
+    expect(telegram.messages[0]?.text).to.match(/refused by price_deviation/);
+  });
+
+  it('a signal within the deviation is sized at the fresh price, never past the position cap', async () => {
+    alpaca.setPrice('GOOG', '104');
+    const ex = executor({ RISK_MAX_POSITION_SIZE: '10000' });
+    await ex.handle(await newSignal('buy', 'GOOG', { price: '100' }));
+    await ex.close();
+    // 10,000 / 104 = 96 whole shares (at the signal's 100 it would have been 100 shares = $10,400).
+    expect(alpaca.orders().map((o) => o.qty)).to.deep.equal(['96']);
+  });
+
+  it('refuses a signal on an old bar (stale_signal), quietly, and one when a newer bar is stored', async () => {
+    const ex = executor();
+    const old = await newSignal('buy', 'GOOG', { barTs: new Date(Date.now() - 86_400_000) });
+    await ex.handle(old);
+    // Its own symbol: the stored bar would make every later GOOG signal stale.
+    alpaca.setPrice('NEWR', '100');
+    const before = await newSignal('buy', 'NEWR', { barTs: new Date(Date.now() - 100_000) });
+    await repos.candles.upsertMany([
+      {
+        symbol: 'NEWR',
+        timeframe: '1Min',
+        ts: new Date(Date.now() - 70_000),
+        open: '100',
+        high: '100',
+        low: '100',
+        close: '100',
+        volume: '1',
+      },
+    ]);
+    await ex.handle(before);
+    await ex.close();
+    expect(alpaca.orders()).to.deep.equal([]);
+    const rules = await Promise.all([old, before].map(async (s) => repos.signals.get(s.payload.signalId)));
+    expect(rules.map((r) => r?.rejectionRule)).to.deep.equal(['stale_signal', 'stale_signal']);
+    expect(telegram.messages).to.deep.equal([]);
+  });
+
+  it('a repeated entry while holding does nothing, a sell while flat does nothing, and neither notifies', async () => {
+    alpaca.setPosition('GOOG', '10', '100');
+    const ex = executor();
+    const again = await newSignal('buy');
+    await ex.handle(again);
+    const flat = await newSignal('sell', 'MSFT');
+    alpaca.setPrice('MSFT', '100');
+    await ex.handle(flat);
+    await ex.close();
+    expect(alpaca.orders()).to.deep.equal([]);
+    expect((await repos.signals.get(again.payload.signalId))?.rejectionRule).to.equal('position_held');
+    expect((await repos.signals.get(flat.payload.signalId))?.rejectionRule).to.equal('no_position');
+    expect(telegram.messages).to.deep.equal([]);
+  });
+
+  it('a broker refusal records the order rejected with the redacted reason and decides the signal', async () => {
+    await alpaca.close();
+    alpaca = await startAlpacaServer({ keyId: 'key-canary-1', secretKey: 'secret-canary-2', cash: '100000' });
+    alpaca.setPrice('GOOG', '100');
+    alpaca.faults.set({
+      mode: 'refuse',
+      status: 403,
+      times: 1,
+      path: /^\/v2\/orders$/,
+      message: 'key key-canary-1 / secret secret-canary-2 may not trade',
+    });
+    const ex = executor({ ALPACA_API_KEY: 'key-canary-1', ALPACA_API_SECRET: 'secret-canary-2' });
+    const signal = await newSignal();
+    await ex.handle(signal);
+    await ex.handle(signal);
+    await ex.close();
+    const order = await repos.orders.findByClientOrderId(clientOrderIdFor(signal.payload.signalId));
+    expect(order?.status).to.equal('rejected');
+    expect(order?.rejectReason).to.equal('key *** / secret *** may not trade');
+    const stored = await repos.signals.get(signal.payload.signalId);
+    expect(stored?.status).to.equal('rejected');
+    expect(stored?.rejectionRule).to.equal('broker_rejected');
+    expect(JSON.stringify(stored?.rejectionDetails)).not.to.match(/canary/);
+    expect(alpaca.orders()).to.deep.equal([]);
   });
 
   it('follows partial fills to the end, and cancels an order left open too long', async () => {

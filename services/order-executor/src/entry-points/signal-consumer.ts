@@ -2,19 +2,26 @@ import {
   type AlpacaTradingClient,
   assessOrder,
   type Broker,
+  checkOrderNotional,
   type Config,
   createEvent,
   createOrderRecorder,
   type EventEnvelope,
   type Logger,
   type Metrics,
+  needsAttention,
   type Notifier,
   payloadOf,
+  type PriceSource,
+  ProviderRejectedError,
+  providerStatus,
   type RejectionPayload,
   type Repositories,
   riskLimits,
+  type RiskRule,
   type SignalPayload,
   STREAMS,
+  type Timeframe,
 } from '@trading/shared';
 
 import { clientOrderIdFor } from '../domain/order-identity.js';
@@ -25,6 +32,8 @@ export interface SignalConsumerDeps {
   repos: Repositories;
   broker: Broker;
   trading: AlpacaTradingClient;
+  /** The broker's latest trades: the fresh price every order is checked and sized against. */
+  prices: PriceSource;
   notifier: Notifier;
   logger: Logger;
   metrics: Metrics;
@@ -36,7 +45,9 @@ export interface SignalConsumerDeps {
  * signal id; before deciding anything the consumer looks for that order in its own table (and, if
  * there, at the broker), so a redelivered or retried signal only brings the existing order up to date. A new signal
  * passes the risk checks (a refusal is recorded on the signal with its rule and numbers, published
- * as `order.rejected` and sent to Telegram), is recorded as `new`, submitted, and followed.
+ * as `order.rejected`, and sent to Telegram when a person must act on it), is recorded as `new`,
+ * submitted (to execute at the next open when decided while the market is closed), and followed.
+ * A broker's refusal records the order as `rejected` with the broker's (redacted) reason.
  */
 export function createSignalConsumer(deps: SignalConsumerDeps): (event: EventEnvelope) => Promise<void> {
   const { repos, trading, logger } = deps;
@@ -51,7 +62,7 @@ export function createSignalConsumer(deps: SignalConsumerDeps): (event: EventEnv
 
   async function reject(
     signal: SignalPayload,
-    rule: string,
+    rule: RiskRule,
     details: Record<string, unknown>,
   ): Promise<void> {
     await repos.signals.setDecision(signal.signalId, 'rejected', { rule, details });
@@ -65,6 +76,7 @@ export function createSignalConsumer(deps: SignalConsumerDeps): (event: EventEnv
     );
     decisions.inc({ decision: 'rejected', rule });
     logger.info('signal rejected', { signalId: signal.signalId, symbol: signal.symbol, rule, details });
+    if (!needsAttention(rule)) return;
     await deps.notifier
       .notify(`⛔ ${signal.side} ${signal.symbol} refused by ${rule}: ${JSON.stringify(details)}`)
       .catch((err: unknown) => {
@@ -73,10 +85,23 @@ export function createSignalConsumer(deps: SignalConsumerDeps): (event: EventEnv
   }
 
   async function decideAndSubmit(signal: SignalPayload, clientOrderId: string): Promise<void> {
-    const decision = await assessOrder(
-      { trading, repos, limits, now: now() },
-      { symbol: signal.symbol, side: signal.side, price: signal.price },
+    const assessed = await assessOrder(
+      { trading, prices: deps.prices, repos, limits, now: now() },
+      {
+        symbol: signal.symbol,
+        side: signal.side,
+        signal: {
+          price: signal.price,
+          barTs: new Date(signal.barTs),
+          timeframe: signal.timeframe as Timeframe,
+        },
+      },
     );
+    const decision =
+      assessed.approved && assessed.price !== undefined
+        ? (checkOrderNotional({ side: signal.side, qty: assessed.qty, price: assessed.price }, limits) ??
+          assessed)
+        : assessed;
     if (!decision.approved) {
       await reject(signal, decision.rule, decision.details);
       return;
@@ -92,12 +117,31 @@ export function createSignalConsumer(deps: SignalConsumerDeps): (event: EventEnv
       qty: decision.qty,
       status: 'new',
     });
-    const order = await trading.submitOrder({
-      clientOrderId,
-      symbol: signal.symbol,
-      side: signal.side,
-      qty: decision.qty,
-    });
+    let order;
+    try {
+      order = await trading.submitOrder({
+        clientOrderId,
+        symbol: signal.symbol,
+        side: signal.side,
+        qty: decision.qty,
+        timeInForce: decision.atOpen ? 'opg' : 'day',
+      });
+    } catch (err) {
+      if (!(err instanceof ProviderRejectedError)) throw err;
+      // The broker said no (403/422): a final answer about this order, recorded, not retried.
+      await repos.orders.upsert({
+        clientOrderId,
+        signalId: signal.signalId,
+        symbol: signal.symbol,
+        side: signal.side,
+        type: 'market',
+        qty: decision.qty,
+        status: 'rejected',
+        rejectReason: err.reason,
+      });
+      await reject(signal, 'broker_rejected', { status: providerStatus(err) ?? 0, reason: err.reason });
+      return;
+    }
     await record(order, signal.signalId);
     await repos.signals.setDecision(signal.signalId, 'ordered');
   }
@@ -110,6 +154,11 @@ export function createSignalConsumer(deps: SignalConsumerDeps): (event: EventEnv
     // The row is written before the order is submitted, so without a row no order can exist at the
     // broker: a new signal needs no lookup there.
     const mine = await repos.orders.findByClientOrderId(clientOrderId);
+    if (mine?.status === 'rejected' && !mine.brokerOrderId) {
+      // Refused by the broker on a delivery that died before deciding the signal: decide it now.
+      await reject(signal, 'broker_rejected', { reason: mine.rejectReason ?? '' });
+      return;
+    }
     if (mine) {
       const atBroker = await trading.getOrderByClientId(clientOrderId);
       // A redelivery (the broker's order is the one), or a crash between recording and submitting

@@ -38,12 +38,11 @@ export class CandleRepository {
     return rows.length;
   }
 
-  /** Timestamp of the newest stored bar, if any. */
-  async latestTs(symbol: string, timeframe: string): Promise<Date | undefined> {
-    const row = await this.knex('candles')
-      .where({ symbol, timeframe })
-      .max<{ max: Date | null }>('ts as max')
-      .first();
+  /** Timestamp of the newest stored bar (at or before `notAfter` when given), if any. */
+  async latestTs(symbol: string, timeframe: string, notAfter?: Date): Promise<Date | undefined> {
+    const q = this.knex('candles').where({ symbol, timeframe });
+    if (notAfter) void q.andWhere('ts', '<=', notAfter);
+    const row = await q.max<{ max: Date | null }>('ts as max').first();
     return row?.max ?? undefined;
   }
 

@@ -1,4 +1,5 @@
 import type { Config } from '../../config/config.js';
+import { createRedactor } from '../../config/redactor.js';
 import type { Logger } from '../../logging/logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import { policyFromConfig } from '../../resilience/resilience-policy.js';
@@ -40,6 +41,7 @@ export function alpacaHttp(
     policy: policyFromConfig(config, name, deps),
     rateLimiter: deps.rateLimiter ?? new TokenBucket(config.alpacaRateLimitPerMin),
     errorMessage: alpacaErrorMessage,
+    redact: createRedactor([config.alpacaApiKey, config.alpacaApiSecret].filter((s) => s !== undefined)),
     logger: deps.logger,
   });
 }

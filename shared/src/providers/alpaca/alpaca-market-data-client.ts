@@ -1,66 +1,54 @@
 import Joi from 'joi';
 
 import type { Config } from '../../config/config.js';
-import { type Decimal, toDecimal } from '../../db/decimal.js';
+import type { Decimal } from '../../db/decimal.js';
 import { DataError } from '../../errors/app-error.js';
+import { type ProviderBar, roundDecimal } from '../../market-data/screen-bars.js';
+import type { Timeframe } from '../../market-data/timeframe.js';
+import type { PriceSource } from '../../risk/assess-order.js';
 import { HttpJsonClient } from '../http/http-json-client.js';
 import { type AlpacaClientDeps, alpacaHttp } from './alpaca-auth.js';
 
-/** Bar sizes Alpaca serves. */
-export type Timeframe = '1Min' | '5Min' | '15Min' | '30Min' | '1Hour' | '4Hour' | '1Day' | '1Week' | '1Month';
+/** One bar as Alpaca sends it; screened (validated, rounded) by the caller before it is stored. */
+export type Bar = ProviderBar;
 
-/** One OHLCV bar, prices as exact decimals. */
-export interface Bar {
-  symbol: string;
-  ts: Date;
-  open: Decimal;
-  high: Decimal;
-  low: Decimal;
-  close: Decimal;
-  volume: Decimal;
-  tradeCount: number | null;
-  vwap: Decimal | null;
-}
+/** A bar as it came: any field may be missing or of the wrong type; screening refuses such a bar alone. */
+type RawBar = Record<string, unknown>;
 
-interface RawBar {
-  t: string;
-  o: number;
-  h: number;
-  l: number;
-  c: number;
-  v: number;
-  n?: number;
-  vw?: number;
-}
-
-const rawBar = Joi.object({
-  t: Joi.string().isoDate().required(),
-  o: Joi.number().required(),
-  h: Joi.number().required(),
-  l: Joi.number().required(),
-  c: Joi.number().required(),
-  v: Joi.number().required(),
-  n: Joi.number(),
-  vw: Joi.number(),
-});
+// Bars are checked one by one (screenBars), not by the page's schema: one bad bar must not cost
+// the others of its page.
 const barsPage = Joi.object({
-  bars: Joi.object().pattern(Joi.string(), Joi.array().items(rawBar)).allow(null).required(),
+  bars: Joi.object().pattern(Joi.string(), Joi.array().items(Joi.object())).allow(null).required(),
   next_page_token: Joi.string().allow(null),
 });
-const latestBars = Joi.object({ bars: Joi.object().pattern(Joi.string(), rawBar).required() });
+const latestBars = Joi.object({ bars: Joi.object().pattern(Joi.string(), Joi.object()).required() });
+const latestTrades = Joi.object({
+  trades: Joi.object()
+    .pattern(Joi.string(), Joi.object({ t: Joi.string().isoDate().required(), p: Joi.number().required() }))
+    .required(),
+});
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number.NaN);
 
 function toBar(symbol: string, raw: RawBar): Bar {
   return {
     symbol,
-    ts: new Date(raw.t),
-    open: toDecimal(raw.o, 'o'),
-    high: toDecimal(raw.h, 'h'),
-    low: toDecimal(raw.l, 'l'),
-    close: toDecimal(raw.c, 'c'),
-    volume: toDecimal(raw.v, 'v'),
-    tradeCount: raw.n ?? null,
-    vwap: raw.vw === undefined ? null : toDecimal(raw.vw, 'vw'),
+    ts: new Date(typeof raw.t === 'string' ? raw.t : Number.NaN),
+    open: num(raw.o),
+    high: num(raw.h),
+    low: num(raw.l),
+    close: num(raw.c),
+    volume: num(raw.v),
+    tradeCount: typeof raw.n === 'number' ? raw.n : null,
+    vwap: typeof raw.vw === 'number' ? raw.vw : null,
   };
+}
+
+/** The latest trade of a symbol: a fresh price to size and check an order against. */
+export interface LatestTrade {
+  symbol: string;
+  price: number;
+  at: Date;
 }
 
 /** Query of {@link AlpacaMarketDataClient.getBars}. */
@@ -75,12 +63,14 @@ export interface BarsQuery {
   maxPages?: number;
 }
 
-/** Alpaca market data v2 (historical and latest stock bars). */
-export class AlpacaMarketDataClient {
+/** Alpaca market data v2 (historical and latest stock bars, latest trades); a {@link PriceSource} for the risk rules. */
+export class AlpacaMarketDataClient implements PriceSource {
   readonly #http: HttpJsonClient;
+  readonly #feed: string;
 
-  constructor(http: HttpJsonClient) {
+  constructor(http: HttpJsonClient, feed = 'iex') {
     this.#http = http;
+    this.#feed = feed;
   }
 
   /** A client from config: its own pool, policy and the shared Alpaca request budget. */
@@ -108,7 +98,7 @@ export class AlpacaMarketDataClient {
           end: query.end?.toISOString(),
           limit: query.pageSize ?? 10_000,
           adjustment: 'raw',
-          feed: 'iex',
+          feed: this.#feed,
           sort: 'asc',
           page_token: pageToken,
         },
@@ -127,9 +117,27 @@ export class AlpacaMarketDataClient {
   async getLatestBars(symbols: readonly string[]): Promise<Map<string, Bar>> {
     const body = await this.#http.request<{ bars: Record<string, RawBar> }>('GET', '/v2/stocks/bars/latest', {
       schema: latestBars,
-      query: { symbols: symbols.join(','), feed: 'iex' },
+      query: { symbols: symbols.join(','), feed: this.#feed },
     });
     return new Map(Object.entries(body.bars).map(([symbol, raw]) => [symbol, toBar(symbol, raw)]));
+  }
+
+  /** The latest trade of each symbol (`/v2/stocks/trades/latest`); symbols with none are absent. */
+  async getLatestTrades(symbols: readonly string[]): Promise<Map<string, LatestTrade>> {
+    const body = await this.#http.request<{ trades: Record<string, { t: string; p: number }> }>(
+      'GET',
+      '/v2/stocks/trades/latest',
+      { schema: latestTrades, query: { symbols: symbols.join(','), feed: this.#feed } },
+    );
+    return new Map(
+      Object.entries(body.trades).map(([symbol, t]) => [symbol, { symbol, price: t.p, at: new Date(t.t) }]),
+    );
+  }
+
+  /** The latest trade's price of a symbol as a decimal (the risk rules' fresh price), if it has one. */
+  async latestPrice(symbol: string): Promise<Decimal | undefined> {
+    const trade = (await this.getLatestTrades([symbol])).get(symbol);
+    return trade && Number.isFinite(trade.price) && trade.price > 0 ? roundDecimal(trade.price) : undefined;
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,7 @@ import type { OrderStatus } from '../../db/repositories/order-repository.js';
 import type { Side } from '../../db/repositories/signal-repository.js';
 import { isTransient } from '../../errors/classify.js';
 import { HttpJsonClient } from '../http/http-json-client.js';
-import { providerStatus } from '../http/provider-error.js';
+import { providerReason, providerStatus } from '../http/provider-error.js';
 import { type AlpacaClientDeps, alpacaHttp } from './alpaca-auth.js';
 
 /** The account's money, as exact decimals. */
@@ -58,7 +58,8 @@ export interface OrderRequest {
   qty: Decimal;
   type?: 'market' | 'limit';
   limitPrice?: Decimal;
-  timeInForce?: 'day' | 'gtc' | 'ioc';
+  /** `opg`: execute in the opening auction (an order decided while the market is closed). */
+  timeInForce?: 'day' | 'gtc' | 'ioc' | 'opg';
 }
 
 const dec = Joi.alternatives(Joi.string(), Joi.number());
@@ -234,7 +235,7 @@ export class AlpacaTradingClient {
           await this.#http.request<Raw>('POST', '/v2/orders', { body, retry: false, schema: orderSchema }),
         );
       } catch (err) {
-        const duplicate = providerStatus(err) === 422 && /client_order_id/i.test((err as Error).message);
+        const duplicate = providerStatus(err) === 422 && /client_order_id/i.test(providerReason(err) ?? '');
         if (!duplicate && !isTransient(err)) throw err;
         lastError = err;
       }

@@ -1,6 +1,7 @@
 import Joi from 'joi';
 
 import type { Config } from '../../config/config.js';
+import { createRedactor } from '../../config/redactor.js';
 import type { Logger } from '../../logging/logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import { policyFromConfig } from '../../resilience/resilience-policy.js';
@@ -51,6 +52,7 @@ export class AnthropicClient {
         }),
         policy: policyFromConfig(config, 'anthropic', deps),
         errorMessage: (body) => (body as { error?: { message?: string } } | undefined)?.error?.message,
+        redact: createRedactor([config.anthropicApiKey].filter((s) => s !== undefined)),
         logger: deps.logger,
         connections: 2,
       }),

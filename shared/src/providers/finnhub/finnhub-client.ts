@@ -1,6 +1,7 @@
 import Joi from 'joi';
 
 import type { Config } from '../../config/config.js';
+import { createRedactor } from '../../config/redactor.js';
 import { type Decimal, toDecimal } from '../../db/decimal.js';
 import type { Logger } from '../../logging/logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
@@ -74,6 +75,7 @@ export class FinnhubClient {
         policy: policyFromConfig(config, 'finnhub', deps),
         rateLimiter: new TokenBucket(config.finnhubRateLimitPerMin),
         errorMessage: (body) => (body as { error?: string } | undefined)?.error,
+        redact: createRedactor([config.finnhubApiKey].filter((s) => s !== undefined)),
         logger: deps.logger,
       }),
     );

@@ -21,6 +21,8 @@ export interface HttpJsonClientOptions {
   logger?: Logger;
   /** Reads the provider's error message from an error body. */
   errorMessage?: (body: unknown) => string | undefined;
+  /** Masks our secrets in what the provider says (its error text can quote our key). */
+  redact?: (text: string) => string;
 }
 
 /** Options of one request. */
@@ -89,12 +91,22 @@ export class HttpJsonClient {
     if (res.statusCode >= 400) {
       const message =
         (parsed.ok ? this.#options.errorMessage?.(parsed.value) : undefined) ?? text.slice(0, 200);
-      throw errorForStatus(
+      const err = errorForStatus(
         this.#options.name,
         res.statusCode,
         message,
         retryAfterMs(res.headers['retry-after']),
+        this.#options.redact,
       );
+      // The provider's words, redacted, are kept here (and on the error), never in its message.
+      this.#options.logger?.warn('provider answered an error', {
+        provider: this.#options.name,
+        method,
+        path,
+        status: res.statusCode,
+        reason: err.reason,
+      });
+      throw err;
     }
     if (!parsed.ok)
       throw new DataError(`${this.#options.name} sent malformed JSON (HTTP ${res.statusCode})`, {

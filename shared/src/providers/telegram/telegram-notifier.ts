@@ -1,6 +1,7 @@
 import Joi from 'joi';
 
 import type { Config } from '../../config/config.js';
+import { createRedactor } from '../../config/redactor.js';
 import type { Notifier } from '../../errors/notifier.js';
 import type { Logger } from '../../logging/logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
@@ -38,6 +39,7 @@ export class TelegramNotifier implements Notifier {
             // Telegram allows about 30 messages a second per bot; alerts should never get near it.
             rateLimiter: new TokenBucket(600, 20),
             errorMessage: (body) => (body as { description?: string } | undefined)?.description,
+            redact: createRedactor([config.telegramBotToken].filter((s) => s !== undefined)),
             logger: deps.logger,
             connections: 1,
           })

@@ -1,5 +1,5 @@
-import Router from '@koa/router';
-import { DataError } from '@trading/shared';
+import type Router from '@koa/router';
+import { createRouter, DataError } from '@trading/shared';
 
 import { readOnce } from './read-once.js';
 
@@ -22,7 +22,7 @@ const CSP =
 export function dashboardRoutes(): Router {
   const root = new URL('../../../dashboard/', import.meta.url);
   const read = readOnce();
-  const router = new Router();
+  const router = createRouter();
   for (const [route, file] of Object.entries(FILES)) {
     router.get(route, async (ctx) => {
       const content = await read(new URL(file.path, root)).catch((err: unknown) => {

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from '@trading/shared';
 
 import { readOnce } from './read-once.js';
 
@@ -37,7 +38,7 @@ const INIT = `window.ui = SwaggerUIBundle({
 
 /** `/openapi.json` and the `/docs` page (Swagger UI), open without auth: they hold no data. */
 export function docsRoutes(document: Record<string, unknown>): Router {
-  const router = new Router();
+  const router = createRouter();
   const root = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const read = readOnce();
   const json = JSON.stringify(document);

@@ -29,10 +29,19 @@ export function errorHandler(options: { logger: Logger; onFatal?: TopLevelHandle
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
-        ctx.status = 404;
+      // A status set without a body (no route, a method the route lacks): the JSON shape too.
+      if (ctx.status >= 400 && (ctx.body === undefined || ctx.body === null)) {
+        // An HTTP method the router does not know (501 from the router) is a client error too.
+        const status = ctx.status === 501 ? 405 : ctx.status;
+        ctx.status = status;
         ctx.body = {
-          error: { code: 'NOT_FOUND', message: `no route for ${ctx.method} ${ctx.path}` },
+          error: {
+            code: HTTP_CODES[status] ?? 'BAD_REQUEST',
+            message:
+              status === 404
+                ? `no route for ${ctx.method} ${ctx.path}`
+                : `${ctx.method} is not allowed on ${ctx.path}${ctx.response.get('Allow') ? `; allowed: ${ctx.response.get('Allow')}` : ''}`,
+          },
         } satisfies ErrorBody;
       }
       // eslint-disable-next-line no-restricted-syntax -- the API's top-level handler: every error becomes an answer.

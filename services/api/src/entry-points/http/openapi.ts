@@ -51,6 +51,9 @@ function operation(e: Endpoint): JsonSchema {
   };
   responses['431'] = errorResponse('Request headers too large (over 16 KB)');
   responses['500'] = errorResponse('Internal error (logged and alerted; no detail is given)');
+  responses['503'] ??= errorResponse(
+    'A dependency (the database, the broker, Alpaca) is unavailable or its circuit is open; try again',
+  );
   return {
     operationId: e.operationId,
     summary: e.summary,

@@ -1,7 +1,7 @@
 import { decodeEnvelope, type EventEnvelope, type OrderPayload, STREAMS } from '@trading/shared';
 import { expect } from 'chai';
 
-import { type ApiFixture, startApiFixture } from '../../testing/api-fixture.js';
+import { ALPACA_SECRET, type ApiFixture, startApiFixture } from '../../testing/api-fixture.js';
 
 type Json = Record<string, unknown>;
 const dataOf = (body: Json) => body.data as Json;
@@ -27,6 +27,8 @@ describe('orders API (real PostgreSQL, Redis, local Alpaca): list, get, manual o
       },
     ]);
     api.alpaca.setPrice('GOOG', '100');
+    api.alpaca.setPrice('AAPL', '150');
+    api.alpaca.setPrice('MSFT', '300');
     await api.broker.ensureGroup(STREAMS.orders, 'api-test');
   });
   after(async () => {
@@ -77,15 +79,17 @@ describe('orders API (real PostgreSQL, Redis, local Alpaca): list, get, manual o
       expect(errorOf(other.body).code).to.equal('IDEMPOTENCY_CONFLICT');
     });
 
+    it('while the market is closed, places the order for the next open (opg): accepted, filled at the open', async () => {
+      api.alpaca.setMarketOpen(false);
+      const closed = await place({ symbol: 'GOOG', side: 'sell', qty: 1 });
+      expect(closed.status).to.equal(201);
+      expect(dataOf(closed.body).status).to.equal('accepted');
+      api.alpaca.setMarketOpen(true);
+      expect(api.alpaca.orders().at(-1)?.status).to.equal('filled');
+    });
+
     it('refuses with 422 naming the rule and its numbers, and sends nothing to the broker', async () => {
       const before = api.alpaca.orders().length;
-      api.alpaca.setMarketOpen(false);
-      const closed = await place({ symbol: 'GOOG', side: 'buy', qty: 1 });
-      expect(closed.status).to.equal(422);
-      expect(errorOf(closed.body)).to.deep.include({ code: 'RISK_REJECTED' });
-      expect(errorOf(closed.body).details).to.include({ rule: 'market_hours' });
-      api.alpaca.setMarketOpen(true);
-
       const naked = await place({ symbol: 'MSFT', side: 'sell', qty: 1, type: 'limit', limitPrice: '300' });
       expect(naked.status).to.equal(422);
       expect(errorOf(naked.body).details).to.include({ rule: 'no_position' });
@@ -102,10 +106,40 @@ describe('orders API (real PostgreSQL, Redis, local Alpaca): list, get, manual o
       });
     });
 
-    it('answers 422 NO_PRICE for a market order in a symbol without a known price', async () => {
+    it('answers 422 no_fresh_price for an order in a symbol the broker has no trade of', async () => {
       const res = await place({ symbol: 'ZZZZ', side: 'buy', qty: 1 });
       expect(res.status).to.equal(422);
-      expect(errorOf(res.body).code).to.equal('NO_PRICE');
+      expect(errorOf(res.body).code).to.equal('RISK_REJECTED');
+      expect(errorOf(res.body).details).to.include({ rule: 'no_fresh_price' });
+    });
+
+    it('sizes and caps a limit buy at the higher of its limit and the fresh price (never past the cap)', async () => {
+      const res = await place({ symbol: 'AAPL', side: 'buy', qty: 60, type: 'limit', limitPrice: '200' });
+      expect(res.status).to.equal(422);
+      // 60 × 200 = 12,000 > 10,000: at the limit it may fill, so the limit is what counts.
+      expect(errorOf(res.body).details).to.deep.include({ rule: 'max_quantity', allowed: '50' });
+    });
+
+    it('a broker refusal answers 422 BROKER_REJECTED with a safe message: the provider’s text never leaves', async () => {
+      api.alpaca.faults.set({
+        mode: 'refuse',
+        status: 403,
+        times: 1,
+        path: /^\/v2\/orders$/,
+        message: `secret ${ALPACA_SECRET} is not allowed to trade`,
+      });
+      const res = await place({ symbol: 'GOOG', side: 'sell', qty: 1, idempotencyKey: 'refused-1' });
+      expect(res.status).to.equal(422);
+      expect(errorOf(res.body)).to.deep.include({
+        code: 'BROKER_REJECTED',
+        message: 'the broker refused the order',
+      });
+      expect(JSON.stringify(res.body)).not.to.include(ALPACA_SECRET);
+      expect(JSON.stringify(res.body)).not.to.include('not allowed');
+      const row = await api.repos.orders.findByClientOrderId('man-refused-1');
+      expect(row?.status).to.equal('rejected');
+      expect(row?.rejectReason).to.equal('secret *** is not allowed to trade');
+      expect(api.captured.lines.join('\n')).not.to.include(ALPACA_SECRET);
     });
 
     const badBodies: [string, Json, string][] = [
@@ -115,6 +149,11 @@ describe('orders API (real PostgreSQL, Redis, local Alpaca): list, get, manual o
       ['a fractional qty', { symbol: 'GOOG', side: 'buy', qty: 1.5 }, 'body.qty'],
       ['a limit order without limitPrice', { symbol: 'GOOG', side: 'buy', type: 'limit' }, 'body.limitPrice'],
       ['a market order with limitPrice', { symbol: 'GOOG', side: 'buy', limitPrice: '1' }, 'body.limitPrice'],
+      ...['0', '0.00', '00', '-1', '0.00001'].map((limitPrice): [string, Json, string] => [
+        `a limitPrice of ${limitPrice}`,
+        { symbol: 'GOOG', side: 'sell', type: 'limit', limitPrice },
+        'body.limitPrice',
+      ]),
       ['an unknown field', { symbol: 'GOOG', side: 'buy', leverage: 10 }, 'body.leverage'],
       [
         'a bad idempotency key',

@@ -99,9 +99,10 @@ const manualOrderBody = Joi.object<ManualOrderRequest>({
     .description('Whole shares; omitted: sized by the risk rules'),
   type: Joi.string().valid('market', 'limit').default('market'),
   limitPrice: Joi.string()
-    .pattern(/^\d{1,9}(\.\d{1,4})?$/)
+    // > 0: at least one non-zero digit ("0", "0.00" and "00" are refused, not divided by).
+    .pattern(/^(?=[\d.]*[1-9])\d{1,9}(\.\d{1,4})?$/)
     .when('type', { is: 'limit', then: Joi.required(), otherwise: Joi.forbidden() })
-    .description('Required for a limit order, as a decimal string'),
+    .description('Required for a limit order and refused for a market order: a decimal string > 0'),
   idempotencyKey: Joi.string()
     .pattern(/^[A-Za-z0-9_-]{1,40}$/)
     .description('Retrying with the same key answers the same order instead of placing another'),

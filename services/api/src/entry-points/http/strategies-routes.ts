@@ -9,10 +9,16 @@ const strategySchema = Joi.object({
   name: Joi.string(),
   description: Joi.string(),
   enabled: Joi.boolean().description('Whether the strategy-engine runs it (STRATEGIES)'),
-  defaults: Joi.object().pattern(Joi.string(), Joi.number()).description('Default parameters'),
+  // `.unknown(true)`: OpenAPI 3.0 has no patternProperties, and without it the document would say
+  // these objects have no properties at all (every real answer would break its own schema).
+  defaults: Joi.object()
+    .pattern(Joi.string(), Joi.number())
+    .unknown(true)
+    .description('Default parameters: a number by parameter name'),
   params: Joi.object()
     .pattern(Joi.string(), Joi.number())
-    .description('Parameters in use: the defaults with STRATEGY_PARAMS applied'),
+    .unknown(true)
+    .description('Parameters in use (a number by name): the defaults with STRATEGY_PARAMS applied'),
   parameters: Joi.object().unknown(true).description('JSON Schema of the parameters'),
 }).label('Strategy');
 
