@@ -30,6 +30,9 @@ const SIMULATION_DEFAULTS: Record<string, string> = {
   ORDER_POLL_MS: '1000',
   SNAPSHOT_INTERVAL_MS: '5000',
   RISK_COOLDOWN_SECONDS: '20',
+  // The simulated market starts a day behind the clock and catches up a minute a second: its bars
+  // are up to a day old when they close, so signals may be that old too (live: two bar intervals).
+  RISK_MAX_SIGNAL_AGE: '90000',
   NEWS_POLL_MS: '60000',
   LOG_LEVEL: 'warn',
 };

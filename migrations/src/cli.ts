@@ -1,10 +1,11 @@
-// `npm run migrate` (to latest) and `npm run migrate:down` (one step) against DATABASE_URL, or the
-// embedded database under DATA_DIR when no URL is set.
+// `npm run migrate` (to latest) and `npm run migrate:down` (one step; `-- --force` to drop data)
+// against DATABASE_URL, or the embedded database under DATA_DIR when no URL is set.
 import { createDb, createLogger, loadConfig } from '@trading/shared';
 
-import { appliedMigrations, migrateDown, migrateLatest } from './index.js';
+import { appliedMigrations, DataLossRefusedError, migrateDown, migrateLatest } from './index.js';
 
 const command = process.argv[2] ?? 'latest';
+const force = process.argv.includes('--force');
 if (command !== 'latest' && command !== 'down' && command !== 'status') {
   console.error(`usage: migrate [latest|down|status] (got ${command})`);
   process.exit(2);
@@ -21,10 +22,16 @@ try {
       applied.length ? `applied ${applied.join(', ')} to the ${target}` : `the ${target} is up to date`,
     );
   } else if (command === 'down') {
-    const undone = await migrateDown(db.knex);
-    console.log(
-      undone.length ? `undid ${undone.join(', ')} on the ${target}` : `nothing to undo on the ${target}`,
-    );
+    try {
+      const undone = await migrateDown(db.knex, { force });
+      console.log(
+        undone.length ? `undid ${undone.join(', ')} on the ${target}` : `nothing to undo on the ${target}`,
+      );
+    } catch (err) {
+      if (!(err instanceof DataLossRefusedError)) throw err;
+      console.error(`${err.message} (${target})`);
+      process.exitCode = 3;
+    }
   } else {
     console.log(`applied on the ${target}: ${(await appliedMigrations(db.knex)).join(', ') || 'none'}`);
   }

@@ -8,9 +8,17 @@ import * as m004 from './migrations/004_signals_created_index.js';
 export { INDEXES } from './migrations/003_add_missing_indexes.js';
 export { SIGNALS_CREATED_INDEX } from './migrations/004_signals_created_index.js';
 
+/** What a migration's `down` destroys: whole tables, or columns of a table. */
+export interface Drops {
+  tables?: readonly string[];
+  columns?: Readonly<Record<string, readonly string[]>>;
+}
+
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
+  /** Declared by every migration whose `down` drops a table or a column. */
+  drops?: Drops;
 }
 
 /** Every migration, in order. Imported statically so the compiled package carries them (no globbing). */
@@ -40,8 +48,64 @@ export async function migrateLatest(knex: Knex): Promise<string[]> {
   return applied;
 }
 
-/** Undo the last applied migration; resolves to the names undone. */
-export async function migrateDown(knex: Knex): Promise<string[]> {
+/** Where data would be lost: `table` (whole) or `table.column`, with how many rows hold it. */
+export interface DataAtRisk {
+  what: string;
+  rows: number;
+}
+
+/** `migrate:down` refused: the step would drop data. Says what, and how to go ahead anyway. */
+export class DataLossRefusedError extends Error {
+  constructor(
+    readonly migration: string,
+    readonly atRisk: readonly DataAtRisk[],
+  ) {
+    super(
+      `refusing to undo ${migration}: it would drop ${atRisk
+        .map((r) => `${r.what} (${String(r.rows)} rows)`)
+        .join(', ')}; back up first, then run it again with --force`,
+    );
+    this.name = 'DataLossRefusedError';
+  }
+}
+
+async function rowsWith(knex: Knex, table: string, column?: string): Promise<number> {
+  if (!(await knex.schema.hasTable(table))) return 0;
+  if (column && !(await knex.schema.hasColumn(table, column))) return 0;
+  const q = knex(table);
+  if (column) void q.whereNotNull(column);
+  const [row] = await q.count<{ n: string | number }[]>({ n: '*' });
+  return Number(row?.n ?? 0);
+}
+
+/** What undoing a migration would destroy that holds data now. */
+export async function dataAtRisk(knex: Knex, name: string): Promise<DataAtRisk[]> {
+  const drops = MIGRATIONS[name]?.drops ?? {};
+  const out: DataAtRisk[] = [];
+  for (const table of drops.tables ?? []) {
+    const rows = await rowsWith(knex, table);
+    if (rows > 0) out.push({ what: table, rows });
+  }
+  for (const [table, columns] of Object.entries(drops.columns ?? {})) {
+    for (const column of columns) {
+      const rows = await rowsWith(knex, table, column);
+      if (rows > 0) out.push({ what: `${table}.${column}`, rows });
+    }
+  }
+  return out;
+}
+
+/**
+ * Undo the last applied migration; resolves to the names undone. A step that would drop a table or
+ * a column holding data is refused ({@link DataLossRefusedError} names it) unless `force`.
+ */
+export async function migrateDown(knex: Knex, opts: { force?: boolean } = {}): Promise<string[]> {
+  const applied = await appliedMigrations(knex);
+  const last = applied.at(-1);
+  if (last && !opts.force) {
+    const atRisk = await dataAtRisk(knex, last);
+    if (atRisk.length > 0) throw new DataLossRefusedError(last, atRisk);
+  }
   const [, undone] = (await knex.migrate.down(options)) as [number, string[]];
   return undone;
 }

@@ -57,6 +57,7 @@ export type {
   SignalFilter,
   SignalRow,
   SignalStatus,
+  StoredSignal,
 } from './db/repositories/signal-repository.js';
 export { SignalRepository } from './db/repositories/signal-repository.js';
 export type { SymbolScore, SymbolScoreRow } from './db/repositories/symbol-score-repository.js';

@@ -129,11 +129,9 @@ describe('full pipeline: bars → signals → orders → fills → positions →
   it('trades only live bars: every signal one order or one recorded rejection, positions equal the fills', async () => {
     await collect();
     await waitFor(idle, { timeoutMs: 60_000, intervalMs: 100, what: 'the history processed' });
-    const historic = (await db.knex('signals').select('status', 'rejectionRule', 'barTs')) as {
-      status: string;
-      rejectionRule: string | null;
-      barTs: Date;
-    }[];
+    const historic = await db
+      .knex<{ status: string; rejectionRule: string | null; barTs: Date }>('signals')
+      .select('status', 'rejectionRule', 'barTs');
     expect(historic.length).to.be.greaterThan(1);
     // Only a signal on the newest bar (closed a second ago) may trade; every older one is history.
     const newest = Date.parse(bars[HISTORY - 1]?.t ?? '');

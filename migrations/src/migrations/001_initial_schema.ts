@@ -162,18 +162,21 @@ export async function up(knex: Knex): Promise<void> {
   });
 }
 
+const TABLES = [
+  'backtest_runs',
+  'symbol_scores',
+  'portfolio_snapshots',
+  'positions',
+  'trades',
+  'orders',
+  'signals',
+  'news',
+  'candles',
+];
+
+/** What `down` would destroy: asked before it runs, so data is never dropped unawares. */
+export const drops = { tables: TABLES };
+
 export async function down(knex: Knex): Promise<void> {
-  for (const table of [
-    'backtest_runs',
-    'symbol_scores',
-    'portfolio_snapshots',
-    'positions',
-    'trades',
-    'orders',
-    'signals',
-    'news',
-    'candles',
-  ]) {
-    await knex.schema.dropTableIfExists(table);
-  }
+  for (const table of TABLES) await knex.schema.dropTableIfExists(table);
 }

@@ -10,7 +10,8 @@ const decimal = Joi.string().pattern(/^-?\d{1,14}(\.\d{1,8})?$/);
 const positive = Joi.string()
   .pattern(/^\d{1,14}(\.\d{1,8})?$/)
   .custom(
-    (value: string, helpers) => (Number(value) > 0 ? value : helpers.error('number.positive')),
+    (value: string, helpers) =>
+      Number(value) > 0 ? value : helpers.message({ custom: '{{#label}} must be greater than 0' }),
     'positive',
   );
 /** A decimal ≥ 0 (a volume, a filled quantity). */

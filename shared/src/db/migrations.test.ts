@@ -1,5 +1,6 @@
 import {
   appliedMigrations,
+  DataLossRefusedError,
   INDEXES,
   migrateDown,
   migrateLatest,
@@ -74,6 +75,59 @@ forEachDatabase(
       expect(await migrateDown(knex)).to.deep.equal(['001_initial_schema']);
       expect(await tables()).to.deep.equal([]);
       expect(await appliedMigrations(knex)).to.deep.equal([]);
+    });
+
+    it('refuse to drop a table or a column that holds rows, saying what, unless forced', async () => {
+      const { knex } = get().db;
+      await migrateLatest(knex);
+      await knex('candles').insert({
+        symbol: 'GOOG',
+        timeframe: '1Day',
+        ts: new Date('2024-01-02T05:00:00Z'),
+        open: 1,
+        high: 1,
+        low: 1,
+        close: 1,
+        volume: 1,
+        publishedAt: new Date(),
+      });
+      // Index-only steps drop no data and go down freely.
+      expect(await migrateDown(knex)).to.deep.equal(['004_signals_created_index']);
+      expect(await migrateDown(knex)).to.deep.equal(['003_add_missing_indexes']);
+      const refused = await migrateDown(knex).catch((e: unknown) => e);
+      expect(refused).to.be.instanceOf(DataLossRefusedError);
+      expect((refused as Error).message).to.equal(
+        'refusing to undo 002_service_state: it would drop candles.published_at (1 rows); back up first, then run it again with --force',
+      );
+      expect(await appliedMigrations(knex)).to.have.length(2);
+      expect(await migrateDown(knex, { force: true })).to.deep.equal(['002_service_state']);
+      expect(await migrateDown(knex).catch((e: unknown) => (e as Error).message)).to.match(
+        /refusing to undo 001_initial_schema: it would drop candles \(1 rows\)/,
+      );
+      expect(await tables()).to.deep.equal(TABLES);
+    });
+
+    it('going up again fills the added columns of rows an older version wrote: nothing looks new', async () => {
+      const { knex } = get().db;
+      const [signal] = await knex('signals')
+        .insert({ symbol: 'GOOG', strategy: 's', side: 'buy', price: 10, reason: 'r', params: '{}' })
+        .returning<{ id: string }[]>('id');
+      await knex('orders').insert({
+        clientOrderId: 'sig-old',
+        signalId: signal?.id,
+        symbol: 'GOOG',
+        side: 'buy',
+        type: 'market',
+        qty: 1,
+        status: 'filled',
+      });
+      await migrateLatest(knex);
+      const candle = await knex('candles').first();
+      expect(candle?.publishedAt).to.be.instanceOf(Date);
+      const row = await knex('signals').where({ id: signal?.id }).first();
+      expect(row).to.deep.include({ status: 'ordered', barTs: null });
+      expect(row?.publishedAt).to.be.instanceOf(Date);
+      await migrateRollbackAll(knex);
     });
 
     it('go up again after a full rollback', async () => {

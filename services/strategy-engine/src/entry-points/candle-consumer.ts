@@ -9,7 +9,7 @@ import {
   payloadOf,
   type Repositories,
   type SignalPayload,
-  type SignalRow,
+  type StoredSignal,
   type StrategyBar,
   STREAMS,
   toDecimal,
@@ -39,7 +39,7 @@ const toBar = (row: Pick<CandleRow, 'ts' | 'open' | 'high' | 'low' | 'close' | '
 });
 
 /** The `signal.created` event of a stored signal; its id is the signal's, so downstream can de-duplicate. */
-export function signalEvent(row: SignalRow): EventEnvelope<SignalPayload> {
+export function signalEvent(row: StoredSignal): EventEnvelope<SignalPayload> {
   return createEvent<SignalPayload>(
     'signal.created',
     {

@@ -19,14 +19,19 @@ export interface NewSignal {
   barTs: Date;
 }
 
-export interface SignalRow extends NewSignal {
+export interface SignalRow extends Omit<NewSignal, 'barTs'> {
   id: string;
+  /** Null for a signal an older version stored before the bar was recorded. */
+  barTs: Date | null;
   status: SignalStatus;
   rejectionRule: string | null;
   rejectionDetails: Record<string, unknown> | null;
   publishedAt: Date | null;
   createdAt: Date;
 }
+
+/** A signal as this version stores it: always with its bar. */
+export type StoredSignal = SignalRow & { barTs: Date };
 
 /** Filters of {@link SignalRepository.list}. */
 export interface SignalFilter extends Page {
@@ -43,14 +48,14 @@ export class SignalRepository {
    * Store a signal once per (strategy, symbol, timeframe, bar). Resolves to the stored row and whether
    * this call created it: a re-run over the same bar returns the existing signal with `created: false`.
    */
-  async insertOnce(signal: NewSignal): Promise<{ row: SignalRow; created: boolean }> {
+  async insertOnce(signal: NewSignal): Promise<{ row: StoredSignal; created: boolean }> {
     const [inserted] = (await this.knex('signals')
       .insert({ ...signal, params: JSON.stringify(signal.params) })
       .onConflict(['strategy', 'symbol', 'timeframe', 'barTs'])
       .ignore()
-      .returning('*')) as SignalRow[];
+      .returning('*')) as StoredSignal[];
     if (inserted) return { row: inserted, created: true };
-    const existing = await this.knex<SignalRow>('signals')
+    const existing = await this.knex<StoredSignal>('signals')
       .where({
         strategy: signal.strategy,
         symbol: signal.symbol,

@@ -5,7 +5,7 @@ import { CircuitOpenError, DataError, TransientError } from '../../errors/app-er
 import { type AlpacaServer, startAlpacaServer } from '../../local-providers/alpaca-server.js';
 import { captureLogger } from '../../test-support/capture-logger.js';
 import { googBars } from '../../test-support/goog-bars.js';
-import { ProviderAuthError } from '../http/provider-error.js';
+import { ProviderAuthError, ProviderRejectedError } from '../http/provider-error.js';
 import { AlpacaMarketDataClient } from './alpaca-market-data-client.js';
 import { AlpacaTradingClient } from './alpaca-trading-client.js';
 
@@ -48,10 +48,10 @@ describe('Alpaca clients against the local Alpaca server', function () {
       expect(server.requests).to.equal(3);
       expect(goog[0]).to.deep.include({
         ts: new Date('2004-08-19T04:00:00Z'),
-        open: '100',
-        high: '104.06',
-        close: '100.34',
-        volume: '22351900',
+        open: 100,
+        high: 104.06,
+        close: 100.34,
+        volume: 22351900,
       });
       expect(goog.at(-1)?.ts.toISOString()).to.equal('2013-03-01T05:00:00.000Z'.replace('05', '04'));
     });
@@ -70,19 +70,38 @@ describe('Alpaca clients against the local Alpaca server', function () {
       const latest = await client.getLatestBars(['GOOG', 'MSFT']);
       await client.close();
       expect(bars.get('GOOG')).to.have.length(5);
-      expect(bars.get('MSFT')?.[0]?.close).to.equal('370.87');
-      expect(latest.get('MSFT')?.close).to.equal('370.87');
+      expect(bars.get('MSFT')?.[0]?.close).to.equal(370.87);
+      expect(latest.get('MSFT')?.close).to.equal(370.87);
       expect(latest.get('GOOG')?.ts.toISOString()).to.equal('2013-03-01T04:00:00.000Z');
     });
 
-    it('turns a refused query into a data error carrying the provider message', async () => {
+    it('turns a refused query into a data error: a safe message, the provider’s words redacted in `reason`', async () => {
       const client = AlpacaMarketDataClient.fromConfig(env());
       const err = await client
         .getBars({ symbols: ['GOOG'], timeframe: '2Day' as '1Day', start: new Date() })
         .catch((e: unknown) => e);
       await client.close();
-      expect(err).to.be.instanceOf(DataError);
-      expect((err as Error).message).to.include('invalid timeframe: 2Day');
+      expect(err).to.be.instanceOf(ProviderRejectedError);
+      expect((err as Error).message).to.equal('alpaca-data refused the request (HTTP 400)');
+      expect((err as ProviderRejectedError).reason).to.equal('invalid timeframe: 2Day');
+    });
+
+    it('never puts a provider’s error text in a message: one quoting our key and secret is redacted', async () => {
+      server.faults.set({ mode: 'refuse', status: 403, message: `bad key ${KEY} with secret ${SECRET}` });
+      const client = AlpacaMarketDataClient.fromConfig(env());
+      const err = (await client.getLatestBars(['GOOG']).catch((e: unknown) => e)) as ProviderRejectedError;
+      await client.close();
+      expect(err.message).to.equal('alpaca-data refused the request (HTTP 403)');
+      expect(JSON.stringify({ message: err.message, details: err.details })).not.to.include(SECRET);
+      expect(err.reason).to.equal('bad key *** with secret ***');
+    });
+
+    it('gives the latest trade of a symbol as the fresh price the risk rules use', async () => {
+      server.setPrice('GOOG', '801.5');
+      const client = AlpacaMarketDataClient.fromConfig(env());
+      expect(await client.latestPrice('GOOG')).to.equal('801.5');
+      expect(await client.latestPrice('NONE')).to.equal(undefined);
+      await client.close();
     });
 
     it('treats a malformed answer as a data error, not a crash', async () => {
@@ -91,7 +110,7 @@ describe('Alpaca clients against the local Alpaca server', function () {
       const err = await client.getLatestBars(['GOOG']).catch((e: unknown) => e);
       expect(err).to.be.instanceOf(DataError);
       expect((err as DataError).code).to.equal('MALFORMED_RESPONSE');
-      expect((await client.getLatestBars(['GOOG'])).get('GOOG')?.close).to.equal('806.19');
+      expect((await client.getLatestBars(['GOOG'])).get('GOOG')?.close).to.equal(806.19);
       await client.close();
     });
   });
@@ -195,7 +214,7 @@ describe('Alpaca clients against the local Alpaca server', function () {
         .catch((e: unknown) => e);
       await client.close();
       expect(err).to.be.instanceOf(DataError);
-      expect((err as Error).message).to.include('insufficient buying power');
+      expect((err as ProviderRejectedError).reason).to.include('insufficient buying power');
       expect(server.orders()).to.have.length(0);
       expect(server.requests).to.equal(1);
     });

@@ -255,4 +255,20 @@ describe('read endpoints (real PostgreSQL): signals, trades, positions, portfoli
     expect(summary.recentSignals).to.have.length(6);
     expect(summary.recentOrders).to.have.length(1);
   });
+
+  it('GET /signals never answers 500 on a row an older version wrote (no bar recorded)', async () => {
+    await api.db.knex('signals').insert({
+      symbol: 'OLDV',
+      strategy: 'sma-cross',
+      side: 'buy',
+      price: 10,
+      reason: 'from before bars were recorded',
+      params: '{}',
+      barTs: null,
+    });
+    const res = await api.call('GET', '/api/v1/signals?symbol=OLDV');
+    expect(res.status).to.equal(200);
+    expect((res.body.data as { barTs: unknown }[])[0]?.barTs).to.equal(null);
+    await api.db.knex('signals').where({ symbol: 'OLDV' }).delete();
+  });
 });

@@ -1,7 +1,7 @@
 import { daysAgo, type Repositories, type SignalRow } from '@trading/shared';
 import Joi from 'joi';
 
-import { decimal, pageOf, timestamp, uuid } from './api-schemas.js';
+import { decimal, iso, pageOf, timestamp, uuid } from './api-schemas.js';
 import { type Endpoint, endpoint } from './endpoint.js';
 import { days, paging, symbol } from './input-schemas.js';
 
@@ -18,7 +18,9 @@ export const signalSchema = Joi.object({
   strength: decimal,
   price: decimal,
   timeframe: Joi.string(),
-  barTs: timestamp,
+  barTs: timestamp
+    .allow(null)
+    .description('The bar that produced it; null for a signal stored before bars were recorded'),
   reason: Joi.string().allow(''),
   params: Joi.object().unknown(true),
   status: Joi.string().valid('new', 'ordered', 'rejected'),
@@ -37,7 +39,7 @@ export function presentSignal(r: SignalRow): Record<string, unknown> {
     strength: r.strength,
     price: r.price,
     timeframe: r.timeframe,
-    barTs: r.barTs.toISOString(),
+    barTs: iso(r.barTs),
     reason: r.reason,
     params: r.params,
     status: r.status,
