@@ -91,13 +91,15 @@ describe('workers start from dist with only environment variables', function () 
     });
   }
 
-  it('api: listens on API_PORT, answers authenticated requests, refuses others, exits 0 on SIGTERM', async () => {
-    // The API serves /health beside its routes, on API_PORT.
+  it('api: listens on API_HOST:API_PORT, answers authenticated requests, refuses others, metrics only on HEALTH_PORT, exits 0 on SIGTERM', async () => {
+    // The API serves /health beside its routes, on API_PORT; /metrics on HEALTH_PORT only.
     const port = await freePort();
     const worker = await startWorker('api', {
       ...shared,
       API_AUTH_TOKEN: 'start-token',
       API_PORT: String(port),
+      API_HOST: '127.0.0.1',
+      HEALTH_HOST: '127.0.0.1',
     });
     await waitFor(async () => (await health(port)).status === 200, {
       timeoutMs: 30_000,
@@ -108,8 +110,10 @@ describe('workers start from dist with only environment variables', function () 
     expect((await fetch(base)).status).to.equal(401);
     const ok = await fetch(base, { headers: { Authorization: 'Bearer start-token' } });
     expect(ok.status).to.equal(200);
-    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).to.equal(404);
+    const metrics = await (await fetch(`http://127.0.0.1:${worker.port}/metrics`)).text();
     expect(metrics).to.include('service_up{service="api"} 1');
+    expect(metrics).to.match(/http_requests_total\{[^}]*route="\/api\/v1\/summary"/);
     worker.child.kill('SIGTERM');
     expect(await worker.exited).to.equal(0);
   });

@@ -73,7 +73,8 @@ export function percentile(values: number[], p: number): number {
 export async function closeKeepingOutput(api: ApiFixture | undefined): Promise<void> {
   if (!api) return;
   keepEmitted('logLines', api.captured.lines.join('\n'));
-  keepEmitted('metricsPages', await (await fetch(`${api.url}/metrics`)).text());
+  // Its metrics are served on HEALTH_PORT, not on the API's port: read from the registry itself.
+  keepEmitted('metricsPages', await api.metrics.registry.metrics());
   for (const err of api.fatals)
     keepEmitted('errorMessages', err instanceof Error ? `${err.message}\n${String(err.stack)}` : String(err));
   await api.close();

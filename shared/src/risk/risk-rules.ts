@@ -92,7 +92,7 @@ export function checkCooldown(
   now: Date,
   cooldownMs: number,
 ): RiskDecision | undefined {
-  if (!lastOrderAt) return undefined;
+  if (!lastOrderAt || cooldownMs <= 0) return undefined;
   const since = now.getTime() - lastOrderAt.getTime();
   if (since >= cooldownMs) return undefined;
   return reject('cooldown', {

@@ -7,6 +7,7 @@ import {
   errorMessage,
   NotFoundError,
   type Repositories,
+  STRATEGIES,
   STREAMS,
   TIMEFRAMES,
   ValidationError,
@@ -22,9 +23,15 @@ type BacktestRequest = Omit<BacktestJobPayload, 'runId'>;
 const backtestBody = Joi.object<BacktestRequest>({
   symbol: symbol.required(),
   strategy: Joi.string()
-    .pattern(/^[a-z0-9-]{1,64}$/)
+    .valid(...Object.keys(STRATEGIES))
     .required(),
-  params: Joi.object().pattern(Joi.string(), Joi.number()).default({}),
+  // `.unknown(true)`: OpenAPI 3.0 cannot state a pattern of keys; without it the document would
+  // allow only an empty object. The strategy's own schema checks the names and values.
+  params: Joi.object()
+    .pattern(Joi.string(), Joi.number())
+    .unknown(true)
+    .default({})
+    .description("The strategy's parameters by name (numbers); unknown names are refused"),
   timeframe: Joi.string()
     .valid(...TIMEFRAMES)
     .default('1Day'),
