@@ -123,6 +123,8 @@ export type { NewFill } from './orders/fill-since.js';
 export { fillSince } from './orders/fill-since.js';
 export type { OrderRecorderDeps } from './orders/order-recorder.js';
 export { createOrderRecorder } from './orders/order-recorder.js';
+export type { Submission } from './orders/submit-recorded.js';
+export { submitRecorded } from './orders/submit-recorded.js';
 export type { Bar, BarsQuery, LatestTrade } from './providers/alpaca/alpaca-market-data-client.js';
 export { AlpacaMarketDataClient } from './providers/alpaca/alpaca-market-data-client.js';
 export type {

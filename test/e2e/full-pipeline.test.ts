@@ -2,35 +2,20 @@
 // signals → one order or a recorded rejection per signal → fills → positions → snapshots. History
 // is backfilled first (its signals are stale, never traded), then bars arrive one at a time on a
 // clock, as live, and only those are traded.
-import { migrateLatest } from '@trading/migrations';
 import {
-  AlpacaMarketDataClient,
   type AlpacaServer,
-  AlpacaTradingClient,
-  type Broker,
-  configureStrategy,
-  createBroker,
-  createDb,
-  createMetrics,
   createRepositories,
   type Db,
   loadConfig,
   startAlpacaServer,
-  STREAMS,
-  TelegramNotifier,
 } from '@trading/shared';
 import { expect } from 'chai';
 
-import { createCollectJob } from '../../services/data-collector/src/entry-points/collect-job.js';
-import { createSignalConsumer } from '../../services/order-executor/src/entry-points/signal-consumer.js';
 import { foldFills } from '../../services/portfolio-manager/src/domain/position-math.js';
-import { createOrderConsumer } from '../../services/portfolio-manager/src/entry-points/order-consumer.js';
-import { createPortfolioBook } from '../../services/portfolio-manager/src/entry-points/portfolio-book.js';
-import { createCandleConsumer } from '../../services/strategy-engine/src/entry-points/candle-consumer.js';
-import { captureLogger } from '../../shared/src/test-support/capture-logger.js';
 import { createPostgresDatabase } from '../../shared/src/test-support/databases.js';
 import { googBars } from '../../shared/src/test-support/goog-bars.js';
 import { waitFor } from '../../shared/src/test-support/wait-for.js';
+import { type InProcessPipeline, startInProcessPipeline } from '../support/in-process-pipeline.js';
 import { freshRedisDb, requirePostgres } from '../support/requirements.js';
 
 describe('full pipeline: bars → signals → orders → fills → positions → snapshots', function () {
@@ -40,11 +25,9 @@ describe('full pipeline: bars → signals → orders → fills → positions →
   const DAY = 86_400_000;
   let alpaca: AlpacaServer;
   let db: Db;
-  let broker: Broker;
+  let pipeline: InProcessPipeline;
   let drop: () => Promise<void>;
-  let collect: () => Promise<void>;
   let clock = 0;
-  const closers: (() => Promise<unknown>)[] = [];
   const bars = googBars().slice(0, HISTORY + LIVE);
   const closeOf = (i: number): number => Date.parse(bars[i]?.t ?? '') + DAY + 1000;
 
@@ -68,63 +51,16 @@ describe('full pipeline: bars → signals → orders → fills → positions →
       RISK_COOLDOWN_SECONDS: '0',
       RISK_MARKET_HOURS_ONLY: 'false',
     });
-    const { logger } = captureLogger([], 'error');
-    db = createDb(config);
-    await migrateLatest(db.knex);
-    const repos = createRepositories(db.knex);
-    broker = await createBroker(config, { logger });
-    const market = AlpacaMarketDataClient.fromConfig(config);
-    const trading = AlpacaTradingClient.fromConfig(config);
-    const notifier = new TelegramNotifier(config);
-    closers.push(
-      async () => market.close(),
-      async () => trading.close(),
-      async () => notifier.close(),
-    );
-    const metrics = createMetrics('pipeline');
-    const strategies = [configureStrategy('sma-cross')];
-    await broker.consume(
-      STREAMS.candles,
-      'strategy-engine',
-      'e',
-      createCandleConsumer({ strategies, repos, broker, logger, metrics }),
-    );
-    await broker.consume(
-      STREAMS.signals,
-      'order-executor',
-      'x',
-      createSignalConsumer({
-        config,
-        repos,
-        broker,
-        trading,
-        prices: market,
-        notifier,
-        logger,
-        metrics,
-        now,
-      }),
-    );
-    await broker.consume(
-      STREAMS.orders,
-      'portfolio-manager',
-      'p',
-      createOrderConsumer(createPortfolioBook({ repos, trading, logger }), logger),
-    );
-    collect = createCollectJob({ config, repos, broker, market, logger, metrics, now });
+    pipeline = await startInProcessPipeline(config, now);
+    db = pipeline.db;
   });
   after(async () => {
-    await broker.close();
-    for (const close of closers) await close();
-    await db.close();
+    await pipeline.close();
     await alpaca.close();
     await drop();
   });
-
-  const idle = async (): Promise<boolean> =>
-    (await broker.pending(STREAMS.candles, 'strategy-engine')) === 0 &&
-    (await broker.pending(STREAMS.signals, 'order-executor')) === 0 &&
-    (await broker.pending(STREAMS.orders, 'portfolio-manager')) === 0;
+  const collect = async () => pipeline.collect();
+  const idle = async () => pipeline.idle();
 
   it('trades only live bars: every signal one order or one recorded rejection, positions equal the fills', async () => {
     await collect();

@@ -10,7 +10,7 @@ import { type ApiFixture, startApiFixture } from '../../services/api/src/testing
 import { rawRequest, spellings } from '../../services/api/src/testing/path-spellings.js';
 import { CANARIES, closeKeepingOutput, keepEmitted, printTable, record } from './report.js';
 
-type Schema = {
+interface Schema {
   type?: string;
   enum?: unknown[];
   pattern?: string;
@@ -23,7 +23,7 @@ type Schema = {
   required?: string[];
   oneOf?: Schema[];
   not?: Schema;
-};
+}
 
 interface Operation {
   method: string;
@@ -152,10 +152,10 @@ function validBody(schema: Schema): fc.Arbitrary<Record<string, unknown>> {
     const mustNot = branch.not?.required ?? [];
     return fc.constantFrom(...(siblingSchema?.enum ?? [undefined])).chain((value) =>
       fc.tuple(...must.map((k) => valid(props[k] ?? {}))).map((values) => {
-        const out: Record<string, unknown> = { ...body };
+        const kept = Object.entries(body).filter(([k]) => !mustNot.includes(k));
+        const out: Record<string, unknown> = Object.fromEntries(kept);
         if (sibling) out[sibling] = value;
         must.forEach((k, j) => (out[k] = values[j]));
-        for (const k of mustNot) delete out[k];
         return out;
       }),
     );
@@ -191,7 +191,11 @@ function requests(op: Operation): fc.Arbitrary<Generated> {
   const good = fc.tuple(params, query, body).map(([p, q, b]) => {
     const path = fill(op.path, Object.fromEntries(pathParams.map((x, i) => [x.name, p[i]])));
     const qs = queryParams
-      .map((x, i) => (q[i] === undefined ? '' : `${x.name}=${encodeURIComponent(String(q[i]))}`))
+      .map((x, i) =>
+        q[i] === undefined
+          ? ''
+          : `${x.name}=${encodeURIComponent(typeof q[i] === 'string' ? q[i] : JSON.stringify(q[i]))}`,
+      )
       .filter(Boolean)
       .join('&');
     return {

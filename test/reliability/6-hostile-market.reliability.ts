@@ -4,34 +4,19 @@
 // duplicates in one answer, a bar stamped 2030, and a new symbol arriving with 300 bars of history —
 // minute by minute on a clock. Checked: no order outside the position cap at the broker's price, no
 // order from an old bar or a spike, and every symbol's good bars still collected.
-import { migrateLatest } from '@trading/migrations';
 import {
-  AlpacaMarketDataClient,
   type AlpacaServer,
-  AlpacaTradingClient,
-  type Broker,
-  configureStrategy,
-  createBroker,
-  createDb,
-  createMetrics,
   createRepositories,
   type Db,
   loadConfig,
   startAlpacaServer,
-  STREAMS,
-  TelegramNotifier,
   type WireBar,
 } from '@trading/shared';
 import { expect } from 'chai';
 
-import { createCollectJob } from '../../services/data-collector/src/entry-points/collect-job.js';
-import { createSignalConsumer } from '../../services/order-executor/src/entry-points/signal-consumer.js';
-import { createOrderConsumer } from '../../services/portfolio-manager/src/entry-points/order-consumer.js';
-import { createPortfolioBook } from '../../services/portfolio-manager/src/entry-points/portfolio-book.js';
-import { createCandleConsumer } from '../../services/strategy-engine/src/entry-points/candle-consumer.js';
-import { captureLogger } from '../../shared/src/test-support/capture-logger.js';
 import { createPostgresDatabase } from '../../shared/src/test-support/databases.js';
 import { waitFor } from '../../shared/src/test-support/wait-for.js';
+import { type InProcessPipeline, startInProcessPipeline } from '../support/in-process-pipeline.js';
 import { freshRedisDb, requirePostgres } from '../support/requirements.js';
 import { printTable, record } from './report.js';
 
@@ -54,10 +39,9 @@ describe('reliability: hostile market data through the running pipeline', functi
   this.timeout(600_000);
   let alpaca: AlpacaServer;
   let db: Db;
-  let broker: Broker;
+  let pipeline: InProcessPipeline;
   let drop: () => Promise<void>;
   let clock = 0;
-  const closers: (() => Promise<unknown>)[] = [];
   const start = Math.floor((Date.now() - (HISTORY + LIVE + 400) * MINUTE) / MINUTE) * MINUTE;
   const ts = (i: number): number => start + i * MINUTE;
   const bars = new Map<string, WireBar[]>(SYMBOLS.map((s) => [s, []]));
@@ -97,70 +81,16 @@ describe('reliability: hostile market data through the running pipeline', functi
       // The local server is not Alpaca: its 200 requests a minute would make this a 3-minute wait.
       ALPACA_RATE_LIMIT_PER_MIN: '100000',
     });
-    const { logger } = captureLogger([], 'error');
-    db = createDb(config);
-    await migrateLatest(db.knex);
-    const repos = createRepositories(db.knex);
-    broker = await createBroker(config, { logger });
-    const market = AlpacaMarketDataClient.fromConfig(config);
-    const trading = AlpacaTradingClient.fromConfig(config);
-    const notifier = new TelegramNotifier(config);
-    closers.push(
-      async () => market.close(),
-      async () => trading.close(),
-      async () => notifier.close(),
-    );
-    const metrics = createMetrics('hostile');
-    const now = (): Date => new Date(clock);
-    await broker.consume(
-      STREAMS.candles,
-      'strategy-engine',
-      'e',
-      createCandleConsumer({
-        strategies: [configureStrategy('sma-cross', { fast: 2, slow: 4 })],
-        repos,
-        broker,
-        logger,
-        metrics,
-      }),
-    );
-    await broker.consume(
-      STREAMS.signals,
-      'order-executor',
-      'x',
-      createSignalConsumer({
-        config,
-        repos,
-        broker,
-        trading,
-        prices: market,
-        notifier,
-        logger,
-        metrics,
-        now,
-      }),
-    );
-    await broker.consume(
-      STREAMS.orders,
-      'portfolio-manager',
-      'p',
-      createOrderConsumer(createPortfolioBook({ repos, trading, logger }), logger),
-    );
-    collect = createCollectJob({ config, repos, broker, market, logger, metrics, now });
+    pipeline = await startInProcessPipeline(config, () => new Date(clock));
+    db = pipeline.db;
   });
-  let collect: () => Promise<void>;
   after(async () => {
-    await broker.close();
-    for (const close of closers) await close();
-    await db.close();
+    await pipeline.close();
     await alpaca.close();
     await drop();
   });
-
-  const idle = async (): Promise<boolean> =>
-    (await broker.pending(STREAMS.candles, 'strategy-engine')) === 0 &&
-    (await broker.pending(STREAMS.signals, 'order-executor')) === 0 &&
-    (await broker.pending(STREAMS.orders, 'portfolio-manager')) === 0;
+  const collect = async () => pipeline.collect();
+  const idle = async () => pipeline.idle();
 
   it('trades no bad bar: orders inside the cap at the broker price, none from old bars or spikes, good bars all collected', async () => {
     const spikes: string[] = [];
@@ -193,24 +123,17 @@ describe('reliability: hostile market data through the running pipeline', functi
       await waitFor(idle, { timeoutMs: 30_000, intervalMs: 20, what: `minute ${String(i)} processed` });
     }
 
-    const orders = (await db
-      .knex('orders as o')
-      .join('signals as s', 's.id', 'o.signalId')
-      .select('o.symbol', 'o.side', 'o.filledQty', 'o.filledAvgPrice', 'o.status', 's.barTs', 's.price')) as {
+    const orders: {
       symbol: string;
       side: string;
       filledQty: string;
       filledAvgPrice: string | null;
-      status: string;
       barTs: Date;
-      price: string;
-    }[];
-    const signals = (await db.knex('signals').select('symbol', 'status', 'rejectionRule', 'barTs')) as {
-      symbol: string;
-      status: string;
-      rejectionRule: string | null;
-      barTs: Date;
-    }[];
+    }[] = await db
+      .knex('orders as o')
+      .join('signals as s', 's.id', 'o.signalId')
+      .select('o.symbol', 'o.side', 'o.filledQty', 'o.filledAvgPrice', 's.barTs');
+    const signals: { rejectionRule: string | null }[] = await db.knex('signals').select('rejectionRule');
     const rules: Record<string, number> = {};
     for (const s of signals) if (s.rejectionRule) rules[s.rejectionRule] = (rules[s.rejectionRule] ?? 0) + 1;
     const outsideCap = orders.filter(

@@ -1,4 +1,5 @@
 import type { Decimal } from '../db/decimal.js';
+import type { Candle } from '../db/repositories/candle-repository.js';
 import { isBarClosed, type Timeframe, timeframeMs } from './timeframe.js';
 
 /** Decimal places of the price and volume columns (numeric(18,6), numeric(20,6)). */
@@ -6,19 +7,6 @@ export const PRICE_SCALE = 6;
 /** Largest price and volume the columns hold (12 and 14 integer digits). */
 const MAX_PRICE = 1e12;
 const MAX_VOLUME = 1e14;
-
-/** One bar as a provider sends it: numbers straight from its JSON. */
-export interface ProviderBar {
-  symbol: string;
-  ts: Date;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  tradeCount: number | null;
-  vwap: number | null;
-}
 
 /** Why a bar was refused. */
 export type BarProblem =
@@ -39,6 +27,13 @@ export interface BarValues {
   low: number;
   close: number;
   volume: number;
+}
+
+/** One bar as a provider sends it: numbers straight from its JSON. */
+export interface ProviderBar extends BarValues {
+  symbol: string;
+  tradeCount: number | null;
+  vwap: number | null;
 }
 
 /**
@@ -70,18 +65,8 @@ export function roundDecimal(value: number, scale = PRICE_SCALE): Decimal {
   return trimmed === '-0' ? '0' : trimmed;
 }
 
-/** A bar ready to store: prices as decimals at the columns' scale. */
-export interface ScreenedBar {
-  symbol: string;
-  ts: Date;
-  open: Decimal;
-  high: Decimal;
-  low: Decimal;
-  close: Decimal;
-  volume: Decimal;
-  vwap: Decimal | null;
-  tradeCount: number | null;
-}
+/** A bar ready to store: prices as decimals at the columns' scale (a candle but for its timeframe). */
+export type ScreenedBar = Required<Omit<Candle, 'timeframe'>>;
 
 /** What {@link screenBars} made of a batch. */
 export interface Screened {

@@ -8,9 +8,9 @@ import {
   type OrderRecorderDeps,
   type OrderRow,
   type PriceSource,
-  ProviderRejectedError,
   providerStatus,
   type RiskLimits,
+  submitRecorded,
 } from '@trading/shared';
 import { Big } from 'big.js';
 
@@ -101,49 +101,29 @@ export function createManualOrders(deps: ManualOrderDeps): {
         deps.limits,
       );
       if (capped && !capped.approved) throw new RiskRejectedError(capped.rule, capped.details);
-      // Recorded before submitting: after a crash, the row says an order may exist at the broker.
-      await deps.repos.orders.upsert({
+      const submission = await submitRecorded(deps, {
         clientOrderId,
         signalId: null,
         symbol: request.symbol,
         side: request.side,
-        type: request.type,
         qty,
-        limitPrice: limitPrice ?? null,
-        status: 'new',
+        type: request.type,
+        limitPrice,
+        timeInForce: decision.atOpen ? 'opg' : 'day',
       });
-      let order;
-      try {
-        order = await deps.trading.submitOrder({
-          clientOrderId,
-          symbol: request.symbol,
-          side: request.side,
-          qty,
-          type: request.type,
-          limitPrice,
-          timeInForce: decision.atOpen ? 'opg' : 'day',
-        });
-      } catch (err) {
-        if (!(err instanceof ProviderRejectedError)) throw err;
+      if ('refused' in submission) {
         // Recorded with the broker's (redacted) words; the client gets a code and a safe message.
-        const rejected = await deps.repos.orders.upsert({
-          clientOrderId,
-          signalId: null,
-          symbol: request.symbol,
-          side: request.side,
-          type: request.type,
-          qty,
-          limitPrice: limitPrice ?? null,
-          status: 'rejected',
-          rejectReason: err.reason,
-        });
         throw new DataError('the broker refused the order', {
           code: 'BROKER_REJECTED',
           status: 422,
-          details: { rule: 'broker_rejected', orderId: rejected.id, brokerStatus: providerStatus(err) },
+          details: {
+            rule: 'broker_rejected',
+            orderId: submission.refused.id,
+            brokerStatus: providerStatus(submission.error),
+          },
         });
       }
-      return { order: await record(order, null), created: true };
+      return { order: await record(submission.placed, null), created: true };
     },
 
     async cancel(order) {

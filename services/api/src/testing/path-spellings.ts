@@ -17,7 +17,7 @@ export async function rawRequest(
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
-        const allow = res.headers.allow;
+        const { allow } = res.headers;
         resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString(), allow });
       });
     });

@@ -13,7 +13,6 @@ import {
   type Notifier,
   payloadOf,
   type PriceSource,
-  ProviderRejectedError,
   providerStatus,
   type RejectionPayload,
   type Repositories,
@@ -21,6 +20,7 @@ import {
   type RiskRule,
   type SignalPayload,
   STREAMS,
+  submitRecorded,
   type Timeframe,
 } from '@trading/shared';
 
@@ -107,42 +107,20 @@ export function createSignalConsumer(deps: SignalConsumerDeps): (event: EventEnv
       return;
     }
     decisions.inc({ decision: 'approved', rule: '' });
-    // Recorded before submitting: after a crash, the row says an order may exist at the broker.
-    await repos.orders.upsert({
+    const submission = await submitRecorded(deps, {
       clientOrderId,
       signalId: signal.signalId,
       symbol: signal.symbol,
       side: signal.side,
-      type: 'market',
       qty: decision.qty,
-      status: 'new',
+      timeInForce: decision.atOpen ? 'opg' : 'day',
     });
-    let order;
-    try {
-      order = await trading.submitOrder({
-        clientOrderId,
-        symbol: signal.symbol,
-        side: signal.side,
-        qty: decision.qty,
-        timeInForce: decision.atOpen ? 'opg' : 'day',
-      });
-    } catch (err) {
-      if (!(err instanceof ProviderRejectedError)) throw err;
-      // The broker said no (403/422): a final answer about this order, recorded, not retried.
-      await repos.orders.upsert({
-        clientOrderId,
-        signalId: signal.signalId,
-        symbol: signal.symbol,
-        side: signal.side,
-        type: 'market',
-        qty: decision.qty,
-        status: 'rejected',
-        rejectReason: err.reason,
-      });
-      await reject(signal, 'broker_rejected', { status: providerStatus(err) ?? 0, reason: err.reason });
+    if ('refused' in submission) {
+      const { error } = submission;
+      await reject(signal, 'broker_rejected', { status: providerStatus(error) ?? 0, reason: error.reason });
       return;
     }
-    await record(order, signal.signalId);
+    await record(submission.placed, signal.signalId);
     await repos.signals.setDecision(signal.signalId, 'ordered');
   }
 

@@ -1,0 +1,83 @@
+// The trading path wired in one process over real PostgreSQL and Redis, on a clock the test moves:
+// the data-collector's collect job (run by the test), and the strategy-engine, order-executor and
+// portfolio-manager consumers, all against the local Alpaca server.
+import { migrateLatest } from '@trading/migrations';
+import {
+  AlpacaMarketDataClient,
+  AlpacaTradingClient,
+  type Broker,
+  type Config,
+  configureStrategy,
+  createBroker,
+  createDb,
+  createMetrics,
+  createRepositories,
+  type Db,
+  STREAMS,
+  TelegramNotifier,
+} from '@trading/shared';
+
+import { createCollectJob } from '../../services/data-collector/src/entry-points/collect-job.js';
+import { createSignalConsumer } from '../../services/order-executor/src/entry-points/signal-consumer.js';
+import { createOrderConsumer } from '../../services/portfolio-manager/src/entry-points/order-consumer.js';
+import { createPortfolioBook } from '../../services/portfolio-manager/src/entry-points/portfolio-book.js';
+import { createCandleConsumer } from '../../services/strategy-engine/src/entry-points/candle-consumer.js';
+import { captureLogger } from '../../shared/src/test-support/capture-logger.js';
+
+/** A running in-process pipeline. */
+export interface InProcessPipeline {
+  db: Db;
+  broker: Broker;
+  /** One poll of the collector, at the clock's time. */
+  collect(): Promise<void>;
+  /** True when every consumer has handled everything published so far. */
+  idle(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Start the pipeline on `config` (its database and Redis migrated and used), deciding at `now()`. */
+export async function startInProcessPipeline(config: Config, now: () => Date): Promise<InProcessPipeline> {
+  const { logger } = captureLogger([], 'error');
+  const db = createDb(config);
+  await migrateLatest(db.knex);
+  const repos = createRepositories(db.knex);
+  const broker = await createBroker(config, { logger });
+  const market = AlpacaMarketDataClient.fromConfig(config);
+  const trading = AlpacaTradingClient.fromConfig(config);
+  const notifier = new TelegramNotifier(config);
+  const metrics = createMetrics('pipeline');
+  const strategies = config.strategies.map((name) => configureStrategy(name, config.strategyParams[name]));
+  await broker.consume(
+    STREAMS.candles,
+    'strategy-engine',
+    'e',
+    createCandleConsumer({ strategies, repos, broker, logger, metrics }),
+  );
+  await broker.consume(
+    STREAMS.signals,
+    'order-executor',
+    'x',
+    createSignalConsumer({ config, repos, broker, trading, prices: market, notifier, logger, metrics, now }),
+  );
+  await broker.consume(
+    STREAMS.orders,
+    'portfolio-manager',
+    'p',
+    createOrderConsumer(createPortfolioBook({ repos, trading, logger }), logger),
+  );
+  const collect = createCollectJob({ config, repos, broker, market, logger, metrics, now });
+  return {
+    db,
+    broker,
+    collect,
+    idle: async () =>
+      (await broker.pending(STREAMS.candles, 'strategy-engine')) === 0 &&
+      (await broker.pending(STREAMS.signals, 'order-executor')) === 0 &&
+      (await broker.pending(STREAMS.orders, 'portfolio-manager')) === 0,
+    async close() {
+      await broker.close();
+      await Promise.all([market.close(), trading.close(), notifier.close()]);
+      await db.close();
+    },
+  };
+}
