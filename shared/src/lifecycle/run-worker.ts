@@ -10,7 +10,7 @@ import { serveHealth } from '../health/serve-health.js';
 import { createLogger } from '../logging/logger.js';
 import { createMetrics } from '../metrics/metrics.js';
 import { TelegramNotifier } from '../providers/telegram/telegram-notifier.js';
-import { startPoller } from './poller.js';
+import { pollerCheck, startPoller } from './poller.js';
 import { runService, type RunServiceOptions, type ServiceContext } from './run-service.js';
 
 /** What a worker's setup receives: the service context, its database and broker, and helpers that register work for shutdown. */
@@ -56,10 +56,14 @@ export function storageChecks(storage: { db: Db; broker: Broker }): Record<strin
   return { database: async () => storage.db.ping(), broker: async () => storage.broker.ping() };
 }
 
-/** A worker's context over shared storage: its pollers and consumers stop on shutdown. */
+/**
+ * A worker's context over shared storage: its pollers and consumers stop on shutdown, and each
+ * poller's probe is added to `checks` (a poller whose runs keep failing makes `/health` 503).
+ */
 function workerContext(
   ctx: ServiceContext,
   storage: { db: Db; broker: Broker; repos: Repositories },
+  checks: Record<string, HealthCheck> = {},
 ): WorkerContext {
   const { service, logger, metrics, lifecycle, handleFatal } = ctx;
   return {
@@ -67,6 +71,7 @@ function workerContext(
     ...storage,
     every: (name, intervalMs, run) => {
       const poller = startPoller({ name, intervalMs, run, logger, metrics, onFatal: handleFatal });
+      checks[name] = pollerCheck(poller);
       lifecycle.onStop(name, async () => poller.stop());
     },
     consume: async (stream, handler) => {
@@ -91,8 +96,9 @@ export async function runWorker(worker: WorkerDefinition, options: RunWorkerOpti
     worker.name,
     async (ctx) => {
       const storage = await openStorage(ctx, options);
-      await worker.setup(workerContext(ctx, storage));
-      await serveHealth(ctx.config, ctx.lifecycle, ctx.metrics, storageChecks(storage));
+      const checks = storageChecks(storage);
+      await worker.setup(workerContext(ctx, storage, checks));
+      await serveHealth(ctx.config, ctx.lifecycle, ctx.metrics, checks);
     },
     { ...notifierOption, env: options.env },
   );
@@ -112,6 +118,7 @@ export async function runPlatform(
     'platform',
     async (ctx) => {
       const storage = await openStorage(ctx, options);
+      const checks = storageChecks(storage);
       await options.before?.(workerContext(ctx, storage));
       for (const worker of workers) {
         const own: ServiceContext = {
@@ -124,9 +131,9 @@ export async function runPlatform(
           }),
           metrics: createMetrics(worker.name),
         };
-        await worker.setup(workerContext(own, storage));
+        await worker.setup(workerContext(own, storage, checks));
       }
-      await serveHealth(ctx.config, ctx.lifecycle, ctx.metrics, storageChecks(storage));
+      await serveHealth(ctx.config, ctx.lifecycle, ctx.metrics, checks);
     },
     { ...notifierOption, env: options.env },
   );
