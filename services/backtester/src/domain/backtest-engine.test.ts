@@ -117,4 +117,15 @@ describe('runBacktest', () => {
     });
     expect(fixed.trades[0]?.qty).to.equal(2);
   });
+
+  it('a repeated entry signal while holding does nothing (the same rule as live: position_held)', () => {
+    const once = runBacktest(series, scripted({ 1: 'buy', 3: 'sell' }), { ...DEFAULT_MODEL, cash: 100 });
+    const repeated = runBacktest(series, scripted({ 0: 'buy', 1: 'buy', 2: 'buy', 3: 'sell' }), {
+      ...DEFAULT_MODEL,
+      cash: 100,
+    });
+    expect(repeated.trades).to.have.length(1);
+    expect(repeated.trades[0]?.qty).to.equal(10);
+    expect(once.trades).to.have.length(1);
+  });
 });
