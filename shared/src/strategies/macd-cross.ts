@@ -21,24 +21,26 @@ export const macdCross: StrategyDefinition<MacdCrossParams> = {
   }),
   create({ fast, slow, signal: signalPeriod }) {
     const macd = new MACD(new EMA(fast), new EMA(slow), new EMA(signalPeriod));
+    // The sign of the last histogram that was not 0: a cross is a change of it. The first value is
+    // 0 (the signal line starts on the MACD line), and a 0 is no side, so it never counts as a cross.
     let previous: number | undefined;
     return {
       warmupBars: (slow + signalPeriod) * 3,
       update(bar) {
         const result = macd.add(bar.close);
-        if (result === null) return undefined;
+        if (result === null || result.histogram === 0) return undefined;
         const before = previous;
-        previous = result.histogram;
+        previous = Math.sign(result.histogram);
         if (before === undefined) return undefined;
         const label = `MACD(${fast},${slow},${signalPeriod}) ${fmt(result.macd)}`;
-        if (before <= 0 && result.histogram > 0) {
+        if (before < 0 && result.histogram > 0) {
           return signal(
             'buy',
             1,
             () => `${label} crossed above its signal ${fmt(result.signal)} at close ${fmt(bar.close)}`,
           );
         }
-        if (before >= 0 && result.histogram < 0) {
+        if (before > 0 && result.histogram < 0) {
           return signal(
             'sell',
             1,

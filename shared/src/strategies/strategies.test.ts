@@ -57,6 +57,22 @@ describe('strategies', () => {
     expect(signals[0]?.reason).to.match(/^MACD\(12,26,9\) .* crossed (above|below) its signal/);
   });
 
+  it('macd-cross: no signal on the first histogram values (0 at the start is no side), only on a real cross', () => {
+    // Flat, then rising: the histogram starts at 0 and goes positive with nothing below 0 before it.
+    const rising = bars([
+      ...Array.from({ length: 40 }, () => 10),
+      ...Array.from({ length: 20 }, (_, i) => 11 + i),
+    ]);
+    expect(run('macd-cross', { fast: 3, slow: 6, signal: 2 }, rising)).to.deep.equal([]);
+    const falling = bars([
+      ...rising.map((b) => b.close),
+      ...Array.from({ length: 20 }, (_, i) => 29 - 2 * i),
+    ]);
+    expect(run('macd-cross', { fast: 3, slow: 6, signal: 2 }, falling).map((s) => s.side)).to.deep.equal([
+      'sell',
+    ]);
+  });
+
   it('are deterministic: the same bars give the same signals', () => {
     for (const name of Object.keys(STRATEGIES)) {
       expect(run(name, {}, goog)).to.deep.equal(run(name, {}, goog));

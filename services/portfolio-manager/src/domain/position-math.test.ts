@@ -56,4 +56,26 @@ describe('foldFills', () => {
     ]);
     expect(state.realizedPnl).to.equal('0.6');
   });
+
+  it('rounds a flat position’s realized P&L like an open one’s (6 places, never 2.00000000000000000001)', () => {
+    const state = foldFills([
+      { side: 'buy', qty: '3', price: '1' },
+      { side: 'sell', qty: '3', price: '1.66666666666666666667' },
+    ]);
+    expect(state).to.deep.equal({ qty: '0', avgCost: '0', realizedPnl: '2' });
+  });
+
+  it('ignores a zero-quantity fill, from flat or not (no division by zero)', () => {
+    expect(foldFills([{ side: 'buy', qty: '0', price: '10' }])).to.deep.equal({
+      qty: '0',
+      avgCost: '0',
+      realizedPnl: '0',
+    });
+    expect(
+      foldFills([
+        { side: 'buy', qty: '2', price: '10' },
+        { side: 'sell', qty: '0', price: '12' },
+      ]),
+    ).to.deep.equal({ qty: '2', avgCost: '10', realizedPnl: '0' });
+  });
 });

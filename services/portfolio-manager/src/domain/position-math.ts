@@ -32,6 +32,8 @@ export function foldFills(fills: readonly Fill[]): PositionState {
   let realized = new Big(0);
   for (const fill of fills) {
     const q = new Big(fill.qty);
+    // A fill of nothing changes nothing (and from flat would divide by a zero total).
+    if (q.eq(0)) continue;
     const price = new Big(fill.price);
     const signed = fill.side === 'buy' ? q : q.neg();
     if (qty.eq(0) || qty.gt(0) === signed.gt(0)) {
@@ -47,8 +49,9 @@ export function foldFills(fills: readonly Fill[]): PositionState {
     if (qty.eq(0)) avg = new Big(0);
     else if (qty.gt(0) !== direction > 0) avg = price;
   }
+  // Rounded to the columns' 6 places on every branch: flat included.
   return qty.eq(0)
-    ? { ...FLAT, realizedPnl: realized.toString() }
+    ? { ...FLAT, realizedPnl: realized.round(6).toString() }
     : { qty: qty.toString(), avgCost: avg.round(6).toString(), realizedPnl: realized.round(6).toString() };
 }
 
