@@ -128,4 +128,24 @@ describe('runBacktest', () => {
     expect(repeated.trades[0]?.qty).to.equal(10);
     expect(once.trades).to.have.length(1);
   });
+
+  it('stops at bankruptcy: equity ≤ 0 liquidates at that close and nothing trades after (equity 0)', () => {
+    const squeeze = bars([
+      [10, 10],
+      [10, 10],
+      [15, 16],
+      [19, 21],
+      [20, 20],
+      [20, 20],
+    ]);
+    const run = runBacktest(squeeze, scripted({ 0: 'sell', 4: 'buy' }), {
+      ...DEFAULT_MODEL,
+      cash: 100,
+      allowShort: true,
+    });
+    // Short 10 at 10 (cash 200); at 21 the position costs 210: equity −10, liquidated, stopped.
+    expect([...run.equity]).to.deep.equal([100, 100, 40, 0, 0, 0]);
+    expect(run.trades).to.have.length(1);
+    expect(run.trades[0]).to.include({ qty: -10, exitBar: 3, exitPrice: 21 });
+  });
 });

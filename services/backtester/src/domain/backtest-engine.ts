@@ -9,7 +9,8 @@ import type { StrategyBar, StrategyInstance } from '@trading/shared';
  * - long-only by default; with `allowShort`, an opposite signal closes the position and reverses it;
  * - sizing: all available equity in whole shares (`all`, default), a fraction of equity (`fraction`),
  *   or a fixed number of shares (`fixed`);
- * - a position still open after the last bar is closed at the last close for the trade list.
+ * - a position still open after the last bar is closed at the last close for the trade list;
+ * - equity at or below 0 liquidates the position and ends the run (equity 0 from there on).
  */
 export interface ExecutionModel {
   cash: number;
@@ -134,6 +135,13 @@ export function runBacktest(
     }
     equity[i] = cash + qty * bar.close;
     exposed[i] = qty === 0 ? 0 : 1;
+    if (equity[i] <= 0) {
+      // Bankrupt (a short run against it): liquidate at this close and stop, equity 0 from here on,
+      // as backtesting.py does; a run never trades on negative equity.
+      if (qty !== 0) close(i, bar.close);
+      equity.fill(0, i);
+      return { equity, exposed, trades };
+    }
   }
   const last = bars[n - 1];
   if (qty !== 0 && last) {
