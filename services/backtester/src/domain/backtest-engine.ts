@@ -133,9 +133,10 @@ export function runBacktest(
       if (model.fill === 'close') act(i, signal.side, bar.close);
       else pending = signal.side;
     }
-    equity[i] = cash + qty * bar.close;
+    const value = cash + qty * bar.close;
+    equity[i] = value;
     exposed[i] = qty === 0 ? 0 : 1;
-    if (equity[i] <= 0) {
+    if (value <= 0) {
       // Bankrupt (a short run against it): liquidate at this close and stop, equity 0 from here on,
       // as backtesting.py does; a run never trades on negative equity.
       if (qty !== 0) close(i, bar.close);
