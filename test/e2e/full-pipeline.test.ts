@@ -2,21 +2,13 @@
 // signals → one order or a recorded rejection per signal → fills → positions → snapshots. History
 // is backfilled first (its signals are stale, never traded), then bars arrive one at a time on a
 // clock, as live, and only those are traded.
-import {
-  type AlpacaServer,
-  createRepositories,
-  type Db,
-  loadConfig,
-  startAlpacaServer,
-} from '@trading/shared';
+import { type AlpacaServer, createRepositories, type Db } from '@trading/shared';
 import { expect } from 'chai';
 
 import { foldFills } from '../../services/portfolio-manager/src/domain/position-math.js';
-import { createPostgresDatabase } from '../../shared/src/test-support/databases.js';
 import { googBars } from '../../shared/src/test-support/goog-bars.js';
 import { waitFor } from '../../shared/src/test-support/wait-for.js';
 import { type InProcessPipeline, startInProcessPipeline } from '../support/in-process-pipeline.js';
-import { freshRedisDb, requirePostgres } from '../support/requirements.js';
 
 describe('full pipeline: bars → signals → orders → fills → positions → snapshots', function () {
   this.timeout(180_000);
@@ -26,39 +18,21 @@ describe('full pipeline: bars → signals → orders → fills → positions →
   let alpaca: AlpacaServer;
   let db: Db;
   let pipeline: InProcessPipeline;
-  let drop: () => Promise<void>;
   let clock = 0;
   const bars = googBars().slice(0, HISTORY + LIVE);
   const closeOf = (i: number): number => Date.parse(bars[i]?.t ?? '') + DAY + 1000;
 
   before(async function () {
-    const pg = await createPostgresDatabase(requirePostgres(this));
-    drop = pg.drop;
-    alpaca = await startAlpacaServer({ keyId: 'k', secretKey: 's', cash: '100000' });
-    alpaca.setBars('GOOG', bars.slice(0, HISTORY));
     clock = closeOf(HISTORY - 1);
-    const now = (): Date => new Date(clock);
-    const config = loadConfig({
-      DATABASE_URL: pg.url,
-      REDIS_URL: await freshRedisDb(this),
-      ALPACA_API_KEY: 'k',
-      ALPACA_API_SECRET: 's',
-      ALPACA_DATA_URL: alpaca.url,
-      ALPACA_TRADING_URL: alpaca.url,
-      SYMBOLS: 'GOOG',
-      STRATEGIES: 'sma-cross',
-      BACKFILL_DAYS: '36500',
-      RISK_COOLDOWN_SECONDS: '0',
-      RISK_MARKET_HOURS_ONLY: 'false',
+    pipeline = await startInProcessPipeline(this, {
+      cash: '100000',
+      now: () => new Date(clock),
+      env: { SYMBOLS: 'GOOG', STRATEGIES: 'sma-cross', BACKFILL_DAYS: '36500' },
     });
-    pipeline = await startInProcessPipeline(config, now);
-    db = pipeline.db;
+    ({ alpaca, db } = pipeline);
+    alpaca.setBars('GOOG', bars.slice(0, HISTORY));
   });
-  after(async () => {
-    await pipeline.close();
-    await alpaca.close();
-    await drop();
-  });
+  after(async () => pipeline.close());
   const collect = async () => pipeline.collect();
   const idle = async () => pipeline.idle();
 

@@ -4,20 +4,11 @@
 // duplicates in one answer, a bar stamped 2030, and a new symbol arriving with 300 bars of history —
 // minute by minute on a clock. Checked: no order outside the position cap at the broker's price, no
 // order from an old bar or a spike, and every symbol's good bars still collected.
-import {
-  type AlpacaServer,
-  createRepositories,
-  type Db,
-  loadConfig,
-  startAlpacaServer,
-  type WireBar,
-} from '@trading/shared';
+import { type AlpacaServer, createRepositories, type Db, type WireBar } from '@trading/shared';
 import { expect } from 'chai';
 
-import { createPostgresDatabase } from '../../shared/src/test-support/databases.js';
 import { waitFor } from '../../shared/src/test-support/wait-for.js';
 import { type InProcessPipeline, startInProcessPipeline } from '../support/in-process-pipeline.js';
-import { freshRedisDb, requirePostgres } from '../support/requirements.js';
 import { printTable, record } from './report.js';
 
 const MINUTE = 60_000;
@@ -40,7 +31,6 @@ describe('reliability: hostile market data through the running pipeline', functi
   let alpaca: AlpacaServer;
   let db: Db;
   let pipeline: InProcessPipeline;
-  let drop: () => Promise<void>;
   let clock = 0;
   const start = Math.floor((Date.now() - (HISTORY + LIVE + 400) * MINUTE) / MINUTE) * MINUTE;
   const ts = (i: number): number => start + i * MINUTE;
@@ -59,36 +49,24 @@ describe('reliability: hostile market data through the running pipeline', functi
   };
 
   before(async function () {
-    const pg = await createPostgresDatabase(requirePostgres(this));
-    drop = pg.drop;
-    alpaca = await startAlpacaServer({ keyId: 'k', secretKey: 's', cash: '1000000' });
-    const config = loadConfig({
-      DATABASE_URL: pg.url,
-      REDIS_URL: await freshRedisDb(this),
-      ALPACA_API_KEY: 'k',
-      ALPACA_API_SECRET: 's',
-      ALPACA_DATA_URL: alpaca.url,
-      ALPACA_TRADING_URL: alpaca.url,
-      SYMBOLS: SYMBOLS.join(','),
-      STRATEGIES: 'sma-cross',
-      STRATEGY_PARAMS: JSON.stringify({ 'sma-cross': { fast: 2, slow: 4 } }),
-      COLLECTOR_TIMEFRAME: '1Min',
-      BACKFILL_DAYS: '1',
-      RISK_COOLDOWN_SECONDS: '0',
-      RISK_MARKET_HOURS_ONLY: 'false',
-      RISK_MAX_POSITION_SIZE: String(CAP),
-      RISK_MAX_OPEN_POSITIONS: '10',
-      // The local server is not Alpaca: its 200 requests a minute would make this a 3-minute wait.
-      ALPACA_RATE_LIMIT_PER_MIN: '100000',
+    pipeline = await startInProcessPipeline(this, {
+      cash: '1000000',
+      now: () => new Date(clock),
+      env: {
+        SYMBOLS: SYMBOLS.join(','),
+        STRATEGIES: 'sma-cross',
+        STRATEGY_PARAMS: JSON.stringify({ 'sma-cross': { fast: 2, slow: 4 } }),
+        COLLECTOR_TIMEFRAME: '1Min',
+        BACKFILL_DAYS: '1',
+        RISK_MAX_POSITION_SIZE: String(CAP),
+        RISK_MAX_OPEN_POSITIONS: '10',
+        // The local server is not Alpaca: its 200 requests a minute would make this a 3-minute wait.
+        ALPACA_RATE_LIMIT_PER_MIN: '100000',
+      },
     });
-    pipeline = await startInProcessPipeline(config, () => new Date(clock));
-    db = pipeline.db;
+    ({ alpaca, db } = pipeline);
   });
-  after(async () => {
-    await pipeline.close();
-    await alpaca.close();
-    await drop();
-  });
+  after(async () => pipeline.close());
   const collect = async () => pipeline.collect();
   const idle = async () => pipeline.idle();
 

@@ -4,15 +4,17 @@
 import { migrateLatest } from '@trading/migrations';
 import {
   AlpacaMarketDataClient,
+  type AlpacaServer,
   AlpacaTradingClient,
   type Broker,
-  type Config,
   configureStrategy,
   createBroker,
   createDb,
   createMetrics,
   createRepositories,
   type Db,
+  loadConfig,
+  startAlpacaServer,
   STREAMS,
   TelegramNotifier,
 } from '@trading/shared';
@@ -23,9 +25,13 @@ import { createOrderConsumer } from '../../services/portfolio-manager/src/entry-
 import { createPortfolioBook } from '../../services/portfolio-manager/src/entry-points/portfolio-book.js';
 import { createCandleConsumer } from '../../services/strategy-engine/src/entry-points/candle-consumer.js';
 import { captureLogger } from '../../shared/src/test-support/capture-logger.js';
+import { createPostgresDatabase } from '../../shared/src/test-support/databases.js';
+import { freshRedisDb, requirePostgres } from './requirements.js';
 
 /** A running in-process pipeline. */
 export interface InProcessPipeline {
+  /** The local Alpaca server it trades with (key `k`, secret `s`). */
+  alpaca: AlpacaServer;
   db: Db;
   broker: Broker;
   /** One poll of the collector, at the clock's time. */
@@ -35,8 +41,29 @@ export interface InProcessPipeline {
   close(): Promise<void>;
 }
 
-/** Start the pipeline on `config` (its database and Redis migrated and used), deciding at `now()`. */
-export async function startInProcessPipeline(config: Config, now: () => Date): Promise<InProcessPipeline> {
+/**
+ * Start the pipeline on a fresh PostgreSQL database and Redis database, with a local Alpaca server
+ * (`cash`), deciding at `now()`. `env` adds to the settings every such test shares (no cooldown,
+ * no market hours).
+ */
+export async function startInProcessPipeline(
+  ctx: Mocha.Context,
+  options: { env: Record<string, string>; now: () => Date; cash: string },
+): Promise<InProcessPipeline> {
+  const pg = await createPostgresDatabase(requirePostgres(ctx));
+  const alpaca = await startAlpacaServer({ keyId: 'k', secretKey: 's', cash: options.cash });
+  const config = loadConfig({
+    DATABASE_URL: pg.url,
+    REDIS_URL: await freshRedisDb(ctx),
+    ALPACA_API_KEY: 'k',
+    ALPACA_API_SECRET: 's',
+    ALPACA_DATA_URL: alpaca.url,
+    ALPACA_TRADING_URL: alpaca.url,
+    RISK_COOLDOWN_SECONDS: '0',
+    RISK_MARKET_HOURS_ONLY: 'false',
+    ...options.env,
+  });
+  const { now } = options;
   const { logger } = captureLogger([], 'error');
   const db = createDb(config);
   await migrateLatest(db.knex);
@@ -67,6 +94,7 @@ export async function startInProcessPipeline(config: Config, now: () => Date): P
   );
   const collect = createCollectJob({ config, repos, broker, market, logger, metrics, now });
   return {
+    alpaca,
     db,
     broker,
     collect,
@@ -78,6 +106,8 @@ export async function startInProcessPipeline(config: Config, now: () => Date): P
       await broker.close();
       await Promise.all([market.close(), trading.close(), notifier.close()]);
       await db.close();
+      await alpaca.close();
+      await pg.drop();
     },
   };
 }
