@@ -20,6 +20,9 @@ async function health(port: number): Promise<{ status: number; body: string }> {
   return res ? { status: res.status, body: await res.text() } : { status: 0, body: '' };
 }
 
+/** Workers still running: killed after the suite, so a failed assertion leaves no process behind. */
+const started = new Set<ChildProcess>();
+
 async function startWorker(
   service: string,
   env: Record<string, string>,
@@ -31,6 +34,8 @@ async function startWorker(
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  started.add(child);
+  void exited.then(() => started.delete(child));
   return { child, port, exited };
 }
 
@@ -62,6 +67,7 @@ describe('workers start from dist with only environment variables', function () 
     };
   });
   after(async () => {
+    for (const child of started) child.kill('SIGKILL');
     for (const c of cleanup) await c();
   });
 
