@@ -65,6 +65,7 @@ export { SymbolScoreRepository } from './db/repositories/symbol-score-repository
 export type { NewTrade, TradeFilter, TradeRow } from './db/repositories/trade-repository.js';
 export { TradeRepository } from './db/repositories/trade-repository.js';
 export { readWatchlist } from './db/repositories/watchlist.js';
+export { SIDES } from './domain/side.js';
 export type { AppErrorOptions, ErrorKind } from './errors/app-error.js';
 export {
   AppError,

@@ -1,5 +1,6 @@
 import Joi from 'joi';
 
+import { type Side, SIDES } from '../domain/side.js';
 import { DataError } from '../errors/app-error.js';
 import { barProblem } from '../market-data/screen-bars.js';
 import { BAR_TIMEFRAMES } from '../market-data/timeframe.js';
@@ -56,7 +57,7 @@ export interface SignalPayload {
   signalId: string;
   symbol: string;
   strategy: string;
-  side: 'buy' | 'sell';
+  side: Side;
   strength: string;
   price: string;
   timeframe: string;
@@ -79,7 +80,7 @@ export interface OrderPayload {
   clientOrderId: string;
   signalId: string | null;
   symbol: string;
-  side: 'buy' | 'sell';
+  side: Side;
   qty: string;
   status: string;
   filledQty: string;
@@ -91,7 +92,7 @@ export interface OrderPayload {
 export interface RejectionPayload {
   signalId: string;
   symbol: string;
-  side: 'buy' | 'sell';
+  side: Side;
   rule: string;
   details: Record<string, unknown>;
 }
@@ -148,7 +149,9 @@ const SCHEMAS = {
     signalId: Joi.string().uuid().required(),
     symbol: symbol.required(),
     strategy: Joi.string().required(),
-    side: Joi.string().valid('buy', 'sell').required(),
+    side: Joi.string()
+      .valid(...SIDES)
+      .required(),
     strength: decimal.required(),
     price: positive.required(),
     timeframe: timeframe.required(),
@@ -161,7 +164,9 @@ const SCHEMAS = {
     clientOrderId: Joi.string().max(48).required(),
     signalId: Joi.string().uuid().allow(null).required(),
     symbol: symbol.required(),
-    side: Joi.string().valid('buy', 'sell').required(),
+    side: Joi.string()
+      .valid(...SIDES)
+      .required(),
     qty: positive.required(),
     status: Joi.string().required(),
     filledQty: nonNegative.required(),
@@ -180,7 +185,9 @@ const SCHEMAS = {
   'order.rejected': Joi.object<RejectionPayload>({
     signalId: Joi.string().uuid().required(),
     symbol: symbol.required(),
-    side: Joi.string().valid('buy', 'sell').required(),
+    side: Joi.string()
+      .valid(...SIDES)
+      .required(),
     rule: Joi.string().required(),
     details: Joi.object().required(),
   }),

@@ -1,9 +1,10 @@
 import Joi from 'joi';
 
+import { COLLECTED_TIMEFRAMES } from '../market-data/timeframe.js';
 import type { Config } from './config.js';
 
-/** Bar sizes the platform collects and trades on (Alpaca's names). */
-export const TIMEFRAMES = ['1Min', '5Min', '15Min', '30Min', '1Hour', '4Hour', '1Day'] as const;
+/** The bar sizes the collector can poll and backtests can run on (one list: market-data/timeframe). */
+export const TIMEFRAMES = COLLECTED_TIMEFRAMES;
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
 /** The log levels the platform accepts (winston's npm levels). */

@@ -1,7 +1,7 @@
 import Joi from 'joi';
 
 import { ConfigError } from '../errors/app-error.js';
-import { CONFIG_KEYS, type ConfigKey, type LogLevel } from './config-schema.js';
+import { CONFIG_KEYS, type ConfigKey, type LogLevel, TIMEFRAMES } from './config-schema.js';
 import { Secret } from './secret.js';
 
 /** The validated configuration every factory receives. Secrets are `undefined` when unset or empty. */
@@ -59,7 +59,7 @@ export interface Config {
   strategies: string[];
   riskMaxPositionSize: number;
   strategyParams: Record<string, Record<string, number>>;
-  collectorTimeframe: '1Min' | '5Min' | '15Min' | '30Min' | '1Hour' | '4Hour' | '1Day';
+  collectorTimeframe: (typeof TIMEFRAMES)[number];
   collectorPollMs: number;
   backfillDays: number;
   newsPollMs: number;

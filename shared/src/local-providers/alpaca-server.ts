@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import Koa from 'koa';
 
+import type { Side } from '../domain/side.js';
+import { BAR_TIMEFRAMES } from '../market-data/timeframe.js';
 import { FaultInjector, readJson } from './fault-injector.js';
 import { divMicro, fromMicro, mulMicro, parseMicro, toMicro } from './fixed-point.js';
 import { type LocalServer, serveLocal } from './local-server.js';
@@ -23,7 +25,7 @@ interface Order {
   id: string;
   client_order_id: string;
   symbol: string;
-  side: 'buy' | 'sell';
+  side: Side;
   type: string;
   time_in_force: string;
   qty: bigint;
@@ -38,7 +40,7 @@ interface Order {
   canceled_at: string | null;
 }
 
-const TIMEFRAMES = new Set(['1Min', '5Min', '15Min', '30Min', '1Hour', '4Hour', '1Day', '1Week', '1Month']);
+const TIMEFRAMES: ReadonlySet<string> = new Set(BAR_TIMEFRAMES);
 const OPEN = new Set(['new', 'accepted', 'partially_filled', 'pending_new']);
 const CLIENT_ORDER_ID_MAX = 48;
 

@@ -1,15 +1,8 @@
+/** The bar sizes the collector polls and backtests run on: up to a day. */
+export const COLLECTED_TIMEFRAMES = ['1Min', '5Min', '15Min', '30Min', '1Hour', '4Hour', '1Day'] as const;
+
 /** Every bar size the platform knows (Alpaca's), shortest first. */
-export const BAR_TIMEFRAMES = [
-  '1Min',
-  '5Min',
-  '15Min',
-  '30Min',
-  '1Hour',
-  '4Hour',
-  '1Day',
-  '1Week',
-  '1Month',
-] as const;
+export const BAR_TIMEFRAMES = [...COLLECTED_TIMEFRAMES, '1Week', '1Month'] as const;
 
 /** A bar size. */
 export type Timeframe = (typeof BAR_TIMEFRAMES)[number];

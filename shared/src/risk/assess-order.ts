@@ -3,6 +3,7 @@ import { Big } from 'big.js';
 import type { Config } from '../config/config.js';
 import type { Decimal } from '../db/decimal.js';
 import type { Repositories } from '../db/repositories/repositories.js';
+import type { Side } from '../domain/side.js';
 import { type Timeframe, timeframeMs } from '../market-data/timeframe.js';
 import type { AlpacaTradingClient } from '../providers/alpaca/alpaca-trading-client.js';
 import {
@@ -35,7 +36,7 @@ export interface PriceSource {
 /** An order to judge before it is sized. */
 export interface OrderIntent {
   symbol: string;
-  side: 'buy' | 'sell';
+  side: Side;
   /** A strategy's signal, with the bar it was made on and that bar's close; absent for a manual order. */
   signal?: { price: Decimal; barTs: Date; timeframe: Timeframe };
   /** A manual limit order's limit price. */

@@ -1,6 +1,7 @@
 import { Big } from 'big.js';
 
 import type { Decimal } from '../db/decimal.js';
+import type { Side } from '../domain/side.js';
 
 /** The limits the executor (and the API's manual orders) enforce before any order. */
 export interface RiskLimits {
@@ -22,7 +23,7 @@ export interface RiskLimits {
 /** Everything a decision needs, gathered by the caller. */
 export interface RiskInput {
   symbol: string;
-  side: 'buy' | 'sell';
+  side: Side;
   /** Price the size is computed at: the broker's latest trade (for a limit buy, the higher of it and the limit). */
   price: Decimal;
   /** Who asks: a strategy's repeated entry signal does nothing; a trader may add to a position. */
@@ -203,7 +204,7 @@ export function evaluateRisk(input: RiskInput, limits: RiskLimits): RiskDecision
  * cap, whoever sized it. Sells are never capped (they reduce exposure).
  */
 export function checkOrderNotional(
-  order: { side: 'buy' | 'sell'; qty: Decimal; price: Decimal },
+  order: { side: Side; qty: Decimal; price: Decimal },
   limits: Pick<RiskLimits, 'maxPositionSize'>,
 ): RiskDecision | undefined {
   if (order.side === 'sell') return undefined;

@@ -1,5 +1,7 @@
 import type Joi from 'joi';
 
+import type { Side } from '../domain/side.js';
+
 /** A bar as strategies see it: plain numbers (indicator maths need not be exact; money stays decimal elsewhere). */
 export interface StrategyBar {
   ts: number;
@@ -12,7 +14,7 @@ export interface StrategyBar {
 
 /** A strategy's decision on one bar. */
 export interface StrategySignal {
-  side: 'buy' | 'sell';
+  side: Side;
   /** Conviction in [0, 1]. */
   strength: number;
   /**
@@ -43,7 +45,7 @@ export interface StrategyDefinition<P extends object = Record<string, number>> {
 }
 
 /** Build a signal; `describe` runs only when someone asks for the reason. */
-export function signal(side: 'buy' | 'sell', strength: number, describe: () => string): StrategySignal {
+export function signal(side: Side, strength: number, describe: () => string): StrategySignal {
   return { side, strength, describe };
 }
 

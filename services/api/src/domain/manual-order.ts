@@ -10,6 +10,7 @@ import {
   type PriceSource,
   providerStatus,
   type RiskLimits,
+  type Side,
   submitRecorded,
 } from '@trading/shared';
 import { Big } from 'big.js';
@@ -17,7 +18,7 @@ import { Big } from 'big.js';
 /** A manual order as a trader asks for it. */
 export interface ManualOrderRequest {
   symbol: string;
-  side: 'buy' | 'sell';
+  side: Side;
   /** Whole shares; without it the risk checks size the order (a buy to the caps, a sell to the whole position). */
   qty?: number;
   type: 'market' | 'limit';

@@ -1,4 +1,4 @@
-import type { StrategyBar, StrategyInstance } from '@trading/shared';
+import type { Side, StrategyBar, StrategyInstance } from '@trading/shared';
 
 /**
  * The execution model of a backtest, explicit:
@@ -68,9 +68,9 @@ export function runBacktest(
   let { cash } = model;
   let qty = 0;
   let entry = { bar: 0, ts: 0, price: 0, commission: 0 };
-  let pending: 'buy' | 'sell' | undefined;
+  let pending: Side | undefined;
 
-  const fillPrice = (price: number, side: 'buy' | 'sell'): number =>
+  const fillPrice = (price: number, side: Side): number =>
     price * (side === 'buy' ? 1 + model.slippage : 1 - model.slippage);
 
   function close(i: number, raw: number): void {
@@ -93,7 +93,7 @@ export function runBacktest(
     qty = 0;
   }
 
-  function open(i: number, raw: number, side: 'buy' | 'sell'): void {
+  function open(i: number, raw: number, side: Side): void {
     const price = fillPrice(raw, side);
     const equityNow = cash;
     let size: number;
@@ -109,7 +109,7 @@ export function runBacktest(
     entry = { bar: i, ts: bars[i]?.ts ?? 0, price, commission };
   }
 
-  function act(i: number, side: 'buy' | 'sell', price: number): void {
+  function act(i: number, side: Side, price: number): void {
     if (side === 'buy') {
       if (qty > 0) return;
       if (qty < 0) close(i, price);

@@ -1,8 +1,9 @@
+import type { Side } from '@trading/shared';
 import { Big } from 'big.js';
 
 /** One fill, in time order. */
 export interface Fill {
-  side: 'buy' | 'sell';
+  side: Side;
   qty: string;
   price: string;
 }

@@ -4,6 +4,7 @@ import type { Config } from '../../config/config.js';
 import { type Decimal, toDecimal } from '../../db/decimal.js';
 import type { OrderStatus } from '../../db/repositories/order-repository.js';
 import type { Side } from '../../db/repositories/signal-repository.js';
+import { SIDES } from '../../domain/side.js';
 import { isTransient } from '../../errors/classify.js';
 import { HttpJsonClient } from '../http/http-json-client.js';
 import { providerReason, providerStatus } from '../http/provider-error.js';
@@ -86,7 +87,9 @@ const orderSchema = Joi.object({
   id: Joi.string().required(),
   client_order_id: Joi.string().required(),
   symbol: Joi.string().required(),
-  side: Joi.string().valid('buy', 'sell').required(),
+  side: Joi.string()
+    .valid(...SIDES)
+    .required(),
   type: Joi.string().required(),
   qty: dec.allow(null),
   filled_qty: dec.required(),

@@ -8,6 +8,7 @@ import {
   type OrderRow,
   type OrderStatus,
   type Repositories,
+  SIDES,
   type TradeRow,
 } from '@trading/shared';
 import Joi from 'joi';
@@ -23,7 +24,7 @@ export const tradeSchema = Joi.object({
   orderId: uuid,
   brokerTradeId: Joi.string(),
   symbol: Joi.string(),
-  side: Joi.string().valid('buy', 'sell'),
+  side: Joi.string().valid(...SIDES),
   qty: decimal,
   price: decimal,
   commission: decimal,
@@ -51,7 +52,7 @@ export const orderSchema = Joi.object({
   clientOrderId: Joi.string(),
   signalId: uuid.allow(null).description('The signal behind it; null for a manual order'),
   symbol: Joi.string(),
-  side: Joi.string().valid('buy', 'sell'),
+  side: Joi.string().valid(...SIDES),
   type: Joi.string().valid('market', 'limit', 'stop', 'stop_limit'),
   qty: decimal,
   limitPrice: decimal.allow(null),
@@ -91,7 +92,9 @@ const orderWithTrades = orderSchema.keys({ trades: Joi.array().items(tradeSchema
 
 const manualOrderBody = Joi.object<ManualOrderRequest>({
   symbol: symbol.required(),
-  side: Joi.string().valid('buy', 'sell').required(),
+  side: Joi.string()
+    .valid(...SIDES)
+    .required(),
   qty: Joi.number()
     .integer()
     .min(1)

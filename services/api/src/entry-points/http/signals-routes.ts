@@ -1,4 +1,4 @@
-import { daysAgo, type Repositories, type SignalRow } from '@trading/shared';
+import { daysAgo, type Repositories, SIDES, type SignalRow } from '@trading/shared';
 import Joi from 'joi';
 
 import { decimal, iso, pageOf, timestamp, uuid } from './api-schemas.js';
@@ -14,7 +14,7 @@ export const signalSchema = Joi.object({
   id: uuid,
   symbol: Joi.string(),
   strategy: Joi.string(),
-  side: Joi.string().valid('buy', 'sell'),
+  side: Joi.string().valid(...SIDES),
   strength: decimal,
   price: decimal,
   timeframe: Joi.string(),
