@@ -1,22 +1,23 @@
 import Joi from 'joi';
 
+import { DECIMAL, UNSIGNED_DECIMAL } from '../db/decimal.js';
 import { type Side, SIDES } from '../domain/side.js';
 import { DataError } from '../errors/app-error.js';
 import { barProblem } from '../market-data/screen-bars.js';
 import { BAR_TIMEFRAMES } from '../market-data/timeframe.js';
 import type { EventEnvelope } from './event-envelope.js';
 
-const decimal = Joi.string().pattern(/^-?\d{1,14}(\.\d{1,8})?$/);
+const decimal = Joi.string().pattern(DECIMAL);
 /** A decimal > 0 (a price, an order's quantity). */
 const positive = Joi.string()
-  .pattern(/^\d{1,14}(\.\d{1,8})?$/)
+  .pattern(UNSIGNED_DECIMAL)
   .custom(
     (value: string, helpers) =>
       Number(value) > 0 ? value : helpers.message({ custom: '{{#label}} must be greater than 0' }),
     'positive',
   );
 /** A decimal ≥ 0 (a volume, a filled quantity). */
-const nonNegative = Joi.string().pattern(/^\d{1,14}(\.\d{1,8})?$/);
+const nonNegative = Joi.string().pattern(UNSIGNED_DECIMAL);
 const symbol = Joi.string().pattern(/^[A-Z0-9.]{1,10}$/);
 const timeframe = Joi.string().valid(...BAR_TIMEFRAMES);
 /** How far ahead of this process's clock another's may run. */

@@ -6,7 +6,10 @@ import { DataError } from '../errors/app-error.js';
  */
 export type Decimal = string;
 
-const DECIMAL = /^-?\d{1,14}(\.\d{1,8})?$/;
+/** Plain decimal text as the columns hold it: up to 14 integer digits and 8 decimals, signed. */
+export const DECIMAL = /^-?\d{1,14}(\.\d{1,8})?$/;
+/** The same without a sign: a value ≥ 0. */
+export const UNSIGNED_DECIMAL = /^\d{1,14}(\.\d{1,8})?$/;
 
 /**
  * Validate a decimal. Strings must be plain decimal text; a number (from a provider's JSON) is taken
