@@ -30,18 +30,21 @@ export { createRedactor } from './config/redactor.js';
 export { Secret, SECRET_MASK } from './config/secret.js';
 export type { Db, PoolSettings } from './db/create-db.js';
 export { createDb, poolSettings } from './db/create-db.js';
-export type { Decimal } from './db/decimal.js';
-export { toDecimal } from './db/decimal.js';
+export type { Decimal } from './domain/decimal.js';
+export { toDecimal } from './domain/decimal.js';
 export type { BacktestRunRow, BacktestStatus } from './db/repositories/backtest-run-repository.js';
 export { BacktestRunRepository } from './db/repositories/backtest-run-repository.js';
-export type { Candle, CandleRow } from './db/repositories/candle-repository.js';
+export type { CandleRow } from './db/repositories/candle-repository.js';
+export type { Candle } from './market-data/candle.js';
 export { CandleRepository } from './db/repositories/candle-repository.js';
 export type { Page } from './db/repositories/list-options.js';
 export { daysAgo } from './db/repositories/list-options.js';
 export type { NewsItem, NewsRow } from './db/repositories/news-repository.js';
 export { NewsRepository } from './db/repositories/news-repository.js';
-export type { NewOrder, OrderFilter, OrderRow, OrderStatus } from './db/repositories/order-repository.js';
-export { FINAL_ORDER_STATUSES, ORDER_STATUSES, OrderRepository } from './db/repositories/order-repository.js';
+export type { NewOrder, OrderFilter, OrderRow } from './db/repositories/order-repository.js';
+export { OrderRepository } from './db/repositories/order-repository.js';
+export type { OrderStatus } from './domain/order-status.js';
+export { FINAL_ORDER_STATUSES, ORDER_STATUSES } from './domain/order-status.js';
 export type {
   PortfolioSnapshot,
   PortfolioSnapshotRow,
@@ -53,7 +56,6 @@ export type { Repositories } from './db/repositories/repositories.js';
 export { createRepositories } from './db/repositories/repositories.js';
 export type {
   NewSignal,
-  Side,
   SignalFilter,
   SignalRow,
   SignalStatus,
@@ -65,7 +67,16 @@ export { SymbolScoreRepository } from './db/repositories/symbol-score-repository
 export type { NewTrade, TradeFilter, TradeRow } from './db/repositories/trade-repository.js';
 export { TradeRepository } from './db/repositories/trade-repository.js';
 export { readWatchlist } from './db/repositories/watchlist.js';
+export type { Side } from './domain/side.js';
 export { SIDES } from './domain/side.js';
+export type {
+  BrokerAccount,
+  BrokerOrder,
+  BrokerPort,
+  BrokerPosition,
+  OrderRequest,
+  PriceSource,
+} from './domain/broker-port.js';
 export type { AppErrorOptions, ErrorKind } from './errors/app-error.js';
 export {
   AppError,
@@ -128,12 +139,6 @@ export type { Submission } from './orders/submit-recorded.js';
 export { submitRecorded } from './orders/submit-recorded.js';
 export type { Bar, BarsQuery, LatestTrade } from './providers/alpaca/alpaca-market-data-client.js';
 export { AlpacaMarketDataClient } from './providers/alpaca/alpaca-market-data-client.js';
-export type {
-  AlpacaAccount,
-  AlpacaOrder,
-  AlpacaPosition,
-  OrderRequest,
-} from './providers/alpaca/alpaca-trading-client.js';
 export { AlpacaTradingClient } from './providers/alpaca/alpaca-trading-client.js';
 export type { LlmAnswer } from './providers/anthropic/anthropic-client.js';
 export { AnthropicClient } from './providers/anthropic/anthropic-client.js';
@@ -168,7 +173,7 @@ export type { RetryOptions } from './resilience/retry-async.js';
 export { RETRY_DEFAULTS, retryAsync } from './resilience/retry-async.js';
 export { sleep } from './resilience/sleep.js';
 export { withTimeout } from './resilience/with-timeout.js';
-export type { AssessOrderDeps, OrderAssessment, OrderIntent, PriceSource } from './risk/assess-order.js';
+export type { AssessOrderDeps, OrderAssessment, OrderIntent } from './risk/assess-order.js';
 export { assessOrder, riskLimits } from './risk/assess-order.js';
 export type { RiskDecision, RiskInput, RiskLimits, RiskRule } from './risk/risk-rules.js';
 export {

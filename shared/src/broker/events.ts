@@ -1,6 +1,6 @@
 import Joi from 'joi';
 
-import { DECIMAL, UNSIGNED_DECIMAL } from '../db/decimal.js';
+import { DECIMAL, UNSIGNED_DECIMAL } from '../domain/decimal.js';
 import { type Side, SIDES } from '../domain/side.js';
 import { DataError } from '../errors/app-error.js';
 import { barProblem } from '../market-data/screen-bars.js';

@@ -1,5 +1,5 @@
-import type { Decimal } from '../db/decimal.js';
-import type { Candle } from '../db/repositories/candle-repository.js';
+import type { Decimal } from '../domain/decimal.js';
+import type { Candle } from './candle.js';
 import { isBarClosed, type Timeframe, timeframeMs } from './timeframe.js';
 
 /** Decimal places of the price and volume columns (numeric(18,6), numeric(20,6)). */

@@ -1,11 +1,12 @@
 import type { Broker } from '../broker/broker.js';
 import { createEvent, STREAMS } from '../broker/event-envelope.js';
 import type { OrderPayload } from '../broker/events.js';
-import { FINAL_ORDER_STATUSES, type OrderRow } from '../db/repositories/order-repository.js';
+import type { OrderRow } from '../db/repositories/order-repository.js';
 import type { Repositories } from '../db/repositories/repositories.js';
 import type { Notifier } from '../errors/notifier.js';
 import type { Logger } from '../logging/logger.js';
-import type { AlpacaOrder } from '../providers/alpaca/alpaca-trading-client.js';
+import type { BrokerOrder } from '../domain/broker-port.js';
+import { FINAL_ORDER_STATUSES } from '../domain/order-status.js';
 import { fillSince } from './fill-since.js';
 
 /** Dependencies of {@link createOrderRecorder}. */
@@ -23,7 +24,7 @@ export interface OrderRecorderDeps {
  */
 export function createOrderRecorder(
   deps: OrderRecorderDeps,
-): (order: AlpacaOrder, signalId: string | null) => Promise<OrderRow> {
+): (order: BrokerOrder, signalId: string | null) => Promise<OrderRow> {
   return async (order, signalId) => {
     const before = await deps.repos.orders.findByClientOrderId(order.clientOrderId);
     const fill = fillSince(before ?? { filledQty: '0', filledAvgPrice: null }, order);

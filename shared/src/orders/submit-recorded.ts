@@ -1,14 +1,10 @@
 import type { OrderRow } from '../db/repositories/order-repository.js';
 import type { Repositories } from '../db/repositories/repositories.js';
-import type {
-  AlpacaOrder,
-  AlpacaTradingClient,
-  OrderRequest,
-} from '../providers/alpaca/alpaca-trading-client.js';
+import type { BrokerOrder, BrokerPort, OrderRequest } from '../domain/broker-port.js';
 import { ProviderRejectedError } from '../providers/http/provider-error.js';
 
 /** What became of a submission: the broker's order, or its refusal recorded on the row. */
-export type Submission = { placed: AlpacaOrder } | { refused: OrderRow; error: ProviderRejectedError };
+export type Submission = { placed: BrokerOrder } | { refused: OrderRow; error: ProviderRejectedError };
 
 /**
  * Submit an order the way every path must: recorded as `new` first (after a crash, the row says an
@@ -17,7 +13,7 @@ export type Submission = { placed: AlpacaOrder } | { refused: OrderRow; error: P
  * (redacted), not retried and not thrown; anything else is thrown.
  */
 export async function submitRecorded(
-  deps: { repos: Repositories; trading: AlpacaTradingClient },
+  deps: { repos: Repositories; trading: Pick<BrokerPort, 'submitOrder'> },
   request: OrderRequest & { signalId: string | null },
 ): Promise<Submission> {
   const row = {

@@ -1,11 +1,11 @@
 import { Big } from 'big.js';
 
 import type { Config } from '../config/config.js';
-import type { Decimal } from '../db/decimal.js';
+import type { Decimal } from '../domain/decimal.js';
 import type { Repositories } from '../db/repositories/repositories.js';
 import type { Side } from '../domain/side.js';
 import { type Timeframe, timeframeMs } from '../market-data/timeframe.js';
-import type { AlpacaTradingClient } from '../providers/alpaca/alpaca-trading-client.js';
+import type { BrokerPort, PriceSource } from '../domain/broker-port.js';
 import {
   checkCooldown,
   checkPriceDeviation,
@@ -28,11 +28,6 @@ export function riskLimits(config: Config): RiskLimits {
   };
 }
 
-/** Where a fresh price comes from: the broker's latest trade of a symbol (undefined when it has none). */
-export interface PriceSource {
-  latestPrice(symbol: string): Promise<Decimal | undefined>;
-}
-
 /** An order to judge before it is sized. */
 export interface OrderIntent {
   symbol: string;
@@ -45,7 +40,7 @@ export interface OrderIntent {
 
 /** What {@link assessOrder} reads. */
 export interface AssessOrderDeps {
-  trading: AlpacaTradingClient;
+  trading: BrokerPort;
   prices: PriceSource;
   repos: Repositories;
   limits: RiskLimits;

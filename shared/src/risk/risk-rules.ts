@@ -1,6 +1,6 @@
 import { Big } from 'big.js';
 
-import type { Decimal } from '../db/decimal.js';
+import type { Decimal } from '../domain/decimal.js';
 import type { Side } from '../domain/side.js';
 
 /** The limits the executor (and the API's manual orders) enforce before any order. */

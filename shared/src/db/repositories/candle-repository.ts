@@ -1,20 +1,6 @@
 import type { Knex } from 'knex';
 
-import type { Decimal } from '../decimal.js';
-
-/** One OHLCV bar as stored. */
-export interface Candle {
-  symbol: string;
-  timeframe: string;
-  ts: Date;
-  open: Decimal;
-  high: Decimal;
-  low: Decimal;
-  close: Decimal;
-  volume: Decimal;
-  vwap?: Decimal | null;
-  tradeCount?: number | null;
-}
+import type { Candle } from '../../market-data/candle.js';
 
 /** A stored bar with its id and publication state. */
 export interface CandleRow extends Candle {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-import type { Decimal } from '../decimal.js';
+import type { Decimal } from '../../domain/decimal.js';
 
 /** One news item for one symbol. */
 export interface NewsItem {

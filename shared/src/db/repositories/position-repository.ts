@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-import type { Decimal } from '../decimal.js';
+import type { Decimal } from '../../domain/decimal.js';
 
 /** A position in one symbol; `qty` is negative for a short. */
 export interface Position {

@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
 
 import type { Side } from '../../domain/side.js';
-import type { Decimal } from '../decimal.js';
+import type { Decimal } from '../../domain/decimal.js';
 import type { Page } from './list-options.js';
 
-export type { Side };
+
 export type SignalStatus = 'new' | 'ordered' | 'rejected';
 
 /** A strategy's decision about one bar. */

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-import type { Decimal } from '../decimal.js';
+import type { Decimal } from '../../domain/decimal.js';
 
 /** The stock selector's verdict on one symbol. */
 export interface SymbolScore {

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 
-import type { Decimal } from '../decimal.js';
+import type { Decimal } from '../../domain/decimal.js';
 import type { Page } from './list-options.js';
-import type { Side } from './signal-repository.js';
+import type { Side } from '../../domain/side.js';
 
 /** One fill of an order. */
 export interface NewTrade {

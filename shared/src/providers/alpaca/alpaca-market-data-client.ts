@@ -1,11 +1,11 @@
 import Joi from 'joi';
 
 import type { Config } from '../../config/config.js';
-import type { Decimal } from '../../db/decimal.js';
+import type { Decimal } from '../../domain/decimal.js';
 import { DataError } from '../../errors/app-error.js';
 import { type ProviderBar, roundDecimal } from '../../market-data/screen-bars.js';
 import type { Timeframe } from '../../market-data/timeframe.js';
-import type { PriceSource } from '../../risk/assess-order.js';
+import type { PriceSource } from '../../domain/broker-port.js';
 import { HttpJsonClient } from '../http/http-json-client.js';
 import { type AlpacaClientDeps, alpacaHttp } from './alpaca-auth.js';
 

@@ -1,67 +1,15 @@
 import Joi from 'joi';
 
 import type { Config } from '../../config/config.js';
-import { type Decimal, toDecimal } from '../../db/decimal.js';
-import type { OrderStatus } from '../../db/repositories/order-repository.js';
-import type { Side } from '../../db/repositories/signal-repository.js';
+import { type Decimal, toDecimal } from '../../domain/decimal.js';
+import type { BrokerAccount, BrokerOrder, BrokerPort, BrokerPosition, OrderRequest } from '../../domain/broker-port.js';
+import type { OrderStatus } from '../../domain/order-status.js';
+import type { Side } from '../../domain/side.js';
 import { SIDES } from '../../domain/side.js';
 import { isTransient } from '../../errors/classify.js';
 import { HttpJsonClient } from '../http/http-json-client.js';
 import { providerReason, providerStatus } from '../http/provider-error.js';
 import { type AlpacaClientDeps, alpacaHttp } from './alpaca-auth.js';
-
-/** The account's money, as exact decimals. */
-export interface AlpacaAccount {
-  id: string;
-  status: string;
-  cash: Decimal;
-  equity: Decimal;
-  buyingPower: Decimal;
-  portfolioValue: Decimal;
-  /** Equity at the previous close: today's P&L is measured from it. */
-  lastEquity: Decimal;
-  tradingBlocked: boolean;
-}
-
-/** A position held at the broker. */
-export interface AlpacaPosition {
-  symbol: string;
-  /** Signed: negative for a short. */
-  qty: Decimal;
-  avgEntryPrice: Decimal;
-  currentPrice: Decimal | null;
-  marketValue: Decimal | null;
-  unrealizedPl: Decimal | null;
-}
-
-/** An order as the broker sees it. */
-export interface AlpacaOrder {
-  id: string;
-  clientOrderId: string;
-  symbol: string;
-  side: Side;
-  type: 'market' | 'limit' | 'stop' | 'stop_limit';
-  qty: Decimal;
-  filledQty: Decimal;
-  filledAvgPrice: Decimal | null;
-  limitPrice: Decimal | null;
-  status: OrderStatus;
-  createdAt: Date;
-  submittedAt: Date | null;
-  filledAt: Date | null;
-}
-
-/** An order to place. `clientOrderId` (≤ 48 chars) makes the submission idempotent. */
-export interface OrderRequest {
-  clientOrderId: string;
-  symbol: string;
-  side: Side;
-  qty: Decimal;
-  type?: 'market' | 'limit';
-  limitPrice?: Decimal;
-  /** `opg`: execute in the opening auction (an order decided while the market is closed). */
-  timeInForce?: 'day' | 'gtc' | 'ioc' | 'opg';
-}
 
 const dec = Joi.alternatives(Joi.string(), Joi.number());
 const accountSchema = Joi.object({
@@ -107,13 +55,13 @@ const dn = (v: Raw[string], field: string): Decimal | null =>
   v === null || v === undefined ? null : d(v, field);
 const date = (v: Raw[string]): Date | null => (typeof v === 'string' ? new Date(v) : null);
 
-function toOrder(raw: Raw): AlpacaOrder {
+function toOrder(raw: Raw): BrokerOrder {
   return {
     id: String(raw.id),
     clientOrderId: String(raw.client_order_id),
     symbol: String(raw.symbol),
     side: raw.side as Side,
-    type: raw.type as AlpacaOrder['type'],
+    type: raw.type as BrokerOrder['type'],
     qty: d(raw.qty ?? '0', 'qty'),
     filledQty: d(raw.filled_qty, 'filled_qty'),
     filledAvgPrice: dn(raw.filled_avg_price, 'filled_avg_price'),
@@ -129,7 +77,7 @@ function toOrder(raw: Raw): AlpacaOrder {
 const SUBMIT_ROUNDS = 3;
 
 /** Alpaca trading API v2 (paper or live, by base URL). */
-export class AlpacaTradingClient {
+export class AlpacaTradingClient implements BrokerPort {
   readonly #http: HttpJsonClient;
 
   constructor(http: HttpJsonClient) {
@@ -140,7 +88,7 @@ export class AlpacaTradingClient {
     return new AlpacaTradingClient(alpacaHttp(config, 'alpaca-trading', config.alpacaTradingUrl, deps));
   }
 
-  async getAccount(): Promise<AlpacaAccount> {
+  async getAccount(): Promise<BrokerAccount> {
     const raw = await this.#http.request<Raw>('GET', '/v2/account', { schema: accountSchema });
     return {
       id: String(raw.id),
@@ -162,7 +110,7 @@ export class AlpacaTradingClient {
     return clock.is_open;
   }
 
-  async getPositions(): Promise<AlpacaPosition[]> {
+  async getPositions(): Promise<BrokerPosition[]> {
     const raw = await this.#http.request<Raw[]>('GET', '/v2/positions', {
       schema: Joi.array().items(positionSchema),
     });
@@ -177,7 +125,7 @@ export class AlpacaTradingClient {
   }
 
   /** The order with this client order id, or undefined when the broker never received it. */
-  async getOrderByClientId(clientOrderId: string): Promise<AlpacaOrder | undefined> {
+  async getOrderByClientId(clientOrderId: string): Promise<BrokerOrder | undefined> {
     try {
       const raw = await this.#http.request<Raw>('GET', '/v2/orders:by_client_order_id', {
         query: { client_order_id: clientOrderId },
@@ -190,7 +138,7 @@ export class AlpacaTradingClient {
     }
   }
 
-  async getOrder(id: string): Promise<AlpacaOrder> {
+  async getOrder(id: string): Promise<BrokerOrder> {
     return toOrder(
       await this.#http.request<Raw>('GET', `/v2/orders/${encodeURIComponent(id)}`, { schema: orderSchema }),
     );
@@ -198,7 +146,7 @@ export class AlpacaTradingClient {
 
   async listOrders(
     query: { status?: 'open' | 'closed' | 'all'; limit?: number; symbols?: readonly string[] } = {},
-  ): Promise<AlpacaOrder[]> {
+  ): Promise<BrokerOrder[]> {
     const raw = await this.#http.request<Raw[]>('GET', '/v2/orders', {
       schema: Joi.array().items(orderSchema),
       query: {
@@ -221,7 +169,7 @@ export class AlpacaTradingClient {
    * `client_order_id`; only if the broker has no such order is it submitted again. A duplicate
    * refused by the broker (422) is settled the same way. So one request never makes two orders.
    */
-  async submitOrder(order: OrderRequest): Promise<AlpacaOrder> {
+  async submitOrder(order: OrderRequest): Promise<BrokerOrder> {
     const body = {
       client_order_id: order.clientOrderId,
       symbol: order.symbol,

@@ -2,7 +2,7 @@ import Joi from 'joi';
 
 import type { Config } from '../../config/config.js';
 import { createRedactor } from '../../config/redactor.js';
-import { type Decimal, toDecimal } from '../../db/decimal.js';
+import { type Decimal, toDecimal } from '../../domain/decimal.js';
 import type { Logger } from '../../logging/logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import { policyFromConfig } from '../../resilience/resilience-policy.js';
