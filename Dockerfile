@@ -2,7 +2,7 @@
 # One Dockerfile for the seven services: `docker build --build-arg SERVICE=<name> .` builds one
 # service's image on its own (the Pulumi program builds all seven from it).
 #
-#   builder: the workspaces the service needs, compiled with TypeScript
+#   builder: the workspaces the service needs (never shared/simulator or shared/testkit), compiled
 #   deps:    the same workspaces' production dependencies only
 #   runtime: node:22-bookworm-slim with dist/ and production node_modules, as the non-root `node` user
 
@@ -12,7 +12,15 @@ FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
 # Every workspace manifest: npm ci checks the lockfile against all of them.
 COPY package.json package-lock.json ./
-COPY shared/package.json shared/
+COPY shared/domain/package.json shared/domain/
+COPY shared/platform/package.json shared/platform/
+COPY shared/messaging/package.json shared/messaging/
+COPY shared/store/package.json shared/store/
+COPY shared/providers/package.json shared/providers/
+COPY shared/orders/package.json shared/orders/
+COPY shared/runtime/package.json shared/runtime/
+COPY shared/simulator/package.json shared/simulator/
+COPY shared/testkit/package.json shared/testkit/
 COPY migrations/package.json migrations/
 COPY infra/package.json infra/
 COPY services/data-collector/package.json services/data-collector/
@@ -26,21 +34,42 @@ COPY services/api/package.json services/api/
 FROM manifests AS builder
 ARG SERVICE
 RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=<service name>" && exit 1)
-# The root's dev dependencies (TypeScript) and the three workspaces; no install scripts run.
+# The root's dev dependencies (TypeScript), the production shared packages, migrations and the
+# service; the simulator and the testkit are never installed, built or copied. No install scripts run.
 RUN npm ci --ignore-scripts --no-audit --no-fund --include-workspace-root \
-      --workspace shared --workspace migrations --workspace "services/${SERVICE}"
+      --workspace shared/domain \
+      --workspace shared/platform \
+      --workspace shared/messaging \
+      --workspace shared/store \
+      --workspace shared/providers \
+      --workspace shared/orders \
+      --workspace shared/runtime \
+      --workspace migrations --workspace "services/${SERVICE}"
 COPY tsconfig.base.json ./
-COPY shared/ shared/
+COPY shared/domain/ shared/domain/
+COPY shared/platform/ shared/platform/
+COPY shared/messaging/ shared/messaging/
+COPY shared/store/ shared/store/
+COPY shared/providers/ shared/providers/
+COPY shared/orders/ shared/orders/
+COPY shared/runtime/ shared/runtime/
 COPY migrations/ migrations/
 COPY services/${SERVICE}/ services/${SERVICE}/
-RUN npx tsc -b shared/tsconfig.build.json migrations/tsconfig.build.json "services/${SERVICE}/tsconfig.build.json" \
+RUN npx tsc -b migrations/tsconfig.build.json "services/${SERVICE}/tsconfig.build.json" \
  && if [ -f "services/${SERVICE}/dashboard/tsconfig.json" ]; then npx tsc -p "services/${SERVICE}/dashboard/tsconfig.json"; fi \
  && mkdir -p "services/${SERVICE}/dashboard"
 
 FROM manifests AS deps
 ARG SERVICE
 RUN npm ci --ignore-scripts --no-audit --no-fund --omit=dev \
-      --workspace shared --workspace migrations --workspace "services/${SERVICE}" \
+      --workspace shared/domain \
+      --workspace shared/platform \
+      --workspace shared/messaging \
+      --workspace shared/store \
+      --workspace shared/providers \
+      --workspace shared/orders \
+      --workspace shared/runtime \
+      --workspace migrations --workspace "services/${SERVICE}" \
  && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime
@@ -49,8 +78,20 @@ ENV NODE_ENV=production \
     SERVICE=${SERVICE}
 WORKDIR /app
 COPY --from=deps /app/node_modules node_modules
-COPY --from=builder /app/shared/package.json shared/
-COPY --from=builder /app/shared/dist shared/dist
+COPY --from=builder /app/shared/domain/package.json shared/domain/
+COPY --from=builder /app/shared/domain/dist shared/domain/dist
+COPY --from=builder /app/shared/platform/package.json shared/platform/
+COPY --from=builder /app/shared/platform/dist shared/platform/dist
+COPY --from=builder /app/shared/messaging/package.json shared/messaging/
+COPY --from=builder /app/shared/messaging/dist shared/messaging/dist
+COPY --from=builder /app/shared/store/package.json shared/store/
+COPY --from=builder /app/shared/store/dist shared/store/dist
+COPY --from=builder /app/shared/providers/package.json shared/providers/
+COPY --from=builder /app/shared/providers/dist shared/providers/dist
+COPY --from=builder /app/shared/orders/package.json shared/orders/
+COPY --from=builder /app/shared/orders/dist shared/orders/dist
+COPY --from=builder /app/shared/runtime/package.json shared/runtime/
+COPY --from=builder /app/shared/runtime/dist shared/runtime/dist
 COPY --from=builder /app/migrations/package.json migrations/
 COPY --from=builder /app/migrations/dist migrations/dist
 # The service at a fixed path, so CMD can be exec-form (it cannot expand ${SERVICE}).

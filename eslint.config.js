@@ -88,22 +88,32 @@ export default tseslint.config(
   },
   {
     // The config module is the one place that reads the environment.
-    files: ['shared/src/config/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    files: [
+      'shared/platform/src/config/**/*.ts',
+      'scripts/**/*.ts',
+      'test/**/*.ts',
+      'bench/**/*.ts',
+      'shared/testkit/**/*.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
     // Top-level handlers: the only places allowed to catch everything.
-    files: ['shared/src/errors/top-level-handler.ts', 'shared/src/lifecycle/**/*.ts'],
+    files: [
+      'shared/platform/src/errors/top-level-handler.ts',
+      'shared/platform/src/lifecycle/**/*.ts',
+      'shared/runtime/src/**/*.ts',
+    ],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
     // Command-line tools and scripts talk to the terminal.
-    files: ['scripts/**/*.ts', 'bench/**/*.ts', '**/cli.ts', 'test/**/*.ts', '**/test-support/**/*.ts'],
+    files: ['scripts/**/*.ts', 'bench/**/*.ts', '**/cli.ts', 'test/**/*.ts', 'shared/testkit/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
   {
     // Tests (the ruff override for tests/*): unused setup values, chai expressions, non-null assertions.
-    files: ['**/*.test.ts', 'test/**/*.ts', '**/test-support/**/*.ts', 'bench/**/*.ts'],
+    files: ['**/*.test.ts', 'test/**/*.ts', 'shared/testkit/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/unbound-method': 'off',
       '@typescript-eslint/no-confusing-void-expression': 'off',

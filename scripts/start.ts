@@ -4,15 +4,11 @@
 // URLs and keys in the environment (or .env), the same command trades through them.
 import { existsSync } from 'node:fs';
 
+import { ConfigError } from '@trading/domain';
 import { migrateLatest } from '@trading/migrations';
-import {
-  ConfigError,
-  createLogger,
-  loadConfig,
-  runPlatform,
-  type Simulation,
-  startSimulation,
-} from '@trading/shared';
+import { createLogger, loadConfig } from '@trading/platform';
+import { runPlatform } from '@trading/runtime';
+import { type Simulation, startSimulation } from '@trading/simulator';
 
 import { apiWorker } from '../services/api/src/worker.js';
 import { backtesterWorker } from '../services/backtester/src/worker.js';

@@ -4,9 +4,8 @@
 // otherwise throwaway ones are started)
 import { fork } from 'node:child_process';
 
+import { startPostgres, startRedis } from '@trading/testkit';
 import autocannon from 'autocannon';
-
-import { startPostgres, startRedis } from '../../test/support/servers.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = 32;

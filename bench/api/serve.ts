@@ -2,19 +2,11 @@
 // share their event loop: the API as production wires it (PostgreSQL, Redis rate-limit store and
 // broker, bearer auth) over a 100,000-row signals table, and a bare Koa handler returning a constant.
 // Started by run.ts; reports both ports on IPC.
+import { createBroker } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
-import {
-  AlpacaMarketDataClient,
-  AlpacaTradingClient,
-  createBroker,
-  createDb,
-  createLogger,
-  createMetrics,
-  createRepositories,
-  listen,
-  loadConfig,
-  TelegramNotifier,
-} from '@trading/shared';
+import { createLogger, createMetrics, listen, loadConfig } from '@trading/platform';
+import { AlpacaMarketDataClient, AlpacaTradingClient, TelegramNotifier } from '@trading/providers';
+import { createDb, createRepositories } from '@trading/store';
 import Koa from 'koa';
 
 import { createApp } from '../../services/api/src/create-app.js';

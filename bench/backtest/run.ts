@@ -2,8 +2,7 @@
 // minute bars, on one core, and of a parameter sweep. Usage: npm run bench:backtest
 import { readFileSync } from 'node:fs';
 
-import { configureStrategy, type StrategyBar } from '@trading/shared';
-import { parseCsvBars } from '@trading/shared';
+import { configureStrategy, parseCsvBars, type StrategyBar } from '@trading/domain';
 
 import { DEFAULT_MODEL, runBacktest } from '../../services/backtester/src/domain/backtest-engine.js';
 import { runSweep } from '../../services/backtester/src/entry-points/sweep.js';

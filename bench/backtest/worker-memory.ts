@@ -1,11 +1,13 @@
 // Memory of the backtester worker path on 10 years of minute bars: 1,000,000 candles stored in a real
 // PostgreSQL, one backtest.requested job handled in this process; peak resident memory is sampled.
 // Usage: npm run bench:backtest-memory   (BENCH_DATABASE_URL to use a running server; otherwise one is started)
+import { createEvent } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
-import { createDb, createEvent, createLogger, createRepositories, loadConfig } from '@trading/shared';
+import { createLogger, loadConfig } from '@trading/platform';
+import { createDb, createRepositories } from '@trading/store';
+import { startPostgres } from '@trading/testkit';
 
 import { createJobConsumer } from '../../services/backtester/src/entry-points/job-consumer.js';
-import { startPostgres } from '../../test/support/servers.js';
 
 const server = process.env.BENCH_DATABASE_URL ? undefined : await startPostgres();
 const db = createDb(loadConfig({ DATABASE_URL: process.env.BENCH_DATABASE_URL ?? server?.url ?? '' }));

@@ -1,10 +1,10 @@
 // Broker benchmark: events/s and publish-to-handler latency through a consumer group on real Redis,
 // side by side with a raw XADD / XREADGROUP / XACK loop on the same client library.
 // Usage: npm run bench:broker   (BENCH_REDIS_URL to use a running server; otherwise one is started)
-import { type Broker, createBroker, createEvent, createLogger, loadConfig } from '@trading/shared';
+import { type Broker, createBroker, createEvent } from '@trading/messaging';
+import { createLogger, loadConfig } from '@trading/platform';
+import { startRedis } from '@trading/testkit';
 import { createClient } from 'redis';
-
-import { startRedis } from '../../test/support/servers.js';
 
 const THROUGHPUT_EVENTS = 20_000;
 const RATE_PER_S = 1000;

@@ -4,10 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { createPostgresDatabase, requirePostgres } from '@trading/testkit';
 import { expect } from 'chai';
-
-import { createPostgresDatabase } from '../../shared/src/test-support/databases.js';
-import { requirePostgres } from '../../test/support/requirements.js';
 
 const run = promisify(execFile);
 

@@ -1,6 +1,7 @@
 // `npm run migrate` (to latest) and `npm run migrate:down` (one step; `-- --force` to drop data)
 // against DATABASE_URL, or the embedded database under DATA_DIR when no URL is set.
-import { createDb, createLogger, loadConfig } from '@trading/shared';
+import { createLogger, loadConfig } from '@trading/platform';
+import { createDb } from '@trading/store';
 
 import { appliedMigrations, DataLossRefusedError, migrateDown, migrateLatest } from './index.js';
 

@@ -6,12 +6,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { freePort, requireChromium, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 import { type Browser, chromium } from 'playwright-core';
-
-import { waitFor } from '../../shared/src/test-support/wait-for.js';
-import { requireChromium } from '../support/requirements.js';
-import { freePort } from '../support/servers.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 

@@ -1,38 +1,32 @@
 // End to end on the execution side, on real PostgreSQL and Redis with the local Alpaca and Telegram:
 // signal → one order → fill → position → snapshot; a Redis restart with a signal delivered twice still
 // yields one order; reconciliation corrects a position changed behind the platform's back.
+import { type Broker, createBroker, createEvent, type SignalPayload, STREAMS } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
+import { createMetrics, loadConfig } from '@trading/platform';
+import { AlpacaMarketDataClient, AlpacaTradingClient, TelegramNotifier } from '@trading/providers';
 import {
-  AlpacaMarketDataClient,
   type AlpacaServer,
-  AlpacaTradingClient,
-  type Broker,
-  createBroker,
-  createDb,
-  createEvent,
-  createMetrics,
-  createRepositories,
-  type Db,
-  loadConfig,
-  type Repositories,
-  type SignalPayload,
   startAlpacaServer,
   startTelegramServer,
-  STREAMS,
-  TelegramNotifier,
   type TelegramServer,
-} from '@trading/shared';
+} from '@trading/simulator';
+import { createDb, createRepositories, type Db, type Repositories } from '@trading/store';
+import {
+  captureLogger,
+  createPostgresDatabase,
+  type RedisServer,
+  requirePostgres,
+  requireRedis,
+  startRedis,
+  waitFor,
+} from '@trading/testkit';
 import { expect } from 'chai';
 
 import { createSignalConsumer } from '../../services/order-executor/src/entry-points/signal-consumer.js';
 import { createOrderConsumer } from '../../services/portfolio-manager/src/entry-points/order-consumer.js';
 import { createPortfolioBook } from '../../services/portfolio-manager/src/entry-points/portfolio-book.js';
 import { createReconcileJob } from '../../services/portfolio-manager/src/entry-points/reconcile-job.js';
-import { captureLogger } from '../../shared/src/test-support/capture-logger.js';
-import { createPostgresDatabase } from '../../shared/src/test-support/databases.js';
-import { waitFor } from '../../shared/src/test-support/wait-for.js';
-import { requirePostgres, requireRedis } from '../support/requirements.js';
-import { type RedisServer, startRedis } from '../support/servers.js';
 
 describe('execution pipeline end to end: signal → order → fill → position → snapshot', function () {
   this.timeout(120_000);

@@ -1,32 +1,25 @@
 // End to end on the market side: bars from the local Alpaca server → data-collector → market.candles →
 // strategy-engine → strategy.signals, on real PostgreSQL and Redis, with the engine restarted midway.
+import { configureStrategy } from '@trading/domain';
+import { type Broker, type Consumer, createBroker, createEvent, STREAMS } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
+import { createMetrics, loadConfig } from '@trading/platform';
+import { AlpacaMarketDataClient } from '@trading/providers';
+import { type AlpacaServer, startAlpacaServer } from '@trading/simulator';
+import { createDb, createRepositories, type Db } from '@trading/store';
 import {
-  AlpacaMarketDataClient,
-  type AlpacaServer,
-  type Broker,
-  configureStrategy,
-  type Consumer,
-  createBroker,
-  createDb,
-  createEvent,
-  createMetrics,
-  createRepositories,
-  type Db,
-  loadConfig,
-  startAlpacaServer,
-  STREAMS,
-} from '@trading/shared';
+  captureLogger,
+  createPostgresDatabase,
+  freshRedisDb,
+  googBars,
+  requirePostgres,
+  waitFor,
+} from '@trading/testkit';
 import { expect } from 'chai';
 
 import { createCollectJob } from '../../services/data-collector/src/entry-points/collect-job.js';
 import { StrategyBook } from '../../services/strategy-engine/src/domain/strategy-book.js';
 import { createCandleConsumer } from '../../services/strategy-engine/src/entry-points/candle-consumer.js';
-import { captureLogger } from '../../shared/src/test-support/capture-logger.js';
-import { createPostgresDatabase } from '../../shared/src/test-support/databases.js';
-import { googBars } from '../../shared/src/test-support/goog-bars.js';
-import { waitFor } from '../../shared/src/test-support/wait-for.js';
-import { freshRedisDb, requirePostgres } from '../support/requirements.js';
 
 describe('market pipeline end to end: bars → candles → signals', function () {
   this.timeout(120_000);

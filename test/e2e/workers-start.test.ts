@@ -5,13 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { startAlpacaServer, startFinnhubServer } from '@trading/shared';
+import { startAlpacaServer, startFinnhubServer } from '@trading/simulator';
+import { createPostgresDatabase, freePort, freshRedisDb, requirePostgres, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
-
-import { createPostgresDatabase } from '../../shared/src/test-support/databases.js';
-import { waitFor } from '../../shared/src/test-support/wait-for.js';
-import { freshRedisDb, requirePostgres } from '../support/requirements.js';
-import { freePort } from '../support/servers.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 

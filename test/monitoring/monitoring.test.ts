@@ -6,12 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { createHealthApp, createMetrics, type HttpServer, listen } from '@trading/shared';
+import { createHealthApp, createMetrics, type HttpServer, listen } from '@trading/platform';
+import { freePort, requireCommand, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
-
-import { waitFor } from '../../shared/src/test-support/wait-for.js';
-import { requireCommand } from '../support/requirements.js';
-import { freePort } from '../support/servers.js';
 
 const run = promisify(execFile);
 const MONITORING = new URL('../../monitoring/', import.meta.url).pathname;

@@ -1,7 +1,7 @@
 // Fuzzing the API from its own OpenAPI document: thousands of malformed and edge-case requests
 // against the real app (PostgreSQL, Redis, local Alpaca): never a 5xx, always a documented status
 // with the JSON error shape, and memory that stays where it was.
-import { mulberry32 } from '@trading/shared';
+import { mulberry32 } from '@trading/simulator';
 import { expect } from 'chai';
 
 import { type ApiFixture, startApiFixture } from '../../services/api/src/testing/api-fixture.js';

@@ -3,38 +3,35 @@
 // Redis is killed, PostgreSQL restarted, each worker SIGKILLed, and the broker API fails. After each
 // fault: every bar processed, every signal has exactly one order or a recorded rejection, positions
 // equal the sum of fills, no client_order_id twice at the broker, breakers closed again.
+import { STREAMS } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
+import { loadConfig } from '@trading/platform';
 import {
   type AlpacaServer,
   type AnthropicServer,
-  createDb,
-  createRepositories,
-  type Db,
-  loadConfig,
   type MarketSimulator,
   randomWalkSeries,
-  type Repositories,
   startAlpacaServer,
   startAnthropicServer,
   startMarketSimulator,
   startTelegramServer,
-  STREAMS,
   type TelegramServer,
-} from '@trading/shared';
-import { Big } from 'big.js';
-import { expect } from 'chai';
-import { createClient } from 'redis';
-
-import { createPostgresDatabase } from '../../shared/src/test-support/databases.js';
-import { waitFor } from '../../shared/src/test-support/wait-for.js';
+} from '@trading/simulator';
+import { createDb, createRepositories, type Db, type Repositories } from '@trading/store';
 import {
+  createPostgresDatabase,
   postgresBinDir,
   type PostgresServer,
   type RedisServer,
   redisServerBin,
   startPostgres,
   startRedis,
-} from '../support/servers.js';
+  waitFor,
+} from '@trading/testkit';
+import { Big } from 'big.js';
+import { expect } from 'chai';
+import { createClient } from 'redis';
+
 import {
   canaryDatabaseUrl,
   groupState,

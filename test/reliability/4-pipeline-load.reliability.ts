@@ -2,28 +2,20 @@
 // symbols), consumed by the strategy-engine, order-executor and portfolio-manager as their own
 // processes on real PostgreSQL and Redis. No error, memory within bounds, every bar consumed;
 // bar-to-signal latency and the engine's throughput reported.
+import { type Broker, type CandlePayload, createBroker, createEvent, STREAMS } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
+import { createLogger, loadConfig } from '@trading/platform';
 import {
   type AlpacaServer,
   type AnthropicServer,
-  type Broker,
-  type CandlePayload,
-  createBroker,
-  createDb,
-  createEvent,
-  createLogger,
-  type Db,
-  loadConfig,
   randomWalkSeries,
   startAlpacaServer,
   startAnthropicServer,
-  STREAMS,
-} from '@trading/shared';
+} from '@trading/simulator';
+import { createDb, type Db } from '@trading/store';
+import { createPostgresDatabase, freshRedisDb, requirePostgres, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 
-import { createPostgresDatabase } from '../../shared/src/test-support/databases.js';
-import { waitFor } from '../../shared/src/test-support/wait-for.js';
-import { freshRedisDb, requirePostgres } from '../support/requirements.js';
 import {
   canaryDatabaseUrl,
   groupState,

@@ -4,10 +4,11 @@
 // duplicates in one answer, a bar stamped 2030, and a new symbol arriving with 300 bars of history —
 // minute by minute on a clock. Checked: no order outside the position cap at the broker's price, no
 // order from an old bar or a spike, and every symbol's good bars still collected.
-import { type AlpacaServer, createRepositories, type Db, type WireBar } from '@trading/shared';
+import { type AlpacaServer, type WireBar } from '@trading/simulator';
+import { createRepositories, type Db } from '@trading/store';
+import { waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 
-import { waitFor } from '../../shared/src/test-support/wait-for.js';
 import { type InProcessPipeline, startInProcessPipeline } from '../support/in-process-pipeline.js';
 import { printTable, record } from './report.js';
 

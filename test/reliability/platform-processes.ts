@@ -3,11 +3,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
+import { freePort, waitFor } from '@trading/testkit';
 import knexFactory from 'knex';
 import { createClient } from 'redis';
 
-import { waitFor } from '../../shared/src/test-support/wait-for.js';
-import { freePort } from '../support/servers.js';
 import { CANARIES, keepEmitted } from './report.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;

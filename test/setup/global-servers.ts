@@ -8,7 +8,7 @@ import {
   redisServerBin,
   startPostgres,
   startRedis,
-} from '../support/servers.js';
+} from '@trading/testkit';
 
 let pg: PostgresServer | undefined;
 let redis: RedisServer | undefined;

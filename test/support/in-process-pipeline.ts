@@ -1,32 +1,20 @@
 // The trading path wired in one process over real PostgreSQL and Redis, on a clock the test moves:
 // the data-collector's collect job (run by the test), and the strategy-engine, order-executor and
 // portfolio-manager consumers, all against the local Alpaca server.
+import { configureStrategy } from '@trading/domain';
+import { type Broker, createBroker, STREAMS } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
-import {
-  AlpacaMarketDataClient,
-  type AlpacaServer,
-  AlpacaTradingClient,
-  type Broker,
-  configureStrategy,
-  createBroker,
-  createDb,
-  createMetrics,
-  createRepositories,
-  type Db,
-  loadConfig,
-  startAlpacaServer,
-  STREAMS,
-  TelegramNotifier,
-} from '@trading/shared';
+import { createMetrics, loadConfig } from '@trading/platform';
+import { AlpacaMarketDataClient, AlpacaTradingClient, TelegramNotifier } from '@trading/providers';
+import { type AlpacaServer, startAlpacaServer } from '@trading/simulator';
+import { createDb, createRepositories, type Db } from '@trading/store';
+import { captureLogger, createPostgresDatabase, freshRedisDb, requirePostgres } from '@trading/testkit';
 
 import { createCollectJob } from '../../services/data-collector/src/entry-points/collect-job.js';
 import { createSignalConsumer } from '../../services/order-executor/src/entry-points/signal-consumer.js';
 import { createOrderConsumer } from '../../services/portfolio-manager/src/entry-points/order-consumer.js';
 import { createPortfolioBook } from '../../services/portfolio-manager/src/entry-points/portfolio-book.js';
 import { createCandleConsumer } from '../../services/strategy-engine/src/entry-points/candle-consumer.js';
-import { captureLogger } from '../../shared/src/test-support/capture-logger.js';
-import { createPostgresDatabase } from '../../shared/src/test-support/databases.js';
-import { freshRedisDb, requirePostgres } from './requirements.js';
 
 /** A running in-process pipeline. */
 export interface InProcessPipeline {

@@ -1,18 +1,11 @@
+import { createBroker } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
-import {
-  AlpacaMarketDataClient,
-  AlpacaTradingClient,
-  createBroker,
-  createDb,
-  createMetrics,
-  createRepositories,
-  listen,
-  loadConfig,
-  TelegramNotifier,
-} from '@trading/shared';
+import { createMetrics, listen, loadConfig } from '@trading/platform';
+import { AlpacaMarketDataClient, AlpacaTradingClient, TelegramNotifier } from '@trading/providers';
+import { createDb, createRepositories } from '@trading/store';
+import { captureLogger } from '@trading/testkit';
 import { expect } from 'chai';
 
-import { captureLogger } from '../../../shared/src/test-support/capture-logger.js';
 import { createApp } from './create-app.js';
 import { BoundedMap } from './entry-points/http/rate-limit.js';
 import { ALPACA_SECRET, type ApiFixture, startApiFixture, TOKEN } from './testing/api-fixture.js';

@@ -1,8 +1,9 @@
 import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
+import { type PriceSource } from '@trading/domain';
+import { type Broker } from '@trading/messaging';
+import { riskLimits } from '@trading/orders';
 import {
-  type AlpacaTradingClient,
-  type Broker,
   type Config,
   createRouter,
   type HealthCheck,
@@ -10,11 +11,10 @@ import {
   type Logger,
   type Metrics,
   type Notifier,
-  type PriceSource,
-  type Repositories,
-  riskLimits,
   type TopLevelHandler,
-} from '@trading/shared';
+} from '@trading/platform';
+import { type AlpacaTradingClient } from '@trading/providers';
+import { type Repositories } from '@trading/store';
 import Koa from 'koa';
 
 import { createManualOrders } from './domain/manual-order.js';

@@ -1,11 +1,6 @@
-import {
-  AlpacaMarketDataClient,
-  AlpacaTradingClient,
-  listen,
-  storageChecks,
-  TelegramNotifier,
-  type WorkerDefinition,
-} from '@trading/shared';
+import { listen } from '@trading/platform';
+import { AlpacaMarketDataClient, AlpacaTradingClient, TelegramNotifier } from '@trading/providers';
+import { storageChecks, type WorkerDefinition } from '@trading/runtime';
 
 import { createApp } from './create-app.js';
 import { createRateLimitStore } from './data-access/rate-limit-store.js';

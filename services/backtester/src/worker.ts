@@ -1,4 +1,5 @@
-import { STREAMS, type WorkerDefinition } from '@trading/shared';
+import { STREAMS } from '@trading/messaging';
+import { type WorkerDefinition } from '@trading/runtime';
 
 import { createJobConsumer } from './entry-points/job-consumer.js';
 

@@ -1,4 +1,5 @@
-import { AlpacaMarketDataClient, type WorkerDefinition } from '@trading/shared';
+import { AlpacaMarketDataClient } from '@trading/providers';
+import { type WorkerDefinition } from '@trading/runtime';
 
 import { createCollectJob } from './entry-points/collect-job.js';
 

@@ -1,4 +1,5 @@
-import { FinnhubClient, type WorkerDefinition } from '@trading/shared';
+import { FinnhubClient } from '@trading/providers';
+import { type WorkerDefinition } from '@trading/runtime';
 
 import { createNewsJob } from './entry-points/news-job.js';
 

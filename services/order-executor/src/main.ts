@@ -1,5 +1,5 @@
 import { migrateLatest } from '@trading/migrations';
-import { runWorker } from '@trading/shared';
+import { runWorker } from '@trading/runtime';
 
 import { orderExecutorWorker } from './worker.js';
 

@@ -1,10 +1,6 @@
-import {
-  AlpacaMarketDataClient,
-  AlpacaTradingClient,
-  STREAMS,
-  TelegramNotifier,
-  type WorkerDefinition,
-} from '@trading/shared';
+import { STREAMS } from '@trading/messaging';
+import { AlpacaMarketDataClient, AlpacaTradingClient, TelegramNotifier } from '@trading/providers';
+import { type WorkerDefinition } from '@trading/runtime';
 
 import { createOrderSyncJob } from './entry-points/order-sync-job.js';
 import { createSignalConsumer } from './entry-points/signal-consumer.js';

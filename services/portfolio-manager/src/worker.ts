@@ -1,4 +1,6 @@
-import { AlpacaTradingClient, STREAMS, TelegramNotifier, type WorkerDefinition } from '@trading/shared';
+import { STREAMS } from '@trading/messaging';
+import { AlpacaTradingClient, TelegramNotifier } from '@trading/providers';
+import { type WorkerDefinition } from '@trading/runtime';
 
 import { createOrderConsumer } from './entry-points/order-consumer.js';
 import { createPortfolioBook } from './entry-points/portfolio-book.js';

@@ -1,4 +1,7 @@
-import { AnthropicClient, configureStrategy, STREAMS, type WorkerDefinition } from '@trading/shared';
+import { configureStrategy } from '@trading/domain';
+import { STREAMS } from '@trading/messaging';
+import { AnthropicClient } from '@trading/providers';
+import { type WorkerDefinition } from '@trading/runtime';
 
 import { createCandleConsumer } from './entry-points/candle-consumer.js';
 import { createSelectorJob } from './entry-points/selector-job.js';

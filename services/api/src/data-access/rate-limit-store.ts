@@ -1,4 +1,5 @@
-import { type Config, createRedisClient, type Logger, type Metrics } from '@trading/shared';
+import { createRedisClient } from '@trading/messaging';
+import { type Config, type Logger, type Metrics } from '@trading/platform';
 
 import { BoundedMap, type RateLimitStore, redisLimiterDb } from '../entry-points/http/rate-limit.js';
 

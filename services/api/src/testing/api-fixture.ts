@@ -1,28 +1,25 @@
+import { type Broker, createBroker } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
 import {
-  AlpacaMarketDataClient,
-  type AlpacaServer,
-  AlpacaTradingClient,
-  type Broker,
   type Config,
-  createBroker,
-  createDb,
   createMetrics,
-  createRepositories,
-  type Db,
   type HttpServer,
   listen,
   loadConfig,
   type Metrics,
-  type Repositories,
-  startAlpacaServer,
-  storageChecks,
-  TelegramNotifier,
-} from '@trading/shared';
+} from '@trading/platform';
+import { AlpacaMarketDataClient, AlpacaTradingClient, TelegramNotifier } from '@trading/providers';
+import { storageChecks } from '@trading/runtime';
+import { type AlpacaServer, startAlpacaServer } from '@trading/simulator';
+import { createDb, createRepositories, type Db, type Repositories } from '@trading/store';
+import {
+  type CapturedLogger,
+  captureLogger,
+  createPostgresDatabase,
+  freshRedisDb,
+  requirePostgres,
+} from '@trading/testkit';
 
-import { type CapturedLogger, captureLogger } from '../../../../shared/src/test-support/capture-logger.js';
-import { createPostgresDatabase } from '../../../../shared/src/test-support/databases.js';
-import { freshRedisDb, requirePostgres } from '../../../../test/support/requirements.js';
 import { createApp } from '../create-app.js';
 import { createRateLimitStore } from '../data-access/rate-limit-store.js';
 

@@ -1,4 +1,4 @@
-import type { StrategyBar, StrategyInstance } from '@trading/shared';
+import type { StrategyBar, StrategyInstance } from '@trading/domain';
 import { expect } from 'chai';
 
 import { DEFAULT_MODEL, runBacktest } from './backtest-engine.js';

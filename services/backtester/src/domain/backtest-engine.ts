@@ -1,4 +1,4 @@
-import type { Side, StrategyBar, StrategyInstance } from '@trading/shared';
+import type { Side, StrategyBar, StrategyInstance } from '@trading/domain';
 
 /**
  * The execution model of a backtest, explicit:

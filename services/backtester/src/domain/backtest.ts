@@ -1,4 +1,4 @@
-import { configureStrategy, type StrategyBar } from '@trading/shared';
+import { configureStrategy, type StrategyBar } from '@trading/domain';
 
 import { type BacktestRun, DEFAULT_MODEL, type ExecutionModel, runBacktest } from './backtest-engine.js';
 import { type BacktestStats, computeStats } from './statistics.js';

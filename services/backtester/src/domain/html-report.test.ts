@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import { googStrategyBars, requireChromium } from '@trading/testkit';
 import { expect } from 'chai';
 import { chromium } from 'playwright-core';
 
-import { googStrategyBars } from '../../../../shared/src/test-support/goog-bars.js';
-import { requireChromium } from '../../../../test/support/requirements.js';
 import { backtest } from './backtest.js';
 import { htmlReport } from './html-report.js';
 

@@ -1,4 +1,4 @@
-import { ValidationError } from '@trading/shared';
+import { ValidationError } from '@trading/domain';
 
 /** Values of one parameter in a sweep. */
 export type GridAxis = readonly number[];

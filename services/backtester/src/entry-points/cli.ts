@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { AppError, parseCsvBars, STRATEGIES } from '@trading/shared';
+import { AppError, parseCsvBars, STRATEGIES } from '@trading/domain';
 
 import { backtest } from '../domain/backtest.js';
 import type { ExecutionModel } from '../domain/backtest-engine.js';

@@ -1,23 +1,18 @@
+import { type BacktestJobPayload, type Broker, createBroker, createEvent, STREAMS } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
+import { loadConfig } from '@trading/platform';
+import { createDb, createRepositories, type Db, type Repositories } from '@trading/store';
 import {
-  type BacktestJobPayload,
-  type Broker,
-  createBroker,
-  createDb,
-  createEvent,
-  createRepositories,
-  type Db,
-  loadConfig,
-  type Repositories,
-  STREAMS,
-} from '@trading/shared';
+  captureLogger,
+  createPostgresDatabase,
+  freshRedisDb,
+  googBars,
+  googStrategyBars,
+  requirePostgres,
+  waitFor,
+} from '@trading/testkit';
 import { expect } from 'chai';
 
-import { captureLogger } from '../../../../shared/src/test-support/capture-logger.js';
-import { createPostgresDatabase } from '../../../../shared/src/test-support/databases.js';
-import { googBars, googStrategyBars } from '../../../../shared/src/test-support/goog-bars.js';
-import { waitFor } from '../../../../shared/src/test-support/wait-for.js';
-import { freshRedisDb, requirePostgres } from '../../../../test/support/requirements.js';
 import { backtest } from '../domain/backtest.js';
 import { createJobConsumer } from './job-consumer.js';
 

@@ -1,14 +1,7 @@
-import {
-  type BacktestJobPayload,
-  errorMessage,
-  type EventHandler,
-  isDataError,
-  isTransient,
-  type Logger,
-  payloadOf,
-  type Repositories,
-  type StrategyBar,
-} from '@trading/shared';
+import { type StrategyBar } from '@trading/domain';
+import { type BacktestJobPayload, type EventHandler, payloadOf } from '@trading/messaging';
+import { errorMessage, isDataError, isTransient, type Logger } from '@trading/platform';
+import { type Repositories } from '@trading/store';
 
 import { backtest } from '../domain/backtest.js';
 

@@ -1,7 +1,7 @@
 // A sweep worker thread: receives the bars once (shared memory), then backtests parameter sets.
 import { parentPort, workerData } from 'node:worker_threads';
 
-import type { StrategyBar } from '@trading/shared';
+import type { StrategyBar } from '@trading/domain';
 
 import { backtest } from '../domain/backtest.js';
 import type { ExecutionModel } from '../domain/backtest-engine.js';

@@ -1,6 +1,6 @@
+import { googStrategyBars } from '@trading/testkit';
 import { expect } from 'chai';
 
-import { googStrategyBars } from '../../../../shared/src/test-support/goog-bars.js';
 import { backtest } from '../domain/backtest.js';
 import { expandGrid, parseAxis } from '../domain/parameter-grid.js';
 import { progressBar, runSweep } from './sweep.js';

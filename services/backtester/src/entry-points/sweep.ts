@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
-import type { StrategyBar } from '@trading/shared';
+import type { StrategyBar } from '@trading/domain';
 
 import { DEFAULT_MODEL, type ExecutionModel } from '../domain/backtest-engine.js';
 import type { BacktestStats } from '../domain/statistics.js';

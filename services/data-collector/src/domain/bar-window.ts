@@ -1,4 +1,4 @@
-import { type Candle, type ScreenedBar, type Timeframe, timeframeMs } from '@trading/shared';
+import { type Candle, type ScreenedBar, type Timeframe, timeframeMs } from '@trading/domain';
 
 /** The length of a bar, in seconds. */
 export function barSeconds(timeframe: Timeframe): number {

@@ -1,25 +1,19 @@
+import { TransientError } from '@trading/domain';
+import { type Broker, createBroker, STREAMS } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
+import { createMetrics, loadConfig, type Metrics } from '@trading/platform';
+import { AlpacaMarketDataClient } from '@trading/providers';
+import { type AlpacaServer, startAlpacaServer } from '@trading/simulator';
+import { createDb, createRepositories, type Db } from '@trading/store';
 import {
-  AlpacaMarketDataClient,
-  type AlpacaServer,
-  type Broker,
-  createBroker,
-  createDb,
-  createMetrics,
-  createRepositories,
-  type Db,
-  loadConfig,
-  type Metrics,
-  startAlpacaServer,
-  STREAMS,
-  TransientError,
-} from '@trading/shared';
+  captureLogger,
+  createPostgresDatabase,
+  freshRedisDb,
+  googBars,
+  requirePostgres,
+} from '@trading/testkit';
 import { expect } from 'chai';
 
-import { captureLogger } from '../../../../shared/src/test-support/capture-logger.js';
-import { createPostgresDatabase } from '../../../../shared/src/test-support/databases.js';
-import { googBars } from '../../../../shared/src/test-support/goog-bars.js';
-import { freshRedisDb, requirePostgres } from '../../../../test/support/requirements.js';
 import { createCollectJob } from './collect-job.js';
 
 describe('data-collector collect job (real PostgreSQL, Redis and local Alpaca)', function () {

@@ -1,21 +1,8 @@
-import {
-  type AlpacaMarketDataClient,
-  type Broker,
-  type CandlePayload,
-  type CandleRow,
-  classifyError,
-  type Config,
-  createEvent,
-  errorMessage,
-  isBarClosed,
-  type Logger,
-  type Metrics,
-  readWatchlist,
-  type Repositories,
-  screenBars,
-  STREAMS,
-  TransientError,
-} from '@trading/shared';
+import { isBarClosed, screenBars, TransientError } from '@trading/domain';
+import { type Broker, type CandlePayload, createEvent, STREAMS } from '@trading/messaging';
+import { classifyError, type Config, errorMessage, type Logger, type Metrics } from '@trading/platform';
+import { type AlpacaMarketDataClient } from '@trading/providers';
+import { type CandleRow, readWatchlist, type Repositories } from '@trading/store';
 
 import { barSeconds, fetchStart, toCandle } from '../domain/bar-window.js';
 

@@ -1,23 +1,12 @@
+import { type Broker, createBroker, STREAMS } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
-import {
-  type Broker,
-  createBroker,
-  createDb,
-  createMetrics,
-  createRepositories,
-  type Db,
-  FinnhubClient,
-  type FinnhubServer,
-  loadConfig,
-  type Metrics,
-  startFinnhubServer,
-  STREAMS,
-} from '@trading/shared';
+import { createMetrics, loadConfig, type Metrics } from '@trading/platform';
+import { FinnhubClient } from '@trading/providers';
+import { type FinnhubServer, startFinnhubServer } from '@trading/simulator';
+import { createDb, createRepositories, type Db } from '@trading/store';
+import { captureLogger, createPostgresDatabase, freshRedisDb, requirePostgres } from '@trading/testkit';
 import { expect } from 'chai';
 
-import { captureLogger } from '../../../../shared/src/test-support/capture-logger.js';
-import { createPostgresDatabase } from '../../../../shared/src/test-support/databases.js';
-import { freshRedisDb, requirePostgres } from '../../../../test/support/requirements.js';
 import { createNewsJob } from './news-job.js';
 
 describe('news-collector news job (real PostgreSQL, Redis and local Finnhub)', function () {

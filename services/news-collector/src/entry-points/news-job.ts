@@ -1,19 +1,8 @@
-import {
-  type Broker,
-  type Config,
-  createEvent,
-  daysAgo,
-  type FinnhubClient,
-  isDataError,
-  type Logger,
-  type Metrics,
-  type NewsItem,
-  type NewsPayload,
-  readWatchlist,
-  type Repositories,
-  STREAMS,
-  toDecimal,
-} from '@trading/shared';
+import { toDecimal } from '@trading/domain';
+import { type Broker, createEvent, type NewsPayload, STREAMS } from '@trading/messaging';
+import { type Config, isDataError, type Logger, type Metrics } from '@trading/platform';
+import { type FinnhubClient } from '@trading/providers';
+import { daysAgo, type NewsItem, readWatchlist, type Repositories } from '@trading/store';
 
 import { lexiconSentiment } from '../domain/sentiment.js';
 

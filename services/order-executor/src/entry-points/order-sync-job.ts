@@ -1,12 +1,8 @@
-import {
-  type AlpacaTradingClient,
-  type Config,
-  createOrderRecorder,
-  FINAL_ORDER_STATUSES,
-  type Logger,
-  type OrderRecorderDeps,
-  type Repositories,
-} from '@trading/shared';
+import { FINAL_ORDER_STATUSES } from '@trading/domain';
+import { createOrderRecorder, type OrderRecorderDeps } from '@trading/orders';
+import { type Config, type Logger } from '@trading/platform';
+import { type AlpacaTradingClient } from '@trading/providers';
+import { type Repositories } from '@trading/store';
 
 /** Dependencies of the order sync job. */
 export interface OrderSyncDeps extends OrderRecorderDeps {

@@ -1,30 +1,24 @@
-import { migrateLatest } from '@trading/migrations';
 import {
-  AlpacaMarketDataClient,
-  type AlpacaServer,
-  AlpacaTradingClient,
   type Broker,
   createBroker,
-  createDb,
   createEvent,
-  createMetrics,
-  createRepositories,
-  type Db,
   type EventEnvelope,
-  loadConfig,
-  type Repositories,
   type SignalPayload,
+  STREAMS,
+} from '@trading/messaging';
+import { migrateLatest } from '@trading/migrations';
+import { createMetrics, loadConfig } from '@trading/platform';
+import { AlpacaMarketDataClient, AlpacaTradingClient, TelegramNotifier } from '@trading/providers';
+import {
+  type AlpacaServer,
   startAlpacaServer,
   startTelegramServer,
-  STREAMS,
-  TelegramNotifier,
   type TelegramServer,
-} from '@trading/shared';
+} from '@trading/simulator';
+import { createDb, createRepositories, type Db, type Repositories } from '@trading/store';
+import { captureLogger, createPostgresDatabase, freshRedisDb, requirePostgres } from '@trading/testkit';
 import { expect } from 'chai';
 
-import { captureLogger } from '../../../../shared/src/test-support/capture-logger.js';
-import { createPostgresDatabase } from '../../../../shared/src/test-support/databases.js';
-import { freshRedisDb, requirePostgres } from '../../../../test/support/requirements.js';
 import { clientOrderIdFor } from '../domain/order-identity.js';
 import { createOrderSyncJob } from './order-sync-job.js';
 import { createSignalConsumer } from './signal-consumer.js';

@@ -1,4 +1,4 @@
-import type { Side } from '@trading/shared';
+import type { Side } from '@trading/domain';
 import { Big } from 'big.js';
 
 /** One fill, in time order. */

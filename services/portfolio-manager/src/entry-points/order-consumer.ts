@@ -1,4 +1,5 @@
-import { type EventEnvelope, type Logger, payloadOf } from '@trading/shared';
+import { type EventEnvelope, payloadOf } from '@trading/messaging';
+import { type Logger } from '@trading/platform';
 
 import type { PortfolioBook } from './portfolio-book.js';
 

@@ -1,18 +1,11 @@
 import { migrateLatest } from '@trading/migrations';
-import {
-  type AlpacaServer,
-  AlpacaTradingClient,
-  createDb,
-  createMetrics,
-  createRepositories,
-  type Db,
-  loadConfig,
-  type Metrics,
-  startAlpacaServer,
-} from '@trading/shared';
+import { createMetrics, loadConfig, type Metrics } from '@trading/platform';
+import { AlpacaTradingClient } from '@trading/providers';
+import { type AlpacaServer, startAlpacaServer } from '@trading/simulator';
+import { createDb, createRepositories, type Db } from '@trading/store';
+import { captureLogger } from '@trading/testkit';
 import { expect } from 'chai';
 
-import { captureLogger } from '../../../../shared/src/test-support/capture-logger.js';
 import { createPortfolioBook } from './portfolio-book.js';
 
 describe('portfolio book snapshots (embedded PostgreSQL, local Alpaca): equity and drawdown gauges', function () {

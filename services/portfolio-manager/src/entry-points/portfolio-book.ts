@@ -1,11 +1,6 @@
-import {
-  type AlpacaTradingClient,
-  daysAgo,
-  type Logger,
-  type Metrics,
-  type PositionRow,
-  type Repositories,
-} from '@trading/shared';
+import { type Logger, type Metrics } from '@trading/platform';
+import { type AlpacaTradingClient } from '@trading/providers';
+import { daysAgo, type PositionRow, type Repositories } from '@trading/store';
 import { Big } from 'big.js';
 
 import { foldFills, unrealizedPnl } from '../domain/position-math.js';

@@ -1,10 +1,6 @@
-import {
-  type AlpacaTradingClient,
-  type Logger,
-  type Metrics,
-  type Notifier,
-  type Repositories,
-} from '@trading/shared';
+import { type Logger, type Metrics, type Notifier } from '@trading/platform';
+import { type AlpacaTradingClient } from '@trading/providers';
+import { type Repositories } from '@trading/store';
 import { Big } from 'big.js';
 
 /** Dependencies of the reconciliation job. */

@@ -1,4 +1,4 @@
-import { extractJsonFromText } from '@trading/shared';
+import { extractJsonFromText } from '@trading/providers';
 import Joi from 'joi';
 
 /** What the selector knows about one candidate before asking the model. */

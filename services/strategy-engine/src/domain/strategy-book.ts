@@ -1,4 +1,4 @@
-import type { ConfiguredStrategy, StrategyBar, StrategyInstance, StrategySignal } from '@trading/shared';
+import type { ConfiguredStrategy, StrategyBar, StrategyInstance, StrategySignal } from '@trading/domain';
 
 /** A signal with its reason and the strategy that made it. */
 export interface BookSignal extends Omit<StrategySignal, 'describe'> {

@@ -1,19 +1,14 @@
+import { type ConfiguredStrategy, type StrategyBar, toDecimal } from '@trading/domain';
 import {
   type Broker,
-  type CandleRow,
-  type ConfiguredStrategy,
   createEvent,
   type EventEnvelope,
-  type Logger,
-  type Metrics,
   payloadOf,
-  type Repositories,
   type SignalPayload,
-  type StoredSignal,
-  type StrategyBar,
   STREAMS,
-  toDecimal,
-} from '@trading/shared';
+} from '@trading/messaging';
+import { type Logger, type Metrics } from '@trading/platform';
+import { type CandleRow, type Repositories, type StoredSignal } from '@trading/store';
 
 import { StrategyBook } from '../domain/strategy-book.js';
 

@@ -1,21 +1,11 @@
 import { migrateLatest } from '@trading/migrations';
-import {
-  AnthropicClient,
-  type AnthropicServer,
-  createDb,
-  createMetrics,
-  createRepositories,
-  type Db,
-  loadConfig,
-  type Metrics,
-  type Repositories,
-  startAnthropicServer,
-} from '@trading/shared';
+import { createMetrics, loadConfig, type Metrics } from '@trading/platform';
+import { AnthropicClient } from '@trading/providers';
+import { type AnthropicServer, startAnthropicServer } from '@trading/simulator';
+import { createDb, createRepositories, type Db, type Repositories } from '@trading/store';
+import { captureLogger, createPostgresDatabase, requirePostgres } from '@trading/testkit';
 import { expect } from 'chai';
 
-import { captureLogger } from '../../../../shared/src/test-support/capture-logger.js';
-import { createPostgresDatabase } from '../../../../shared/src/test-support/databases.js';
-import { requirePostgres } from '../../../../test/support/requirements.js';
 import { createSelectorJob } from './selector-job.js';
 
 describe('stock selector (real PostgreSQL, local Anthropic)', function () {

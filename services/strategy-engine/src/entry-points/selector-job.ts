@@ -1,15 +1,7 @@
-import {
-  type AnthropicClient,
-  CircuitOpenError,
-  type Config,
-  daysAgo,
-  isDataError,
-  isTransient,
-  type Logger,
-  type Metrics,
-  type Repositories,
-  toDecimal,
-} from '@trading/shared';
+import { CircuitOpenError, toDecimal } from '@trading/domain';
+import { type Config, isDataError, isTransient, type Logger, type Metrics } from '@trading/platform';
+import { type AnthropicClient } from '@trading/providers';
+import { daysAgo, type Repositories } from '@trading/store';
 
 import {
   combinedScore,

@@ -1,4 +1,4 @@
-import { type BacktestJobPayload, decodeEnvelope, type EventEnvelope, STREAMS } from '@trading/shared';
+import { type BacktestJobPayload, decodeEnvelope, type EventEnvelope, STREAMS } from '@trading/messaging';
 import { expect } from 'chai';
 
 import { type ApiFixture, startApiFixture } from '../../testing/api-fixture.js';

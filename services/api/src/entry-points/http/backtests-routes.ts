@@ -1,17 +1,7 @@
-import {
-  type BacktestJobPayload,
-  type BacktestRunRow,
-  type Broker,
-  configureStrategy,
-  createEvent,
-  errorMessage,
-  NotFoundError,
-  type Repositories,
-  STRATEGIES,
-  STREAMS,
-  TIMEFRAMES,
-  ValidationError,
-} from '@trading/shared';
+import { configureStrategy, NotFoundError, STRATEGIES, ValidationError } from '@trading/domain';
+import { type BacktestJobPayload, type Broker, createEvent, STREAMS } from '@trading/messaging';
+import { errorMessage, TIMEFRAMES } from '@trading/platform';
+import { type BacktestRunRow, type Repositories } from '@trading/store';
 import Joi from 'joi';
 
 import { iso, one, timestamp, uuid } from './api-schemas.js';

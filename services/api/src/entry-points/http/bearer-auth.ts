@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-import type { Logger, Secret } from '@trading/shared';
+import type { Logger, Secret } from '@trading/platform';
 import type Koa from 'koa';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();

@@ -1,4 +1,5 @@
-import { type Config, type Repositories, TIMEFRAMES } from '@trading/shared';
+import { type Config, TIMEFRAMES } from '@trading/platform';
+import { type Repositories } from '@trading/store';
 import Joi from 'joi';
 
 import { decimal, listOf, timestamp } from './api-schemas.js';

@@ -1,5 +1,6 @@
 import type Router from '@koa/router';
-import { createRouter, DataError } from '@trading/shared';
+import { DataError } from '@trading/domain';
+import { createRouter } from '@trading/platform';
 
 import { readOnce } from './read-once.js';
 

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 import type Router from '@koa/router';
-import { createRouter } from '@trading/shared';
+import { createRouter } from '@trading/platform';
 
 import { readOnce } from './read-once.js';
 

@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import { ValidationError } from '@trading/shared';
+import { ValidationError } from '@trading/domain';
 import Joi from 'joi';
 import type Koa from 'koa';
 

@@ -1,4 +1,5 @@
-import { AppError, type Logger, type TopLevelHandler } from '@trading/shared';
+import { AppError } from '@trading/domain';
+import { type Logger, type TopLevelHandler } from '@trading/platform';
 import type Koa from 'koa';
 
 /** The one shape of every error answer. */

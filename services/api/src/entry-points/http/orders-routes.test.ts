@@ -1,4 +1,4 @@
-import { decodeEnvelope, type EventEnvelope, type OrderPayload, STREAMS } from '@trading/shared';
+import { decodeEnvelope, type EventEnvelope, type OrderPayload, STREAMS } from '@trading/messaging';
 import { expect } from 'chai';
 
 import { ALPACA_SECRET, type ApiFixture, startApiFixture } from '../../testing/api-fixture.js';

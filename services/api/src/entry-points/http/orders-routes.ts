@@ -5,15 +5,18 @@ import {
   FINAL_ORDER_STATUSES,
   NotFoundError,
   ORDER_STATUSES,
-  type OrderRow,
   type OrderStatus,
-  type Repositories,
   SIDES,
-  type TradeRow,
-} from '@trading/shared';
+} from '@trading/domain';
+import type { PlaceOrderOutcome } from '@trading/orders';
+import { type OrderRow, type Repositories, type TradeRow } from '@trading/store';
 import Joi from 'joi';
 
-import type { createManualOrders, ManualOrderRequest } from '../../domain/manual-order.js';
+import {
+  type createManualOrders,
+  type ManualOrderRequest,
+  NotAtBrokerError,
+} from '../../domain/manual-order.js';
 import { decimal, iso, one, pageOf, serialId, timestamp, uuid } from './api-schemas.js';
 import { type Endpoint, endpoint } from './endpoint.js';
 import { idParams, paging, symbol } from './input-schemas.js';
@@ -111,6 +114,38 @@ const manualOrderBody = Joi.object<ManualOrderRequest>({
     .description('Retrying with the same key answers the same order instead of placing another'),
 }).label('ManualOrder');
 
+/**
+ * The HTTP answer to the order path's outcome: the order and whether it was created now, or the
+ * error a client gets (409 for an idempotency key naming another order, 422 for a refusal by a risk
+ * rule or by the broker, whose own words stay in the order's row and the log, not in the answer).
+ */
+export function placedOrThrow(placed: PlaceOrderOutcome): { order: OrderRow; created: boolean } {
+  switch (placed.outcome) {
+    case 'placed':
+      return { order: placed.order, created: true };
+    case 'existing':
+      return { order: placed.order, created: false };
+    case 'conflict':
+      throw new DataError('this idempotency key names another order', {
+        code: 'IDEMPOTENCY_CONFLICT',
+        status: 409,
+        details: { orderId: placed.order.id },
+      });
+    case 'refused':
+      throw new DataError(`order refused by the risk rule '${placed.rule}'`, {
+        code: 'RISK_REJECTED',
+        status: 422,
+        details: { rule: placed.rule, ...placed.details },
+      });
+    case 'brokerRefused':
+      throw new DataError('the broker refused the order', {
+        code: 'BROKER_REJECTED',
+        status: 422,
+        details: { rule: 'broker_rejected', orderId: placed.order.id, brokerStatus: placed.brokerStatus },
+      });
+  }
+}
+
 /** Order endpoints: list, one with its fills, a manual order through the risk checks, cancel. */
 export function ordersEndpoints(
   repos: Repositories,
@@ -171,7 +206,9 @@ export function ordersEndpoints(
         422: refused,
       },
       async handle({ body }) {
-        const { order, created } = await manual.place(body, body.idempotencyKey ?? randomUUID());
+        const { order, created } = placedOrThrow(
+          await manual.place(body, body.idempotencyKey ?? randomUUID()),
+        );
         return {
           status: created ? 201 : 200,
           body: { data: presentOrder(order) },
@@ -204,7 +241,12 @@ export function ordersEndpoints(
             status: 409,
           });
         }
-        return { status: 202, body: { data: presentOrder(await manual.cancel(order)) } };
+        try {
+          return { status: 202, body: { data: presentOrder(await manual.cancel(order)) } };
+        } catch (err) {
+          if (!(err instanceof NotAtBrokerError)) throw err;
+          throw new DataError('the broker has no such order', { code: 'NOT_AT_BROKER', status: 409 });
+        }
       },
     }),
   ];

@@ -1,4 +1,4 @@
-import { daysAgo, type PortfolioSnapshotRow, type PositionRow, type Repositories } from '@trading/shared';
+import { daysAgo, type PortfolioSnapshotRow, type PositionRow, type Repositories } from '@trading/store';
 import Joi from 'joi';
 
 import { decimal, listOf, one, serialId, timestamp } from './api-schemas.js';

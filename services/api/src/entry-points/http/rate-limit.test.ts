@@ -1,9 +1,9 @@
-import { createMetrics, createRedisClient, listen } from '@trading/shared';
+import { createRedisClient } from '@trading/messaging';
+import { createMetrics, listen } from '@trading/platform';
+import { captureLogger, freshRedisDb } from '@trading/testkit';
 import { expect } from 'chai';
 import Koa from 'koa';
 
-import { captureLogger } from '../../../../../shared/src/test-support/capture-logger.js';
-import { freshRedisDb } from '../../../../../test/support/requirements.js';
 import { type ApiFixture, startApiFixture, TOKEN } from '../../testing/api-fixture.js';
 import { BoundedMap, rateLimit, redisLimiterDb } from './rate-limit.js';
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
-import { type Logger, type Metrics, TimeoutError } from '@trading/shared';
+import { TimeoutError } from '@trading/domain';
+import { type Logger, type Metrics } from '@trading/platform';
 import type Koa from 'koa';
 import ratelimit from 'koa-ratelimit';
 import type { RedisClientType } from 'redis';

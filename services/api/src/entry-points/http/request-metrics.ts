@@ -1,4 +1,4 @@
-import type { Metrics } from '@trading/shared';
+import type { Metrics } from '@trading/platform';
 import type Koa from 'koa';
 
 /**

@@ -1,4 +1,4 @@
-import type { Repositories } from '@trading/shared';
+import type { Repositories } from '@trading/store';
 import Joi from 'joi';
 
 import { decimal, pageOf, serialId, timestamp } from './api-schemas.js';

@@ -1,4 +1,5 @@
-import { daysAgo, type Repositories, SIDES, type SignalRow } from '@trading/shared';
+import { SIDES } from '@trading/domain';
+import { daysAgo, type Repositories, type SignalRow } from '@trading/store';
 import Joi from 'joi';
 
 import { decimal, iso, pageOf, timestamp, uuid } from './api-schemas.js';

@@ -1,4 +1,5 @@
-import { type Config, STRATEGIES } from '@trading/shared';
+import { STRATEGIES } from '@trading/domain';
+import { type Config } from '@trading/platform';
 import Joi from 'joi';
 
 import { listOf } from './api-schemas.js';

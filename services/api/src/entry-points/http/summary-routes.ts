@@ -1,4 +1,4 @@
-import type { Repositories } from '@trading/shared';
+import type { Repositories } from '@trading/store';
 import Joi from 'joi';
 
 import { one } from './api-schemas.js';

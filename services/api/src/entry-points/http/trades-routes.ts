@@ -1,4 +1,4 @@
-import { daysAgo, type Repositories } from '@trading/shared';
+import { daysAgo, type Repositories } from '@trading/store';
 import Joi from 'joi';
 
 import { pageOf } from './api-schemas.js';

@@ -1,0 +1,56 @@
+export type { Decimal } from './decimal.js';
+export { toDecimal } from './decimal.js';
+export { DECIMAL, UNSIGNED_DECIMAL } from './decimal.js';
+export type { AppErrorOptions, ErrorKind } from './errors/app-error.js';
+export {
+  AppError,
+  CircuitOpenError,
+  ConfigError,
+  DataError,
+  NotFoundError,
+  TimeoutError,
+  TransientError,
+  ValidationError,
+} from './errors/app-error.js';
+export type { Candle } from './market-data/candle.js';
+export { parseCsvBars } from './market-data/csv-bars.js';
+export type { BarProblem, BarValues, ProviderBar, Screened, ScreenedBar } from './market-data/screen-bars.js';
+export { barProblem, PRICE_SCALE, roundDecimal, screenBars } from './market-data/screen-bars.js';
+export type { Timeframe } from './market-data/timeframe.js';
+export { BAR_TIMEFRAMES, isBarClosed, isTimeframe, timeframeMs } from './market-data/timeframe.js';
+export { COLLECTED_TIMEFRAMES } from './market-data/timeframe.js';
+export type { OrderStatus } from './orders/order-status.js';
+export { FINAL_ORDER_STATUSES, ORDER_STATUSES } from './orders/order-status.js';
+export type {
+  BrokerAccount,
+  BrokerOrder,
+  BrokerPort,
+  BrokerPosition,
+  OrderRequest,
+  PriceSource,
+} from './ports/broker-port.js';
+export type { RiskDecision, RiskInput, RiskLimits, RiskRule } from './risk/risk-rules.js';
+export {
+  checkOrderNotional,
+  checkPriceDeviation,
+  checkSignalAge,
+  evaluateRisk,
+  needsAttention,
+} from './risk/risk-rules.js';
+export { checkCooldown } from './risk/risk-rules.js';
+export type { Side } from './side.js';
+export { SIDES } from './side.js';
+export type { MacdCrossParams } from './strategies/macd-cross.js';
+export { macdCross } from './strategies/macd-cross.js';
+export type { RsiReversionParams } from './strategies/rsi-reversion.js';
+export { rsiReversion } from './strategies/rsi-reversion.js';
+export type { SmaCrossParams } from './strategies/sma-cross.js';
+export { smaCross } from './strategies/sma-cross.js';
+export type {
+  StrategyBar,
+  StrategyDefinition,
+  StrategyInstance,
+  StrategySignal,
+} from './strategies/strategy.js';
+export type { ConfiguredStrategy } from './strategies/strategy-registry.js';
+export { configureStrategy, STRATEGIES } from './strategies/strategy-registry.js';

@@ -1,0 +1,73 @@
+import type { Decimal } from '../decimal.js';
+import type { OrderStatus } from '../orders/order-status.js';
+import type { Side } from '../side.js';
+
+/** The account's money, as exact decimals. */
+export interface BrokerAccount {
+  id: string;
+  status: string;
+  cash: Decimal;
+  equity: Decimal;
+  buyingPower: Decimal;
+  portfolioValue: Decimal;
+  /** Equity at the previous close: today's P&L is measured from it. */
+  lastEquity: Decimal;
+  tradingBlocked: boolean;
+}
+
+/** A position held at the broker. */
+export interface BrokerPosition {
+  symbol: string;
+  /** Signed: negative for a short. */
+  qty: Decimal;
+  avgEntryPrice: Decimal;
+  currentPrice: Decimal | null;
+  marketValue: Decimal | null;
+  unrealizedPl: Decimal | null;
+}
+
+/** An order as the broker sees it. */
+export interface BrokerOrder {
+  id: string;
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  type: 'market' | 'limit' | 'stop' | 'stop_limit';
+  qty: Decimal;
+  filledQty: Decimal;
+  filledAvgPrice: Decimal | null;
+  limitPrice: Decimal | null;
+  status: OrderStatus;
+  createdAt: Date;
+  submittedAt: Date | null;
+  filledAt: Date | null;
+}
+
+/** An order to place. `clientOrderId` (≤ 48 chars) makes the submission idempotent. */
+export interface OrderRequest {
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  qty: Decimal;
+  type?: 'market' | 'limit';
+  limitPrice?: Decimal;
+  /** `opg`: execute in the opening auction (an order decided while the market is closed). */
+  timeInForce?: 'day' | 'gtc' | 'ioc' | 'opg';
+}
+
+/**
+ * What the trading core needs from a broker (Alpaca implements it): the account, positions,
+ * whether the market is open, and idempotent order submission by `clientOrderId`.
+ */
+export interface BrokerPort {
+  getAccount(): Promise<BrokerAccount>;
+  getPositions(): Promise<BrokerPosition[]>;
+  isMarketOpen(): Promise<boolean>;
+  getOrderByClientId(clientOrderId: string): Promise<BrokerOrder | undefined>;
+  submitOrder(order: OrderRequest): Promise<BrokerOrder>;
+}
+
+/** Where a fresh price comes from: the latest trade of a symbol (undefined when it has none). */
+export interface PriceSource {
+  latestPrice(symbol: string): Promise<Decimal | undefined>;
+}

@@ -1,0 +1,219 @@
+import { Big } from 'big.js';
+
+import type { Decimal } from '../decimal.js';
+import type { Side } from '../side.js';
+
+/** The limits the executor (and the API's manual orders) enforce before any order. */
+export interface RiskLimits {
+  /** Largest notional of one position (USD). */
+  maxPositionSize: Decimal;
+  maxOpenPositions: number;
+  /** No new positions once today's loss reaches this (USD). */
+  dailyLossLimit: Decimal;
+  /** Minimum time between two orders in one symbol. */
+  cooldownMs: number;
+  /** Execute in regular hours only: an order decided while the market is closed waits for the open. */
+  marketHoursOnly: boolean;
+  /** Largest fraction by which a signal's price may differ from the broker's latest trade. */
+  maxPriceDeviation: number;
+  /** Oldest a signal's bar may be after its close (ms); 0: two bar intervals. */
+  maxSignalAgeMs: number;
+}
+
+/** Everything a decision needs, gathered by the caller. */
+export interface RiskInput {
+  symbol: string;
+  side: Side;
+  /** Price the size is computed at: the broker's latest trade (for a limit buy, the higher of it and the limit). */
+  price: Decimal;
+  /** Who asks: a strategy's repeated entry signal does nothing; a trader may add to a position. */
+  source: 'signal' | 'manual';
+  buyingPower: Decimal;
+  equity: Decimal;
+  /** Equity at the previous close (Alpaca's `last_equity`): today's P&L is measured from it. */
+  lastEquity: Decimal;
+  /** Quantity held now in this symbol (signed), 0 if none. */
+  heldQty: Decimal;
+  /** Symbols with an open position. */
+  openPositions: number;
+  /** Time of the last order in this symbol, if any. */
+  lastOrderAt: Date | undefined;
+  marketOpen: boolean;
+  now: Date;
+}
+
+/** The rule that refused an order. */
+export type RiskRule =
+  | 'invalid_price'
+  | 'stale_signal'
+  | 'no_fresh_price'
+  | 'price_deviation'
+  | 'position_held'
+  | 'broker_rejected'
+  | 'cooldown'
+  | 'daily_loss_limit'
+  | 'max_open_positions'
+  | 'max_position_size'
+  | 'max_quantity'
+  | 'buying_power'
+  | 'no_position';
+
+/**
+ * Approved with a size (and `atOpen` when the market is closed and orders execute in regular hours
+ * only: the order is placed to execute at the next open), or rejected by one rule with the numbers
+ * behind it.
+ */
+export type RiskDecision =
+  | { approved: true; qty: Decimal; notional: Decimal; atOpen: boolean }
+  | { approved: false; rule: RiskRule; details: Record<string, string | number | boolean> };
+
+/** Refusals a person must act on (money, limits, the broker); the others are routine and only logged. */
+const NEEDS_ATTENTION: ReadonlySet<RiskRule> = new Set<RiskRule>([
+  'daily_loss_limit',
+  'max_open_positions',
+  'buying_power',
+  'price_deviation',
+  'no_fresh_price',
+  'broker_rejected',
+]);
+
+/** Whether a refusal by this rule is worth a notice to the trader (Telegram). */
+export function needsAttention(rule: RiskRule): boolean {
+  return NEEDS_ATTENTION.has(rule);
+}
+
+const reject = (rule: RiskRule, details: Record<string, string | number | boolean>): RiskDecision => ({
+  approved: false,
+  rule,
+  details,
+});
+
+/** The cooldown rule alone: a refusal while the symbol's last order is younger than the cooldown. */
+export function checkCooldown(
+  lastOrderAt: Date | undefined,
+  now: Date,
+  cooldownMs: number,
+): RiskDecision | undefined {
+  if (!lastOrderAt || cooldownMs <= 0) return undefined;
+  const since = now.getTime() - lastOrderAt.getTime();
+  if (since >= cooldownMs) return undefined;
+  return reject('cooldown', {
+    lastOrderAt: lastOrderAt.toISOString(),
+    msSinceLastOrder: since,
+    cooldownMs,
+  });
+}
+
+/**
+ * The signal-age rule: only a signal on a bar that closed less than `maxAgeMs` ago (0: two bar
+ * intervals) may become an order; a backfilled or replayed old bar is history, not a trade.
+ */
+export function checkSignalAge(
+  signal: { barTs: Date; barMs: number },
+  now: Date,
+  maxAgeMs: number,
+): RiskDecision | undefined {
+  const closedAt = signal.barTs.getTime() + signal.barMs;
+  const limit = maxAgeMs > 0 ? maxAgeMs : 2 * signal.barMs;
+  const age = now.getTime() - closedAt;
+  if (age <= limit) return undefined;
+  return reject('stale_signal', {
+    barTs: signal.barTs.toISOString(),
+    ageMs: age,
+    maxAgeMs: limit,
+  });
+}
+
+/**
+ * The fresh-price rule: a signal whose price is more than `maxDeviation` (a fraction) away from the
+ * broker's latest trade was made on a bad or old bar, and is refused.
+ */
+export function checkPriceDeviation(
+  signalPrice: Decimal,
+  freshPrice: Decimal,
+  maxDeviation: number,
+): RiskDecision | undefined {
+  const fresh = new Big(freshPrice);
+  if (fresh.lte(0)) return reject('no_fresh_price', { freshPrice });
+  const deviation = new Big(signalPrice).minus(fresh).abs().div(fresh);
+  if (deviation.lte(maxDeviation)) return undefined;
+  return reject('price_deviation', {
+    signalPrice,
+    freshPrice,
+    deviation: deviation.toFixed(4),
+    maxDeviation,
+  });
+}
+
+/**
+ * Decide on one order, long-only, at the broker's fresh price. Checks, in order: a price > 0, the
+ * per-symbol cooldown, then for a buy: no repeated entry from a signal while a position is held,
+ * the daily loss limit (no new exposure once breached), the number of open positions (a new
+ * symbol only), the position size cap and buying power, sizing the order in whole shares to the
+ * smaller room; for a sell: that there is a position, sold whole. While the market is closed and
+ * orders execute in regular hours only, the approval says `atOpen`. Pure: no I/O, exact decimals.
+ */
+export function evaluateRisk(input: RiskInput, limits: RiskLimits): RiskDecision {
+  if (!/^\d+(\.\d+)?$/.test(input.price) || new Big(input.price).lte(0)) {
+    return reject('invalid_price', { price: input.price });
+  }
+  const cooling = checkCooldown(input.lastOrderAt, input.now, limits.cooldownMs);
+  if (cooling) return cooling;
+  const atOpen = limits.marketHoursOnly && !input.marketOpen;
+  const price = new Big(input.price);
+  const held = new Big(input.heldQty);
+  if (input.side === 'sell') {
+    if (held.lte(0)) return reject('no_position', { heldQty: input.heldQty });
+    return { approved: true, qty: held.toString(), notional: held.times(price).toString(), atOpen };
+  }
+  if (input.source === 'signal' && held.gt(0)) {
+    return reject('position_held', { heldQty: input.heldQty });
+  }
+  const loss = new Big(input.lastEquity).minus(input.equity);
+  if (loss.gte(limits.dailyLossLimit)) {
+    return reject('daily_loss_limit', {
+      loss: loss.toString(),
+      limit: limits.dailyLossLimit,
+      equity: input.equity,
+      lastEquity: input.lastEquity,
+    });
+  }
+  if (held.eq(0) && input.openPositions >= limits.maxOpenPositions) {
+    return reject('max_open_positions', {
+      openPositions: input.openPositions,
+      limit: limits.maxOpenPositions,
+    });
+  }
+  const room = new Big(limits.maxPositionSize).minus(held.times(price));
+  const affordable = new Big(input.buyingPower);
+  const budget = room.lt(affordable) ? room : affordable;
+  const qty = budget.gt(0) ? budget.div(price).round(0, Big.roundDown) : new Big(0);
+  if (qty.lt(1)) {
+    return room.lte(affordable)
+      ? reject('max_position_size', {
+          heldNotional: held.times(price).toString(),
+          limit: limits.maxPositionSize,
+          price: input.price,
+        })
+      : reject('buying_power', { buyingPower: input.buyingPower, price: input.price });
+  }
+  return { approved: true, qty: qty.toString(), notional: qty.times(price).toString(), atOpen };
+}
+
+/**
+ * The last line before any buy leaves: its notional at the fresh price may not exceed the position
+ * cap, whoever sized it. Sells are never capped (they reduce exposure).
+ */
+export function checkOrderNotional(
+  order: { side: Side; qty: Decimal; price: Decimal },
+  limits: Pick<RiskLimits, 'maxPositionSize'>,
+): RiskDecision | undefined {
+  if (order.side === 'sell') return undefined;
+  const notional = new Big(order.qty).times(order.price);
+  if (notional.lte(limits.maxPositionSize)) return undefined;
+  return reject('max_position_size', {
+    notional: notional.toString(),
+    limit: limits.maxPositionSize,
+    price: order.price,
+  });
+}

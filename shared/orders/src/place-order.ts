@@ -1,0 +1,143 @@
+import {
+  type BrokerPort,
+  checkOrderNotional,
+  type Decimal,
+  type PriceSource,
+  type RiskLimits,
+  type RiskRule,
+  type Side,
+  type Timeframe,
+} from '@trading/domain';
+import { providerStatus } from '@trading/platform';
+import type { OrderRow } from '@trading/store';
+import { Big } from 'big.js';
+
+import { assessOrder } from './assess-order.js';
+import { createOrderRecorder, type OrderRecorderDeps } from './order-recorder.js';
+import { submitRecorded } from './submit-recorded.js';
+
+/** Dependencies of {@link createPlaceOrder}: storage, events and the broker's ports. */
+export interface PlaceOrderDeps extends OrderRecorderDeps {
+  trading: Pick<
+    BrokerPort,
+    'getAccount' | 'getPositions' | 'isMarketOpen' | 'getOrderByClientId' | 'submitOrder'
+  >;
+  /** The broker's latest trades: every order is checked and sized at the fresh price. */
+  prices: PriceSource;
+  limits: RiskLimits;
+  now?: () => Date;
+}
+
+/** An order to place, from a strategy's signal or a trader. */
+export interface PlaceOrderRequest {
+  /** The broker-side identity (≤ 48 chars): the same id always names the same order, placed once. */
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  type?: 'market' | 'limit';
+  limitPrice?: Decimal;
+  /** Whole shares asked for; without it the risk rules size the order. */
+  qty?: Decimal;
+  /** The signal behind the order, with the bar it was made on and that bar's close. */
+  signal?: { signalId: string; price: Decimal; barTs: Date; timeframe: Timeframe };
+}
+
+/** A refusal: one rule and its numbers. */
+export interface OrderRefusal {
+  rule: RiskRule;
+  details: Record<string, string | number | boolean>;
+}
+
+/**
+ * What became of a request. `placed`: submitted now. `existing`: this `clientOrderId` was placed
+ * before (brought up to date). `conflict`: the id names another order. `refused`: a risk rule said
+ * no, nothing was recorded or sent. `brokerRefused`: recorded as rejected with the broker's words.
+ */
+export type PlaceOrderOutcome =
+  | { outcome: 'placed'; order: OrderRow }
+  | { outcome: 'existing'; order: OrderRow }
+  | { outcome: 'conflict'; order: OrderRow }
+  | ({ outcome: 'refused' } & OrderRefusal)
+  | { outcome: 'brokerRefused'; order: OrderRow; brokerStatus: number | undefined; reason: string };
+
+/**
+ * The one order path of the platform, used by the executor's signals and the API's manual orders:
+ * idempotency by `client_order_id` (a replay brings the existing order up to date, and an order
+ * recorded but never submitted because of a crash is submitted now, once), then the risk rules on
+ * live numbers ({@link assessOrder}: cooldown, signal age, fresh price, limits), the requested size
+ * against the allowed one, the notional cap at the fresh price, then record → submit → record, which
+ * publishes `order.updated`. Outcomes are values, not HTTP errors: each caller says them its own way.
+ */
+export function createPlaceOrder(
+  deps: PlaceOrderDeps,
+): (request: PlaceOrderRequest) => Promise<PlaceOrderOutcome> {
+  const record = createOrderRecorder(deps);
+  const now = deps.now ?? (() => new Date());
+  const signalIdOf = (request: PlaceOrderRequest) => request.signal?.signalId ?? null;
+
+  async function resume(request: PlaceOrderRequest, mine: OrderRow): Promise<PlaceOrderOutcome> {
+    if (mine.symbol !== request.symbol || mine.side !== request.side)
+      return { outcome: 'conflict', order: mine };
+    if (mine.status === 'rejected' && !mine.brokerOrderId) {
+      return {
+        outcome: 'brokerRefused',
+        order: mine,
+        brokerStatus: undefined,
+        reason: mine.rejectReason ?? '',
+      };
+    }
+    // A redelivery (the broker's order is the one), or a crash between recording and submitting
+    // (the row exists, the broker has nothing: submit the recorded order now, once).
+    const atBroker =
+      (await deps.trading.getOrderByClientId(mine.clientOrderId)) ??
+      (await deps.trading.submitOrder({
+        clientOrderId: mine.clientOrderId,
+        symbol: mine.symbol,
+        side: mine.side,
+        qty: mine.qty,
+        type: mine.type === 'limit' ? 'limit' : 'market',
+        ...(mine.limitPrice === null ? {} : { limitPrice: mine.limitPrice }),
+      }));
+    return { outcome: 'existing', order: await record(atBroker, mine.signalId) };
+  }
+
+  return async (request) => {
+    const mine = await deps.repos.orders.findByClientOrderId(request.clientOrderId);
+    if (mine) return resume(request, mine);
+    const limitPrice = request.type === 'limit' ? request.limitPrice : undefined;
+    const assessed = await assessOrder(
+      { trading: deps.trading, prices: deps.prices, repos: deps.repos, limits: deps.limits, now: now() },
+      { symbol: request.symbol, side: request.side, limitPrice, signal: request.signal },
+    );
+    if (!assessed.approved) return { outcome: 'refused', rule: assessed.rule, details: assessed.details };
+    if (request.qty !== undefined && new Big(request.qty).gt(assessed.qty)) {
+      return {
+        outcome: 'refused',
+        rule: 'max_quantity',
+        details: { requested: request.qty, allowed: assessed.qty },
+      };
+    }
+    const qty = request.qty ?? assessed.qty;
+    const capped = checkOrderNotional({ side: request.side, qty, price: assessed.price ?? '0' }, deps.limits);
+    if (capped && !capped.approved) return { outcome: 'refused', rule: capped.rule, details: capped.details };
+    const submission = await submitRecorded(deps, {
+      clientOrderId: request.clientOrderId,
+      signalId: signalIdOf(request),
+      symbol: request.symbol,
+      side: request.side,
+      qty,
+      type: request.type ?? 'market',
+      limitPrice,
+      timeInForce: assessed.atOpen ? 'opg' : 'day',
+    });
+    if ('refused' in submission) {
+      return {
+        outcome: 'brokerRefused',
+        order: submission.refused,
+        brokerStatus: providerStatus(submission.error),
+        reason: submission.error.reason,
+      };
+    }
+    return { outcome: 'placed', order: await record(submission.placed, signalIdOf(request)) };
+  };
+}

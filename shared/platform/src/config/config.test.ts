@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
+
+import { ConfigError } from '@trading/domain';
+import { expect } from 'chai';
+
+import { loadConfig, secretsOf } from './config.js';
+import { CONFIG_KEYS } from './config-schema.js';
+import { Secret } from './secret.js';
+
+describe('loadConfig', () => {
+  it('with an empty environment gives the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.dbPoolSize).to.equal(20);
+    expect(config.dbMaxOverflow).to.equal(10);
+    expect(config.dbPoolRecycleSeconds).to.equal(3600);
+    expect(config.healthPort).to.equal(8080);
+    expect(config.apiPort).to.equal(8000);
+    expect(config.logLevel).to.equal('info');
+    expect(config.corsOrigins).to.deep.equal(['http://localhost:3000']);
+    expect(config.retryMaxRetries).to.equal(3);
+    expect(config.breakerFailureThreshold).to.equal(5);
+    expect(config.breakerCooldownMs).to.equal(60_000);
+    expect(config.databaseUrl).to.equal(undefined);
+    expect(config.alpacaTradingUrl).to.equal('https://paper-api.alpaca.markets');
+  });
+
+  it('converts numbers and splits lists', () => {
+    const config = loadConfig({
+      DB_POOL_SIZE: '5',
+      SYMBOLS: 'AAPL,MSFT',
+      CORS_ORIGINS: 'http://a.test,http://b.test',
+    });
+    expect(config.dbPoolSize).to.equal(5);
+    expect(config.symbols).to.deep.equal(['AAPL', 'MSFT']);
+    expect(config.corsOrigins).to.deep.equal(['http://a.test', 'http://b.test']);
+  });
+
+  it('parses STRATEGY_PARAMS as JSON, and refuses text that is not a JSON object naming the key', () => {
+    expect(
+      loadConfig({ STRATEGY_PARAMS: '{"sma-cross":{"fast":5,"slow":30}}' }).strategyParams,
+    ).to.deep.equal({
+      'sma-cross': { fast: 5, slow: 30 },
+    });
+    expect(() => loadConfig({ STRATEGY_PARAMS: '{sma-cross' })).to.throw(ConfigError, /STRATEGY_PARAMS/);
+    expect(() => loadConfig({ STRATEGY_PARAMS: '[1]' })).to.throw(ConfigError, /STRATEGY_PARAMS/);
+  });
+
+  it('wraps every secret key in Secret', () => {
+    const env = Object.fromEntries(
+      Object.values(CONFIG_KEYS)
+        .filter((k) => 'secret' in k && k.secret)
+        .map((k) => [k.env, `value-of-${k.env}`]),
+    );
+    const config = loadConfig(env);
+    const secrets = secretsOf(config);
+    expect(secrets).to.have.length(8);
+    for (const s of secrets) expect(s).to.be.instanceOf(Secret);
+    expect(config.apiAuthToken?.getSecretValue()).to.equal('value-of-API_AUTH_TOKEN');
+  });
+
+  const rejects: [string, Record<string, string>, string][] = [
+    ['RISK_MAX_POSITION_SIZE of 0', { RISK_MAX_POSITION_SIZE: '0' }, 'RISK_MAX_POSITION_SIZE'],
+    ['RISK_MAX_POSITION_SIZE negative', { RISK_MAX_POSITION_SIZE: '-5' }, 'RISK_MAX_POSITION_SIZE'],
+    ['HEALTH_PORT below 1024', { HEALTH_PORT: '1023' }, 'HEALTH_PORT'],
+    ['HEALTH_PORT above 65535', { HEALTH_PORT: '65536' }, 'HEALTH_PORT'],
+    ['LOG_LEVEL outside the set', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    ['DB_POOL_SIZE not a number', { DB_POOL_SIZE: 'many' }, 'DB_POOL_SIZE'],
+    ['SYMBOLS in lower case', { SYMBOLS: 'aapl' }, 'SYMBOLS'],
+    ['a base URL that is not http', { ALPACA_DATA_URL: 'ftp://x' }, 'ALPACA_DATA_URL'],
+  ];
+  for (const [name, env, key] of rejects) {
+    it(`rejects ${name}, naming ${key} and why`, () => {
+      const err = (() => {
+        try {
+          loadConfig(env);
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })();
+      expect(err).to.be.instanceOf(ConfigError);
+      const details = (err as ConfigError).details as { key: string; message: string }[];
+      expect(details.map((d) => d.key)).to.deep.equal([key]);
+      expect(details[0]?.message).to.match(/must|valid|pattern|uri/);
+    });
+  }
+
+  it('accepts the business-rule boundaries', () => {
+    const config = loadConfig({ HEALTH_PORT: '1024', RISK_MAX_POSITION_SIZE: '0.01' });
+    expect(config.healthPort).to.equal(1024);
+    expect(loadConfig({ HEALTH_PORT: '65535' }).healthPort).to.equal(65535);
+  });
+
+  it('lists every bad key at once, not only the first', () => {
+    try {
+      loadConfig({ HEALTH_PORT: '80', LOG_LEVEL: 'loud', RISK_MAX_POSITION_SIZE: '0' });
+      expect.fail('should throw');
+    } catch (err) {
+      const keys = ((err as ConfigError).details as { key: string }[]).map((d) => d.key);
+      expect(keys).to.have.members(['HEALTH_PORT', 'LOG_LEVEL', 'RISK_MAX_POSITION_SIZE']);
+    }
+  });
+
+  it('never echoes a secret value in its error', () => {
+    try {
+      loadConfig({ API_AUTH_TOKEN: 'canary-secret-1', HEALTH_PORT: 'x' });
+      expect.fail('should throw');
+    } catch (err) {
+      expect(JSON.stringify(err) + String(err)).not.to.include('canary-secret-1');
+    }
+  });
+});
+
+describe('Secret', () => {
+  const secret = new Secret('hunter2-canary');
+
+  it('masks itself in toString, JSON, template strings and inspect', () => {
+    expect(String(secret)).to.equal('***');
+    expect(secret.toString()).to.equal('***');
+    expect(JSON.stringify({ secret })).to.equal('{"secret":"***"}');
+    expect(inspect({ nested: { secret } }, { depth: 5 })).not.to.include('hunter2');
+  });
+
+  it('gives its value only through getSecretValue', () => {
+    expect(secret.getSecretValue()).to.equal('hunter2-canary');
+    expect(Object.keys(secret)).to.deep.equal([]);
+  });
+});
+
+describe('.env.example', () => {
+  const text = readFileSync(new URL('../../../../.env.example', import.meta.url), 'utf8');
+
+  it('lists every config key, and marks secrets as secret and the rest as config', () => {
+    for (const key of Object.values(CONFIG_KEYS)) {
+      const line = text.split('\n').find((l) => l.startsWith(`${key.env}=`));
+      expect(line, `${key.env} missing from .env.example`).to.be.a('string');
+      const expected = 'secret' in key && key.secret ? '# secret' : '# config';
+      expect(line, key.env).to.include(expected);
+    }
+  });
+
+  it('holds no secret value', () => {
+    for (const key of Object.values(CONFIG_KEYS).filter((k) => 'secret' in k && k.secret)) {
+      const line = text.split('\n').find((l) => l.startsWith(`${key.env}=`)) ?? '';
+      expect(line.split('#')[0]?.trim(), key.env).to.equal(`${key.env}=`);
+    }
+  });
+});

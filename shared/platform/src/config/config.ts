@@ -1,0 +1,147 @@
+import { ConfigError } from '@trading/domain';
+import Joi from 'joi';
+
+import { CONFIG_KEYS, type ConfigKey, type LogLevel, TIMEFRAMES } from './config-schema.js';
+import { Secret } from './secret.js';
+
+/** The validated configuration every factory receives. Secrets are `undefined` when unset or empty. */
+export interface Config {
+  alpacaApiKey: Secret | undefined;
+  alpacaApiSecret: Secret | undefined;
+  databaseUrl: Secret | undefined;
+  redisUrl: Secret | undefined;
+  telegramBotToken: Secret | undefined;
+  anthropicApiKey: Secret | undefined;
+  finnhubApiKey: Secret | undefined;
+  apiAuthToken: Secret | undefined;
+  nodeEnv: 'development' | 'production' | 'test';
+  logLevel: LogLevel;
+  healthPort: number;
+  healthHost: string;
+  apiPort: number;
+  apiHost: string;
+  dataDir: string;
+  shutdownGraceMs: number;
+  dbPoolSize: number;
+  dbMaxOverflow: number;
+  dbPoolRecycleSeconds: number;
+  dbAcquireTimeoutMs: number;
+  dbStatementTimeoutMs: number;
+  streamMaxLen: number;
+  streamVisibilityTimeoutMs: number;
+  streamMaxDeliveries: number;
+  redisHealthCheckMs: number;
+  retryMaxRetries: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  breakerFailureThreshold: number;
+  breakerCooldownMs: number;
+  httpTimeoutMs: number;
+  alpacaTradingUrl: string;
+  alpacaDataUrl: string;
+  alpacaRateLimitPerMin: number;
+  finnhubBaseUrl: string;
+  finnhubRateLimitPerMin: number;
+  anthropicBaseUrl: string;
+  anthropicModel: string;
+  telegramBaseUrl: string;
+  telegramChatId: string;
+  corsOrigins: string[];
+  trustedProxy: boolean;
+  apiRateLimitPerMin: number;
+  apiOrderRateLimitPerMin: number;
+  apiDrainMs: number;
+  apiCacheMs: number;
+  simBarMs: number;
+  simRandomSymbols: number;
+  simSeed: number;
+  symbols: string[];
+  strategies: string[];
+  riskMaxPositionSize: number;
+  strategyParams: Record<string, Record<string, number>>;
+  collectorTimeframe: (typeof TIMEFRAMES)[number];
+  collectorPollMs: number;
+  backfillDays: number;
+  newsPollMs: number;
+  newsLookbackDays: number;
+  selectorIntervalMs: number;
+  selectorCandidates: string[];
+  selectorTopN: number;
+  dbMigrateOnStart: boolean;
+  riskMaxOpenPositions: number;
+  riskDailyLossLimit: number;
+  riskCooldownSeconds: number;
+  riskMarketHoursOnly: boolean;
+  riskMaxPriceDeviation: number;
+  riskMaxSignalAgeSeconds: number;
+  orderPollMs: number;
+  orderTimeoutMs: number;
+  snapshotIntervalMs: number;
+  reconcileIntervalMs: number;
+}
+
+const LIST_KEYS = new Set<keyof Config>(['corsOrigins', 'symbols', 'strategies', 'selectorCandidates']);
+
+/** Keys whose value is a JSON object in the environment (e.g. STRATEGY_PARAMS). */
+const JSON_ENVS = new Set(
+  Object.values(CONFIG_KEYS)
+    .filter((k: ConfigKey) => k.schema.type === 'object')
+    .map((k: ConfigKey) => k.env),
+);
+
+/** The JSON value of a JSON key; the raw string when it is not JSON, which joi then reports. */
+function parseJsonEnv(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+    // eslint-disable-next-line no-restricted-syntax -- not JSON: validation names the key and the problem.
+  } catch {
+    return raw;
+  }
+}
+
+const envSchema = Joi.object<Record<string, unknown>>(
+  Object.fromEntries(Object.values(CONFIG_KEYS).map((k: ConfigKey) => [k.env, k.schema])),
+).unknown(true);
+
+/**
+ * Validate the environment once, reporting every bad key at the same time.
+ * @throws ConfigError listing each bad key and why.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "unset" for keys with defaults, as in most .env tooling.
+  const input = Object.fromEntries(
+    Object.entries(env)
+      .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
+      .map(([k, v]) => [k, JSON_ENVS.has(k) ? parseJsonEnv(v) : v]),
+  );
+  const result: Joi.ValidationResult<Record<string, unknown>> = envSchema.validate(input, {
+    abortEarly: false,
+    convert: true,
+  });
+  const { error } = result;
+  const value = result.value as Record<string, unknown>;
+  if (error) {
+    const details = error.details.map((d) => ({ key: String(d.path[0]), message: d.message }));
+    throw new ConfigError(
+      `invalid configuration: ${details.map((d) => `${d.key}: ${d.message}`).join('; ')}`,
+      details,
+    );
+  }
+  const config: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(CONFIG_KEYS) as [keyof Config, ConfigKey][]) {
+    const raw = value[key.env];
+    if (key.secret) {
+      config[name] = typeof raw === 'string' && raw !== '' ? new Secret(raw) : undefined;
+    } else if (LIST_KEYS.has(name)) {
+      config[name] = typeof raw === 'string' && raw !== '' ? raw.split(',') : [];
+    } else {
+      config[name] = raw;
+    }
+  }
+  return config as unknown as Config;
+}
+
+/** Every secret value set in a config, for scrubbing log lines and responses. */
+export function secretsOf(config: Config): Secret[] {
+  return Object.values(config).filter((v): v is Secret => v instanceof Secret);
+}

@@ -1,0 +1,13 @@
+export type { Bar, BarsQuery, LatestTrade } from './alpaca/alpaca-market-data-client.js';
+export { AlpacaMarketDataClient } from './alpaca/alpaca-market-data-client.js';
+export { AlpacaTradingClient } from './alpaca/alpaca-trading-client.js';
+export type { LlmAnswer } from './anthropic/anthropic-client.js';
+export { AnthropicClient } from './anthropic/anthropic-client.js';
+export type { CompanyNews, Quote } from './finnhub/finnhub-client.js';
+export { FinnhubClient } from './finnhub/finnhub-client.js';
+export type { HttpJsonClientOptions, RequestOptions } from './http/http-json-client.js';
+export { HttpJsonClient } from './http/http-json-client.js';
+export { TokenBucket } from './http/token-bucket.js';
+export type { JsonValue } from './llm/extract-json.js';
+export { extractJsonFromText } from './llm/extract-json.js';
+export { TelegramNotifier } from './telegram/telegram-notifier.js';

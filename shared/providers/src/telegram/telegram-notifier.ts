@@ -1,0 +1,69 @@
+import type { Config, Logger, Metrics, Notifier } from '@trading/platform';
+import { createRedactor, policyFromConfig } from '@trading/platform';
+import Joi from 'joi';
+
+import { HttpJsonClient } from '../http/http-json-client.js';
+import { TokenBucket } from '../http/token-bucket.js';
+
+/** Telegram refuses messages longer than this. */
+const MAX_TEXT = 4096;
+
+const answerSchema = Joi.object({ ok: Joi.boolean().valid(true).required() });
+
+/**
+ * Sends alerts and trade notices with the Telegram Bot API's `sendMessage`. The bot token sits in
+ * the URL path, so this client's requests are never logged with their URL, and its errors name the
+ * method only. Without a token or chat id it warns once and does nothing.
+ */
+export class TelegramNotifier implements Notifier {
+  readonly #http: HttpJsonClient | undefined;
+  readonly #chatId: string;
+  readonly #logger: Logger | undefined;
+  readonly #token: string;
+  #warned = false;
+
+  constructor(config: Config, deps: { logger?: Logger; metrics?: Metrics } = {}) {
+    this.#logger = deps.logger;
+    this.#chatId = config.telegramChatId;
+    this.#token = config.telegramBotToken?.getSecretValue() ?? '';
+    this.#http =
+      this.#token && this.#chatId
+        ? new HttpJsonClient({
+            name: 'telegram',
+            baseUrl: config.telegramBaseUrl,
+            policy: policyFromConfig(config, 'telegram', deps),
+            // Telegram allows about 30 messages a second per bot; alerts should never get near it.
+            rateLimiter: new TokenBucket(600, 20),
+            errorMessage: (body) => (body as { description?: string } | undefined)?.description,
+            redact: createRedactor([config.telegramBotToken].filter((s) => s !== undefined)),
+            logger: deps.logger,
+            connections: 1,
+          })
+        : undefined;
+  }
+
+  /** Whether messages are actually sent. */
+  get enabled(): boolean {
+    return this.#http !== undefined;
+  }
+
+  async notify(text: string): Promise<void> {
+    if (!this.#http) {
+      if (!this.#warned) {
+        this.#warned = true;
+        this.#logger?.warn(
+          'telegram notifications are off: TELEGRAM_BOT_TOKEN or TELEGRAM_CHAT_ID is not set',
+        );
+      }
+      return;
+    }
+    await this.#http.request('POST', `/bot${this.#token}/sendMessage`, {
+      schema: answerSchema,
+      body: { chat_id: this.#chatId, text: text.slice(0, MAX_TEXT), disable_web_page_preview: true },
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#http?.close();
+  }
+}

@@ -1,0 +1,17 @@
+export type { MarketSimulator, MarketSimulatorOptions, SimResume } from './market-simulator.js';
+export { startMarketSimulator } from './market-simulator.js';
+export type { PriceSeries, SimBar } from './price-series.js';
+export { mulberry32, randomWalkSeries, replaySeries } from './price-series.js';
+export type { AlpacaServer, AlpacaServerOptions, AlpacaState, WireBar } from './providers/alpaca-server.js';
+export { startAlpacaServer } from './providers/alpaca-server.js';
+export type { AnthropicServer, Responder } from './providers/anthropic-server.js';
+export { startAnthropicServer } from './providers/anthropic-server.js';
+export type { Fault, FaultMode } from './providers/fault-injector.js';
+export { FaultInjector } from './providers/fault-injector.js';
+export type { FinnhubServer, WireNews } from './providers/finnhub-server.js';
+export { startFinnhubServer } from './providers/finnhub-server.js';
+export type { LocalServer } from './providers/local-server.js';
+export type { TelegramServer } from './providers/telegram-server.js';
+export { startTelegramServer } from './providers/telegram-server.js';
+export type { Simulation } from './simulation.js';
+export { startSimulation } from './simulation.js';

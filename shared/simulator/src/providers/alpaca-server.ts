@@ -1,0 +1,517 @@
+import { randomUUID } from 'node:crypto';
+
+import Router from '@koa/router';
+import type { Side } from '@trading/domain';
+import { BAR_TIMEFRAMES } from '@trading/domain';
+import Koa from 'koa';
+
+import { FaultInjector, readJson } from './fault-injector.js';
+import { divMicro, fromMicro, mulMicro, parseMicro, toMicro } from './fixed-point.js';
+import { type LocalServer, serveLocal } from './local-server.js';
+
+/** A bar in Alpaca's wire format. */
+export interface WireBar {
+  t: string;
+  o: number;
+  h: number;
+  l: number;
+  c: number;
+  v: number;
+  n?: number;
+  vw?: number;
+}
+
+interface Order {
+  id: string;
+  client_order_id: string;
+  symbol: string;
+  side: Side;
+  type: string;
+  time_in_force: string;
+  qty: bigint;
+  filled_qty: bigint;
+  filled_notional: bigint;
+  limit_price: bigint | null;
+  status: string;
+  created_at: string;
+  updated_at: string;
+  submitted_at: string;
+  filled_at: string | null;
+  canceled_at: string | null;
+}
+
+const TIMEFRAMES: ReadonlySet<string> = new Set(BAR_TIMEFRAMES);
+const OPEN = new Set(['new', 'accepted', 'partially_filled', 'pending_new']);
+const CLIENT_ORDER_ID_MAX = 48;
+
+/** Options of {@link startAlpacaServer}. */
+export interface AlpacaServerOptions {
+  keyId: string;
+  secretKey: string;
+  /** Starting cash of the paper account. */
+  cash?: string;
+  /** `immediate`: market orders fill at the last price on arrival; `manual`: only {@link AlpacaServer.fill} fills. */
+  fillMode?: 'immediate' | 'manual';
+  port?: number;
+  /** Start from an exported account instead of a fresh one. */
+  state?: AlpacaState;
+}
+
+/** The local Alpaca: state and test controls beside the running server. */
+export interface AlpacaServer extends LocalServer {
+  /** Serve these bars for a symbol (market data) and take the last close as its price. */
+  setBars(symbol: string, bars: WireBar[]): void;
+  /** Set the last trade price of a symbol; open marketable orders fill at it (immediate mode). */
+  setPrice(symbol: string, price: string): void;
+  /** Fill part or all of an order (manual mode, partial fills). */
+  fill(orderId: string, qty: string, price: string): void;
+  /** Change a position behind the platform's back (reconciliation tests). */
+  setPosition(symbol: string, qty: string, avgEntryPrice: string): void;
+  /** Every order received, in arrival order. */
+  orders(): {
+    id: string;
+    clientOrderId: string;
+    symbol: string;
+    side: string;
+    qty: string;
+    status: string;
+  }[];
+  cash(): string;
+  /** Open or close the market (`/v2/clock`); opening fills the opening-auction (`opg`) orders. */
+  setMarketOpen(open: boolean): void;
+  /** Set the account's equity at the previous close (daily loss tests). */
+  setLastEquity(value: string): void;
+  /** The paper account (cash, positions, orders) as JSON, to start from it again later. */
+  exportState(): AlpacaState;
+}
+
+/** The paper account of the local Alpaca, serialisable (see {@link AlpacaServer.exportState}). */
+export interface AlpacaState {
+  cash: string;
+  positions: [string, { qty: string; cost: string }][];
+  orders: (Omit<Order, 'qty' | 'filled_qty' | 'filled_notional' | 'limit_price'> & {
+    qty: string;
+    filled_qty: string;
+    filled_notional: string;
+    limit_price: string | null;
+  })[];
+}
+
+const errorBody = (status: number, message: string): unknown => ({ code: 40_000_000 + status * 10, message });
+
+/**
+ * A local server speaking Alpaca's trading API v2 and market data v2 wire formats (paths, auth
+ * headers, JSON shapes, pagination tokens, error bodies), with a paper account: orders, positions,
+ * cash, fills of market orders at the last price, and `client_order_id`s remembered (a duplicate is
+ * refused with 422, as Alpaca does).
+ */
+export async function startAlpacaServer(options: AlpacaServerOptions): Promise<AlpacaServer> {
+  const faults = new FaultInjector();
+  const fillMode = options.fillMode ?? 'immediate';
+  let cash = toMicro(options.cash ?? '100000');
+  const positions = new Map<string, { qty: bigint; cost: bigint }>();
+  const prices = new Map<string, bigint>();
+  const bars = new Map<string, WireBar[]>();
+  const orders: Order[] = [];
+  const byClientId = new Map<string, Order>();
+  let marketOpen = true;
+  let lastEquity: bigint | undefined;
+  if (options.state) {
+    cash = BigInt(options.state.cash);
+    for (const [symbol, p] of options.state.positions)
+      positions.set(symbol, { qty: BigInt(p.qty), cost: BigInt(p.cost) });
+    for (const o of options.state.orders) {
+      const order: Order = {
+        ...o,
+        qty: BigInt(o.qty),
+        filled_qty: BigInt(o.filled_qty),
+        filled_notional: BigInt(o.filled_notional),
+        limit_price: o.limit_price === null ? null : BigInt(o.limit_price),
+      };
+      orders.push(order);
+      byClientId.set(order.client_order_id, order);
+    }
+  }
+
+  const now = (): string => new Date().toISOString();
+  const positionValue = (): bigint =>
+    [...positions].reduce(
+      (sum, [symbol, p]) => sum + mulMicro(p.qty, prices.get(symbol) ?? divMicro(p.cost, p.qty)),
+      0n,
+    );
+
+  function applyFill(order: Order, qty: bigint, price: bigint): void {
+    const notional = mulMicro(qty, price);
+    const signed = order.side === 'buy' ? qty : -qty;
+    cash += order.side === 'buy' ? -notional : notional;
+    const pos = positions.get(order.symbol) ?? { qty: 0n, cost: 0n };
+    const sameDirection = pos.qty === 0n || pos.qty > 0n === signed > 0n;
+    if (sameDirection) {
+      pos.cost += order.side === 'buy' ? notional : -notional;
+      pos.qty += signed;
+    } else {
+      const avg = divMicro(pos.cost, pos.qty);
+      pos.qty += signed;
+      pos.cost = mulMicro(pos.qty, avg);
+      if (pos.qty !== 0n && pos.qty > 0n !== pos.cost > 0n) pos.cost = mulMicro(pos.qty, price);
+    }
+    if (pos.qty === 0n) positions.delete(order.symbol);
+    else positions.set(order.symbol, pos);
+    order.filled_qty += qty;
+    order.filled_notional += notional;
+    order.status = order.filled_qty >= order.qty ? 'filled' : 'partially_filled';
+    order.updated_at = now();
+    if (order.status === 'filled') order.filled_at = order.updated_at;
+  }
+
+  function tryFill(order: Order): void {
+    if (fillMode !== 'immediate' || !OPEN.has(order.status)) return;
+    // An opening-auction order waits for the open.
+    if (order.time_in_force === 'opg' && !marketOpen) return;
+    const price = prices.get(order.symbol);
+    if (price === undefined) return;
+    if (
+      order.limit_price !== null &&
+      (order.side === 'buy' ? price > order.limit_price : price < order.limit_price)
+    )
+      return;
+    applyFill(order, order.qty - order.filled_qty, price);
+  }
+
+  const wireOrder = (o: Order): Record<string, unknown> => ({
+    id: o.id,
+    client_order_id: o.client_order_id,
+    created_at: o.created_at,
+    updated_at: o.updated_at,
+    submitted_at: o.submitted_at,
+    filled_at: o.filled_at,
+    expired_at: null,
+    canceled_at: o.canceled_at,
+    failed_at: null,
+    asset_class: 'us_equity',
+    symbol: o.symbol,
+    qty: fromMicro(o.qty),
+    notional: null,
+    filled_qty: fromMicro(o.filled_qty),
+    filled_avg_price: o.filled_qty === 0n ? null : fromMicro(divMicro(o.filled_notional, o.filled_qty)),
+    order_class: '',
+    order_type: o.type,
+    type: o.type,
+    side: o.side,
+    time_in_force: o.time_in_force,
+    limit_price: o.limit_price === null ? null : fromMicro(o.limit_price),
+    stop_price: null,
+    status: o.status,
+    extended_hours: false,
+  });
+
+  const app = new Koa();
+  const router = new Router();
+
+  app.use(faults.middleware(errorBody));
+  app.use(async (ctx, next) => {
+    if (
+      ctx.get('APCA-API-KEY-ID') !== options.keyId ||
+      ctx.get('APCA-API-SECRET-KEY') !== options.secretKey
+    ) {
+      ctx.status = 401;
+      ctx.body = { code: 40110000, message: 'request is not authorized' };
+      return;
+    }
+    await next();
+  });
+  const fail = (ctx: Koa.Context, status: number, message: string): void => {
+    ctx.status = status;
+    ctx.body = errorBody(status, message);
+  };
+
+  router.get('/v2/account', (ctx) => {
+    const equity = cash + positionValue();
+    ctx.body = {
+      id: 'local-account',
+      account_number: 'PA0LOCAL',
+      status: 'ACTIVE',
+      currency: 'USD',
+      cash: fromMicro(cash),
+      equity: fromMicro(equity),
+      last_equity: fromMicro(lastEquity ?? equity),
+      portfolio_value: fromMicro(equity),
+      buying_power: fromMicro(cash > 0n ? cash : 0n),
+      long_market_value: fromMicro(positionValue()),
+      trading_blocked: false,
+      account_blocked: false,
+      pattern_day_trader: false,
+    };
+  });
+
+  router.get('/v2/clock', (ctx) => {
+    ctx.body = { timestamp: now(), is_open: marketOpen, next_open: now(), next_close: now() };
+  });
+
+  router.get('/v2/positions', (ctx) => {
+    ctx.body = [...positions].map(([symbol, p]) => {
+      const price = prices.get(symbol) ?? divMicro(p.cost, p.qty);
+      const value = mulMicro(p.qty, price);
+      return {
+        asset_id: symbol,
+        symbol,
+        exchange: 'NASDAQ',
+        asset_class: 'us_equity',
+        qty: fromMicro(p.qty),
+        qty_available: fromMicro(p.qty),
+        side: p.qty > 0n ? 'long' : 'short',
+        avg_entry_price: fromMicro(divMicro(p.cost, p.qty)),
+        cost_basis: fromMicro(p.cost),
+        market_value: fromMicro(value),
+        current_price: fromMicro(price),
+        unrealized_pl: fromMicro(value - p.cost),
+      };
+    });
+  });
+
+  router.post('/v2/orders', async (ctx) => {
+    const body = ((await readJson(ctx)) ?? {}) as Record<string, unknown>;
+    const clientOrderId = typeof body.client_order_id === 'string' ? body.client_order_id : randomUUID();
+    if (clientOrderId.length > CLIENT_ORDER_ID_MAX) {
+      fail(ctx, 422, 'client_order_id must be no more than 48 characters');
+      return;
+    }
+    if (byClientId.has(clientOrderId)) {
+      fail(ctx, 422, 'client_order_id must be unique');
+      return;
+    }
+    if (typeof body.symbol !== 'string' || !/^[A-Z0-9.]{1,10}$/.test(body.symbol)) {
+      fail(ctx, 422, 'invalid symbol');
+      return;
+    }
+    if (body.side !== 'buy' && body.side !== 'sell') {
+      fail(ctx, 422, 'invalid side');
+      return;
+    }
+    const type = typeof body.type === 'string' ? body.type : 'market';
+    if (type !== 'market' && type !== 'limit') {
+      fail(ctx, 422, 'invalid order type');
+      return;
+    }
+    const qty = parseMicro(body.qty);
+    const limit = type === 'limit' ? parseMicro(body.limit_price) : null;
+    if (qty === undefined || limit === undefined) {
+      fail(ctx, 422, 'qty and limit_price must be numbers');
+      return;
+    }
+    if (qty <= 0n) {
+      fail(ctx, 422, 'qty must be > 0');
+      return;
+    }
+    const price = limit ?? prices.get(body.symbol);
+    if (body.side === 'buy' && price !== undefined && mulMicro(qty, price) > cash) {
+      fail(ctx, 403, 'insufficient buying power');
+      return;
+    }
+    const at = now();
+    const order: Order = {
+      id: randomUUID(),
+      client_order_id: clientOrderId,
+      symbol: body.symbol,
+      side: body.side,
+      type,
+      time_in_force: typeof body.time_in_force === 'string' ? body.time_in_force : 'day',
+      qty,
+      filled_qty: 0n,
+      filled_notional: 0n,
+      limit_price: limit,
+      status: 'accepted',
+      created_at: at,
+      updated_at: at,
+      submitted_at: at,
+      filled_at: null,
+      canceled_at: null,
+    };
+    orders.push(order);
+    byClientId.set(clientOrderId, order);
+    tryFill(order);
+    ctx.body = wireOrder(order);
+  });
+
+  router.get('/v2/orders', (ctx) => {
+    const status = String(ctx.query.status ?? 'open');
+    const limit = Math.min(500, Number(ctx.query.limit ?? 50));
+    const symbols = typeof ctx.query.symbols === 'string' ? new Set(ctx.query.symbols.split(',')) : undefined;
+    ctx.body = [...orders]
+      .reverse()
+      .filter((o) => status === 'all' || (status === 'open') === OPEN.has(o.status))
+      .filter((o) => !symbols || symbols.has(o.symbol))
+      .slice(0, limit)
+      .map(wireOrder);
+  });
+
+  router.get('/v2/orders:by_client_order_id', (ctx) => {
+    const order = byClientId.get(String(ctx.query.client_order_id ?? ''));
+    if (!order) {
+      fail(ctx, 404, 'order not found');
+      return;
+    }
+    ctx.body = wireOrder(order);
+  });
+
+  router.get('/v2/orders/:id', (ctx) => {
+    const order = orders.find((o) => o.id === ctx.params.id);
+    if (!order) {
+      fail(ctx, 404, 'order not found');
+      return;
+    }
+    ctx.body = wireOrder(order);
+  });
+
+  router.delete('/v2/orders/:id', (ctx) => {
+    const order = orders.find((o) => o.id === ctx.params.id);
+    if (!order) {
+      fail(ctx, 404, 'order not found');
+      return;
+    }
+    if (!OPEN.has(order.status)) {
+      fail(ctx, 422, `order is ${order.status} and cannot be canceled`);
+      return;
+    }
+    order.status = 'canceled';
+    order.canceled_at = order.updated_at = now();
+    ctx.status = 204;
+  });
+
+  router.get('/v2/stocks/bars', (ctx) => {
+    const symbols =
+      typeof ctx.query.symbols === 'string' ? ctx.query.symbols.split(',').filter(Boolean).sort() : [];
+    if (symbols.length === 0) {
+      fail(ctx, 400, 'symbols is required');
+      return;
+    }
+    const timeframe = String(ctx.query.timeframe ?? '');
+    if (!TIMEFRAMES.has(timeframe)) {
+      fail(ctx, 400, `invalid timeframe: ${timeframe}`);
+      return;
+    }
+    const limit = Number(ctx.query.limit ?? 1000);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
+      fail(ctx, 400, 'limit must be between 1 and 10000');
+      return;
+    }
+    const start = typeof ctx.query.start === 'string' ? Date.parse(ctx.query.start) : 0;
+    const end = typeof ctx.query.end === 'string' ? Date.parse(ctx.query.end) : Number.POSITIVE_INFINITY;
+    if (Number.isNaN(start) || Number.isNaN(end)) {
+      fail(ctx, 400, 'invalid start or end');
+      return;
+    }
+    const all = symbols.flatMap((s) =>
+      (bars.get(s) ?? [])
+        .filter((b) => Date.parse(b.t) >= start && Date.parse(b.t) <= end)
+        .map((b) => ({ s, b })),
+    );
+    const offset =
+      typeof ctx.query.page_token === 'string'
+        ? Number(Buffer.from(ctx.query.page_token, 'base64url').toString())
+        : 0;
+    if (!Number.isInteger(offset) || offset < 0) {
+      fail(ctx, 400, 'invalid page_token');
+      return;
+    }
+    const page = all.slice(offset, offset + limit);
+    const grouped: Record<string, WireBar[]> = {};
+    for (const { s, b } of page) (grouped[s] ??= []).push(b);
+    ctx.body = {
+      bars: grouped,
+      next_page_token:
+        offset + limit < all.length ? Buffer.from(String(offset + limit)).toString('base64url') : null,
+    };
+  });
+
+  router.get('/v2/stocks/trades/latest', (ctx) => {
+    const symbols = typeof ctx.query.symbols === 'string' ? ctx.query.symbols.split(',').filter(Boolean) : [];
+    if (symbols.length === 0) {
+      fail(ctx, 400, 'symbols is required');
+      return;
+    }
+    const trades: Record<string, unknown> = {};
+    for (const s of symbols) {
+      const price = prices.get(s);
+      if (price !== undefined)
+        trades[s] = { t: now(), x: 'V', p: Number(fromMicro(price)), s: 100, c: ['@'], i: 1, z: 'C' };
+    }
+    ctx.body = { trades };
+  });
+
+  router.get('/v2/stocks/bars/latest', (ctx) => {
+    const symbols = typeof ctx.query.symbols === 'string' ? ctx.query.symbols.split(',').filter(Boolean) : [];
+    if (symbols.length === 0) {
+      fail(ctx, 400, 'symbols is required');
+      return;
+    }
+    const latest: Record<string, WireBar> = {};
+    for (const s of symbols) {
+      const last = bars.get(s)?.at(-1);
+      if (last) latest[s] = last;
+    }
+    ctx.body = { bars: latest };
+  });
+
+  app.use(router.routes()).use(router.allowedMethods());
+  const server = await serveLocal(app, faults, options.port);
+
+  return Object.assign(server, {
+    setBars(symbol: string, list: WireBar[]) {
+      bars.set(
+        symbol,
+        [...list].sort((a, b) => Date.parse(a.t) - Date.parse(b.t)),
+      );
+      const last = list.at(-1);
+      if (last) this.setPrice(symbol, String(last.c));
+    },
+    setPrice(symbol: string, price: string) {
+      prices.set(symbol, toMicro(price));
+      for (const o of orders) if (o.symbol === symbol) tryFill(o);
+    },
+    fill(orderId: string, qty: string, price: string) {
+      const order = orders.find((o) => o.id === orderId);
+      if (!order || !OPEN.has(order.status)) throw new Error(`order ${orderId} is not open`);
+      applyFill(order, toMicro(qty), toMicro(price));
+    },
+    setPosition(symbol: string, qty: string, avgEntryPrice: string) {
+      const q = toMicro(qty);
+      if (q === 0n) positions.delete(symbol);
+      else positions.set(symbol, { qty: q, cost: mulMicro(q, toMicro(avgEntryPrice)) });
+    },
+    orders() {
+      return orders.map((o) => ({
+        id: o.id,
+        clientOrderId: o.client_order_id,
+        symbol: o.symbol,
+        side: o.side,
+        qty: fromMicro(o.qty),
+        status: o.status,
+      }));
+    },
+    cash: () => fromMicro(cash),
+    setMarketOpen(open: boolean) {
+      marketOpen = open;
+      if (open) for (const o of orders) tryFill(o);
+    },
+    setLastEquity(value: string) {
+      lastEquity = toMicro(value);
+    },
+    exportState(): AlpacaState {
+      return {
+        cash: String(cash),
+        positions: [...positions].map(([symbol, p]) => [
+          symbol,
+          { qty: String(p.qty), cost: String(p.cost) },
+        ]),
+        orders: orders.map((o) => ({
+          ...o,
+          qty: String(o.qty),
+          filled_qty: String(o.filled_qty),
+          filled_notional: String(o.filled_notional),
+          limit_price: o.limit_price === null ? null : String(o.limit_price),
+        })),
+      };
+    },
+  });
+}

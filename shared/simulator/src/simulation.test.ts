@@ -1,0 +1,55 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { loadConfig } from '@trading/platform';
+import { captureLogger } from '@trading/testkit';
+import { expect } from 'chai';
+
+import { startSimulation } from './simulation.js';
+
+describe('startSimulation', () => {
+  const bundled = { GOOG: new URL('../../../market-data/GOOG.csv', import.meta.url) };
+
+  it('points the platform at its local providers, the user’s settings winning over its defaults', async () => {
+    const config = loadConfig({ DATA_DIR: 'memory://', SIM_RANDOM_SYMBOLS: '3' });
+    const sim = await startSimulation(config, {
+      logger: captureLogger().logger,
+      bundled,
+      defaults: { COLLECTOR_TIMEFRAME: '1Min' },
+    });
+    try {
+      expect(sim.series.map((s) => s.symbol)).to.deep.equal(['GOOG', 'SIM1', 'SIM2', 'SIM3']);
+      expect(sim.env).to.include({
+        ALPACA_TRADING_URL: sim.alpaca.url,
+        ALPACA_DATA_URL: sim.alpaca.url,
+        FINNHUB_BASE_URL: `${sim.finnhub.url}/api/v1`,
+        SYMBOLS: 'GOOG,SIM1,SIM2,SIM3',
+        COLLECTOR_TIMEFRAME: '1Min',
+      });
+      expect(() => loadConfig(sim.env)).not.to.throw();
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('keeps the paper account under DATA_DIR between runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-'));
+    try {
+      const config = loadConfig({ DATA_DIR: dir });
+      const first = await startSimulation(config, { logger: captureLogger().logger, bundled });
+      first.alpaca.setPosition('GOOG', '7', '300');
+      await first.close();
+      expect(existsSync(join(dir, 'simulation', 'alpaca-account.json'))).to.equal(true);
+      const second = await startSimulation(config, { logger: captureLogger().logger, bundled });
+      try {
+        expect(second.alpaca.exportState().positions).to.deep.equal(first.alpaca.exportState().positions);
+        expect(second.alpaca.exportState().positions.map(([s]) => s)).to.deep.equal(['GOOG']);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

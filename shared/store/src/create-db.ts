@@ -1,0 +1,130 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { PGlite, types } from '@electric-sql/pglite';
+import type { Config, Logger } from '@trading/platform';
+import knexFactory, { type Knex } from 'knex';
+import ClientPgLite from 'knex-pglite';
+import type pg from 'pg';
+
+import { postProcessResponse, wrapIdentifier } from './case-mapping.js';
+
+/** The database every service uses: knex on PostgreSQL, or on embedded PGlite when no URL is set. */
+export interface Db {
+  readonly knex: Knex;
+  /** True for the embedded PGlite database. Only start-up output should care. */
+  readonly embedded: boolean;
+  /** Resolves when the database answers a query. */
+  ping(): Promise<void>;
+  /** Close every connection (or the embedded database). */
+  close(): Promise<void>;
+}
+
+/** The pool settings {@link createDb} derives from config; exported for tests and docs. */
+export interface PoolSettings {
+  min: number;
+  max: number;
+  idleTimeoutMillis: number;
+  acquireTimeoutMillis: number;
+  maxConnectionLifetimeMillis: number;
+}
+
+/**
+ * How the spec's SQLAlchemy pool maps onto knex's tarn pool, which has no overflow concept:
+ * - `pool_size` (DB_POOL_SIZE) → `min`: connections the pool keeps once opened (never reaped);
+ * - `max_overflow` (DB_MAX_OVERFLOW) → `max = size + overflow`: extra connections opened under load,
+ *   closed again after `idleTimeoutMillis` idle, just as SQLAlchemy discards overflow on return;
+ * - `pool_recycle` (DB_POOL_RECYCLE) → `maxConnectionLifetimeMillis`: older connections are retired;
+ * - `pool_pre_ping` → an async `validate` that runs `SELECT 1` before a connection is handed out.
+ */
+export function poolSettings(config: Config): PoolSettings {
+  return {
+    min: config.dbPoolSize,
+    max: config.dbPoolSize + config.dbMaxOverflow,
+    idleTimeoutMillis: 30_000,
+    acquireTimeoutMillis: config.dbAcquireTimeoutMs,
+    maxConnectionLifetimeMillis: config.dbPoolRecycleSeconds * 1000,
+  };
+}
+
+/** knex's own warnings (a dropped connection, a slow acquire) go to our logger, not the console. */
+function knexLog(logger: Logger | undefined): Knex.Config['log'] {
+  const log = (level: 'warn' | 'error' | 'debug') => (message: unknown) => {
+    logger?.log(level, 'knex', { detail: message });
+  };
+  return { warn: log('warn'), error: log('error'), debug: log('debug'), deprecate: log('warn') };
+}
+
+function createPostgres(config: Config, url: string, logger?: Logger): Db {
+  const knex = knexFactory({
+    log: knexLog(logger),
+    client: 'pg',
+    wrapIdentifier,
+    postProcessResponse,
+    connection: {
+      connectionString: url,
+      keepAlive: true,
+      statement_timeout: config.dbStatementTimeoutMs > 0 ? config.dbStatementTimeoutMs : undefined,
+      application_name: 'trading-platform',
+    },
+    acquireConnectionTimeout: config.dbAcquireTimeoutMs,
+    pool: {
+      ...poolSettings(config),
+      // Pre-ping: a connection whose backend died is replaced instead of failing the caller.
+      validate: async (conn: pg.Client) => {
+        await conn.query('SELECT 1');
+        return true;
+      },
+    },
+  });
+  return {
+    knex,
+    embedded: false,
+    async ping() {
+      await knex.raw('SELECT 1');
+    },
+    async close() {
+      await knex.destroy();
+    },
+  };
+}
+
+function createEmbedded(config: Config, logger?: Logger): Db {
+  const inMemory = config.dataDir.startsWith('memory://');
+  const dataDir = inMemory ? 'memory://' : join(config.dataDir, 'pglite');
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  // int8 (counts, bigserial ids) and numeric (money) come back as strings, as `pg` gives them, so no
+  // value passes through a float; PGlite would parse int8 as a number unless told otherwise.
+  const pglite = new PGlite(dataDir, { parsers: { [types.INT8]: (v: string) => v } });
+  // knex-pglite takes the instance through a provider function, so knex does not clone it.
+  const connection = (() => ({ pglite })) as unknown as Knex.SyncConnectionConfigProvider;
+  const knex = knexFactory({
+    client: ClientPgLite,
+    dialect: 'postgres',
+    connection,
+    wrapIdentifier,
+    postProcessResponse,
+    log: knexLog(logger),
+  });
+  return {
+    knex,
+    embedded: true,
+    async ping() {
+      await knex.raw('SELECT 1');
+    },
+    async close() {
+      await knex.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+/**
+ * The database factory. With `DATABASE_URL` set: knex on `pg` with the pool of {@link poolSettings}
+ * and a server-side statement timeout. Without it: embedded PGlite persisted under `DATA_DIR/pglite`
+ * (`DATA_DIR=memory://` keeps it in memory, for tests). Callers see the same knex either way.
+ */
+export function createDb(config: Config, logger?: Logger): Db {
+  const url = config.databaseUrl?.getSecretValue();
+  return url ? createPostgres(config, url, logger) : createEmbedded(config, logger);
+}

@@ -1,0 +1,34 @@
+export type { Db, PoolSettings } from './create-db.js';
+export { createDb, poolSettings } from './create-db.js';
+export type { BacktestRunRow, BacktestStatus } from './repositories/backtest-run-repository.js';
+export { BacktestRunRepository } from './repositories/backtest-run-repository.js';
+export type { CandleRow } from './repositories/candle-repository.js';
+export { CandleRepository } from './repositories/candle-repository.js';
+export type { Page } from './repositories/list-options.js';
+export { daysAgo } from './repositories/list-options.js';
+export type { NewsItem, NewsRow } from './repositories/news-repository.js';
+export { NewsRepository } from './repositories/news-repository.js';
+export type { NewOrder, OrderFilter, OrderRow } from './repositories/order-repository.js';
+export { OrderRepository } from './repositories/order-repository.js';
+export type {
+  PortfolioSnapshot,
+  PortfolioSnapshotRow,
+} from './repositories/portfolio-snapshot-repository.js';
+export { PortfolioSnapshotRepository } from './repositories/portfolio-snapshot-repository.js';
+export type { Position, PositionRow } from './repositories/position-repository.js';
+export { PositionRepository } from './repositories/position-repository.js';
+export type { Repositories } from './repositories/repositories.js';
+export { createRepositories } from './repositories/repositories.js';
+export type {
+  NewSignal,
+  SignalFilter,
+  SignalRow,
+  SignalStatus,
+  StoredSignal,
+} from './repositories/signal-repository.js';
+export { SignalRepository } from './repositories/signal-repository.js';
+export type { SymbolScore, SymbolScoreRow } from './repositories/symbol-score-repository.js';
+export { SymbolScoreRepository } from './repositories/symbol-score-repository.js';
+export type { NewTrade, TradeFilter, TradeRow } from './repositories/trade-repository.js';
+export { TradeRepository } from './repositories/trade-repository.js';
+export { readWatchlist } from './repositories/watchlist.js';

@@ -1,0 +1,85 @@
+import type { Decimal, Side } from '@trading/domain';
+import { FINAL_ORDER_STATUSES, type OrderStatus } from '@trading/domain';
+import type { Knex } from 'knex';
+
+import type { Page } from './list-options.js';
+
+export interface NewOrder {
+  clientOrderId: string;
+  signalId: string | null;
+  symbol: string;
+  side: Side;
+  type: 'market' | 'limit' | 'stop' | 'stop_limit';
+  qty: Decimal;
+  limitPrice?: Decimal | null;
+  status: OrderStatus;
+  brokerOrderId?: string | null;
+  filledQty?: Decimal;
+  filledAvgPrice?: Decimal | null;
+  rejectReason?: string | null;
+  submittedAt?: Date | null;
+}
+
+export interface OrderRow extends Required<NewOrder> {
+  id: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface OrderFilter extends Page {
+  status?: OrderStatus;
+  symbol?: string;
+}
+
+/** Repository of `orders`: one row per `client_order_id`. */
+export class OrderRepository {
+  constructor(private readonly knex: Knex) {}
+
+  /** Insert, or update the broker's view (status, fills, broker id) of the order with this client id. */
+  async upsert(order: NewOrder): Promise<OrderRow> {
+    const [row] = (await this.knex('orders')
+      .insert(order)
+      .onConflict('clientOrderId')
+      .merge({
+        status: order.status,
+        brokerOrderId: order.brokerOrderId ?? this.knex.raw('orders.broker_order_id'),
+        filledQty: order.filledQty ?? this.knex.raw('orders.filled_qty'),
+        filledAvgPrice: order.filledAvgPrice ?? this.knex.raw('orders.filled_avg_price'),
+        rejectReason: order.rejectReason ?? this.knex.raw('orders.reject_reason'),
+        submittedAt: order.submittedAt ?? this.knex.raw('orders.submitted_at'),
+        updatedAt: this.knex.fn.now(),
+      })
+      .returning('*')) as OrderRow[];
+    if (!row) throw new Error('upsert returned no row');
+    return row;
+  }
+
+  async get(id: string): Promise<OrderRow | undefined> {
+    return this.knex<OrderRow>('orders').where({ id }).first();
+  }
+
+  async findByClientOrderId(clientOrderId: string): Promise<OrderRow | undefined> {
+    return this.knex<OrderRow>('orders').where({ clientOrderId }).first();
+  }
+
+  /** Orders newest first, by status and symbol (served by idx_orders_symbol_status_created). */
+  async list(filter: OrderFilter): Promise<OrderRow[]> {
+    const q = this.knex<OrderRow>('orders');
+    if (filter.symbol) void q.where({ symbol: filter.symbol });
+    if (filter.status) void q.where({ status: filter.status });
+    return q
+      .orderBy([
+        { column: 'createdAt', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(filter.limit)
+      .offset(filter.offset ?? 0);
+  }
+
+  /** Orders not yet in a final state, oldest first (for lifecycle polling). */
+  async open(): Promise<OrderRow[]> {
+    return this.knex<OrderRow>('orders')
+      .whereNotIn('status', FINAL_ORDER_STATUSES)
+      .orderBy('createdAt', 'asc');
+  }
+}

@@ -1,0 +1,129 @@
+import type { Decimal, Side } from '@trading/domain';
+import type { Knex } from 'knex';
+
+import type { Page } from './list-options.js';
+
+export type SignalStatus = 'new' | 'ordered' | 'rejected';
+
+/** A strategy's decision about one bar. */
+export interface NewSignal {
+  symbol: string;
+  strategy: string;
+  side: Side;
+  strength: Decimal;
+  price: Decimal;
+  params: Record<string, unknown>;
+  reason: string;
+  timeframe: string;
+  barTs: Date;
+}
+
+export interface SignalRow extends Omit<NewSignal, 'barTs'> {
+  id: string;
+  /** Null for a signal an older version stored before the bar was recorded. */
+  barTs: Date | null;
+  status: SignalStatus;
+  rejectionRule: string | null;
+  rejectionDetails: Record<string, unknown> | null;
+  publishedAt: Date | null;
+  createdAt: Date;
+}
+
+/** A signal as this version stores it: always with its bar. */
+export type StoredSignal = SignalRow & { barTs: Date };
+
+/** Filters of {@link SignalRepository.list}. */
+export interface SignalFilter extends Page {
+  symbol?: string;
+  strategy?: string;
+  since?: Date;
+}
+
+/** Repository of `signals`: one signal per strategy, symbol and bar. */
+export class SignalRepository {
+  constructor(private readonly knex: Knex) {}
+
+  /**
+   * Store a signal once per (strategy, symbol, timeframe, bar). Resolves to the stored row and whether
+   * this call created it: a re-run over the same bar returns the existing signal with `created: false`.
+   */
+  async insertOnce(signal: NewSignal): Promise<{ row: StoredSignal; created: boolean }> {
+    const [inserted] = (await this.knex('signals')
+      .insert({ ...signal, params: JSON.stringify(signal.params) })
+      .onConflict(['strategy', 'symbol', 'timeframe', 'barTs'])
+      .ignore()
+      .returning('*')) as StoredSignal[];
+    if (inserted) return { row: inserted, created: true };
+    const existing = await this.knex<StoredSignal>('signals')
+      .where({
+        strategy: signal.strategy,
+        symbol: signal.symbol,
+        timeframe: signal.timeframe,
+        barTs: signal.barTs,
+      })
+      .first();
+    if (!existing) throw new Error('signal vanished between insert and select');
+    return { row: existing, created: false };
+  }
+
+  async get(id: string): Promise<SignalRow | undefined> {
+    return this.knex<SignalRow>('signals').where({ id }).first();
+  }
+
+  /** Latest N signals of a symbol (served by idx_signals_symbol_created). */
+  async latestForSymbol(symbol: string, limit: number): Promise<SignalRow[]> {
+    return this.knex<SignalRow>('signals')
+      .where({ symbol })
+      .orderBy([
+        { column: 'createdAt', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit);
+  }
+
+  /** Signals newest first, filtered; stable order for paging. */
+  async list(filter: SignalFilter): Promise<SignalRow[]> {
+    const q = this.knex<SignalRow>('signals');
+    if (filter.symbol) void q.where({ symbol: filter.symbol });
+    if (filter.strategy) void q.where({ strategy: filter.strategy });
+    if (filter.since) void q.where('createdAt', '>=', filter.since);
+    return q
+      .orderBy([
+        { column: 'createdAt', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(filter.limit)
+      .offset(filter.offset ?? 0);
+  }
+
+  /** How many signals since a time, by status (every status present, zero when none). */
+  async countByStatus(since: Date): Promise<Record<SignalStatus, number>> {
+    const rows: { status: SignalStatus; n: string | number }[] = await this.knex('signals')
+      .where('createdAt', '>=', since)
+      .groupBy('status')
+      .select('status', this.knex.raw('count(*) as n'));
+    const counts: Record<SignalStatus, number> = { new: 0, ordered: 0, rejected: 0 };
+    for (const r of rows) counts[r.status] = Number(r.n);
+    return counts;
+  }
+
+  /** Record that the signal went out on strategy.signals. */
+  async markPublished(id: string, at: Date = new Date()): Promise<void> {
+    await this.knex('signals').where({ id }).update({ publishedAt: at });
+  }
+
+  /** Record the executor's decision; a rejection carries its rule and the numbers behind it. */
+  async setDecision(
+    id: string,
+    status: SignalStatus,
+    rejection?: { rule: string; details: Record<string, unknown> },
+  ): Promise<void> {
+    await this.knex('signals')
+      .where({ id })
+      .update({
+        status,
+        rejectionRule: rejection?.rule ?? null,
+        rejectionDetails: rejection ? JSON.stringify(rejection.details) : null,
+      });
+  }
+}

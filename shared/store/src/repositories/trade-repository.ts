@@ -1,0 +1,65 @@
+import type { Decimal, Side } from '@trading/domain';
+import type { Knex } from 'knex';
+
+import type { Page } from './list-options.js';
+
+/** One fill of an order. */
+export interface NewTrade {
+  orderId: string;
+  brokerTradeId: string;
+  symbol: string;
+  side: Side;
+  qty: Decimal;
+  price: Decimal;
+  commission?: Decimal;
+  tradedAt: Date;
+}
+
+export interface TradeRow extends Required<NewTrade> {
+  id: string;
+}
+
+export interface TradeFilter extends Page {
+  symbol?: string;
+  /** Only fills at or after this time. */
+  since?: Date;
+}
+
+/** Repository of `trades`: a fill is recorded once per broker trade id. */
+export class TradeRepository {
+  constructor(private readonly knex: Knex) {}
+
+  /** Record a fill; resolves false when it was already recorded. */
+  async insertOnce(trade: NewTrade): Promise<boolean> {
+    const rows = await this.knex('trades').insert(trade).onConflict('brokerTradeId').ignore().returning('id');
+    return rows.length === 1;
+  }
+
+  /** Fills of one order (served by idx_trades_order_id). */
+  async byOrder(orderId: string): Promise<TradeRow[]> {
+    return this.knex<TradeRow>('trades')
+      .where({ orderId })
+      .orderBy([{ column: 'tradedAt' }, { column: 'id' }]);
+  }
+
+  /** Every fill of a symbol, oldest first (served by idx_trades_symbol_traded): the position's history. */
+  async forSymbol(symbol: string): Promise<TradeRow[]> {
+    return this.knex<TradeRow>('trades')
+      .where({ symbol })
+      .orderBy([{ column: 'tradedAt' }, { column: 'id' }]);
+  }
+
+  /** Fills newest first (served by idx_trades_symbol_traded when filtered by symbol). */
+  async list(filter: TradeFilter): Promise<TradeRow[]> {
+    const q = this.knex<TradeRow>('trades');
+    if (filter.symbol) void q.where({ symbol: filter.symbol });
+    if (filter.since) void q.where('tradedAt', '>=', filter.since);
+    return q
+      .orderBy([
+        { column: 'tradedAt', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(filter.limit)
+      .offset(filter.offset ?? 0);
+  }
+}
