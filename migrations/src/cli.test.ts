@@ -26,12 +26,10 @@ describe('npm run migrate / migrate:down', function () {
     const { url, drop } = await createPostgresDatabase(requirePostgres(this));
     try {
       expect(await npmRun('migrate', { DATABASE_URL: url })).to.include(
-        'applied 001_initial_schema, 002_service_state, 003_add_missing_indexes, 004_signals_created_index to the PostgreSQL at DATABASE_URL',
+        'applied 001_initial_schema, 002_service_state, 003_add_missing_indexes, 004_signals_created_index, 005_position_ledger to the PostgreSQL at DATABASE_URL',
       );
       expect(await npmRun('migrate', { DATABASE_URL: url })).to.include('is up to date');
-      expect(await npmRun('migrate:down', { DATABASE_URL: url })).to.include(
-        'undid 004_signals_created_index',
-      );
+      expect(await npmRun('migrate:down', { DATABASE_URL: url })).to.include('undid 005_position_ledger');
     } finally {
       await drop();
     }
@@ -42,9 +40,9 @@ describe('npm run migrate / migrate:down', function () {
     try {
       expect(await npmRun('migrate', { DATA_DIR: dir })).to.include(`applied 001_initial_schema`);
       expect(await npmRun('migrate:down', { DATA_DIR: dir })).to.include(
-        `undid 004_signals_created_index on the embedded database in ${dir}`,
+        `undid 005_position_ledger on the embedded database in ${dir}`,
       );
-      expect(await npmRun('migrate', { DATA_DIR: dir })).to.include('applied 004_signals_created_index');
+      expect(await npmRun('migrate', { DATA_DIR: dir })).to.include('applied 005_position_ledger');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

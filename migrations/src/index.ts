@@ -4,9 +4,11 @@ import * as m001 from './migrations/001_initial_schema.js';
 import * as m002 from './migrations/002_service_state.js';
 import * as m003 from './migrations/003_add_missing_indexes.js';
 import * as m004 from './migrations/004_signals_created_index.js';
+import * as m005 from './migrations/005_position_ledger.js';
 
 export { INDEXES } from './migrations/003_add_missing_indexes.js';
 export { SIGNALS_CREATED_INDEX } from './migrations/004_signals_created_index.js';
+export { POSITION_ENTRIES_INDEX } from './migrations/005_position_ledger.js';
 
 /** What a migration's `down` destroys: whole tables, or columns of a table. */
 export interface Drops {
@@ -27,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002_service_state': m002,
   '003_add_missing_indexes': m003,
   '004_signals_created_index': m004,
+  '005_position_ledger': m005,
 };
 
 /** A knex migration source over {@link MIGRATIONS}. */

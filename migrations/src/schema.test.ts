@@ -5,6 +5,7 @@ import {
   migrateDown,
   migrateLatest,
   migrateRollbackAll,
+  POSITION_ENTRIES_INDEX,
   SIGNALS_CREATED_INDEX,
 } from '@trading/migrations';
 import { forEachDatabase } from '@trading/testkit';
@@ -16,6 +17,7 @@ const TABLES = [
   'news',
   'orders',
   'portfolio_snapshots',
+  'position_entries',
   'positions',
   'signals',
   'symbol_scores',
@@ -32,21 +34,22 @@ forEachDatabase(
       return rows.map((r) => r.tablename);
     }
 
-    it('go up to latest, creating the nine tables', async () => {
+    it('go up to latest, creating the ten tables', async () => {
       expect(await migrateLatest(get().db.knex)).to.deep.equal([
         '001_initial_schema',
         '002_service_state',
         '003_add_missing_indexes',
         '004_signals_created_index',
+        '005_position_ledger',
       ]);
       expect(await tables()).to.deep.equal(TABLES);
     });
 
-    it('create the six indexes of spec 2-3 and the signals listing index, by name, idx_symbol_scores_symbol unique', async () => {
+    it('create the six indexes of spec 2-3 and the signals and ledger listing indexes, by name, idx_symbol_scores_symbol unique', async () => {
       const { rows } = await get().db.knex.raw<{ rows: { indexname: string; indexdef: string }[] }>(
         "select indexname, indexdef from pg_indexes where schemaname = 'public' and indexname like 'idx_%' order by indexname",
       );
-      const all = [...INDEXES, SIGNALS_CREATED_INDEX];
+      const all = [...INDEXES, SIGNALS_CREATED_INDEX, POSITION_ENTRIES_INDEX];
       expect(rows.map((r) => r.indexname)).to.deep.equal(all.map((i) => i.name).sort());
       for (const idx of all) {
         const def = rows.find((r) => r.indexname === idx.name)?.indexdef ?? '';
@@ -58,6 +61,8 @@ forEachDatabase(
 
     it('go down one step at a time, each down undoing its up', async () => {
       const { knex } = get().db;
+      expect(await migrateDown(knex)).to.deep.equal(['005_position_ledger']);
+      expect(await tables()).not.to.include('position_entries');
       expect(await migrateDown(knex)).to.deep.equal(['004_signals_created_index']);
       expect(await knex('pg_indexes').where({ indexname: SIGNALS_CREATED_INDEX.name })).to.have.length(0);
       expect(await migrateDown(knex)).to.deep.equal(['003_add_missing_indexes']);
@@ -90,7 +95,8 @@ forEachDatabase(
         volume: 1,
         publishedAt: new Date(),
       });
-      // Index-only steps drop no data and go down freely.
+      // Index-only steps and empty tables drop no data and go down freely.
+      expect(await migrateDown(knex)).to.deep.equal(['005_position_ledger']);
       expect(await migrateDown(knex)).to.deep.equal(['004_signals_created_index']);
       expect(await migrateDown(knex)).to.deep.equal(['003_add_missing_indexes']);
       const refused = await migrateDown(knex).catch((e: unknown) => e);
@@ -103,7 +109,7 @@ forEachDatabase(
       expect(await migrateDown(knex).catch((e: unknown) => (e as Error).message)).to.match(
         /refusing to undo 001_initial_schema: it would drop candles \(1 rows\)/,
       );
-      expect(await tables()).to.deep.equal(TABLES);
+      expect(await tables()).to.deep.equal(TABLES.filter((t) => t !== 'position_entries'));
     });
 
     it('going up again fills the added columns of rows an older version wrote: nothing looks new', async () => {
@@ -111,16 +117,35 @@ forEachDatabase(
       const [signal] = await knex('signals')
         .insert({ symbol: 'GOOG', strategy: 's', side: 'buy', price: 10, reason: 'r', params: '{}' })
         .returning<{ id: string }[]>('id');
-      await knex('orders').insert({
-        clientOrderId: 'sig-old',
-        signalId: signal?.id,
+      const [order] = await knex('orders')
+        .insert({
+          clientOrderId: 'sig-old',
+          signalId: signal?.id,
+          symbol: 'GOOG',
+          side: 'sell',
+          type: 'market',
+          qty: 1,
+          status: 'filled',
+        })
+        .returning<{ id: string }[]>('id');
+      await knex('trades').insert({
+        orderId: order?.id,
+        brokerTradeId: 'old-fill',
         symbol: 'GOOG',
-        side: 'buy',
-        type: 'market',
+        side: 'sell',
         qty: 1,
-        status: 'filled',
+        price: 10,
+        tradedAt: new Date('2024-01-02T15:00:00Z'),
       });
       await migrateLatest(knex);
+      // The ledger starts from the fills already recorded, signed.
+      const [entry] = await knex('position_entries').select('kind', 'entryKey', 'qty', 'orderId');
+      expect(entry).to.deep.equal({
+        kind: 'fill',
+        entryKey: 'old-fill',
+        qty: '-1.000000',
+        orderId: order?.id,
+      });
       const candle = await knex('candles').first();
       expect(candle?.publishedAt).to.be.instanceOf(Date);
       const row = await knex('signals').where({ id: signal?.id }).first();
@@ -132,10 +157,10 @@ forEachDatabase(
     it('go up again after a full rollback', async () => {
       const { knex } = get().db;
       await migrateLatest(knex);
-      expect(await migrateRollbackAll(knex)).to.have.length(4);
+      expect(await migrateRollbackAll(knex)).to.have.length(5);
       await migrateLatest(knex);
       expect(await tables()).to.deep.equal(TABLES);
-      expect(await appliedMigrations(knex)).to.have.length(4);
+      expect(await appliedMigrations(knex)).to.have.length(5);
     });
   },
   { migrate: false },

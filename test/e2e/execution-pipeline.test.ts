@@ -1,6 +1,7 @@
 // End to end on the execution side, on real PostgreSQL and Redis with the local Alpaca and Telegram:
 // signal → one order → fill → position → snapshot; a Redis restart with a signal delivered twice still
-// yields one order; reconciliation corrects a position changed behind the platform's back.
+// yields one order; reconciliation adjusts a position changed behind the platform's back, and the
+// next fill builds on the adjustment.
 import { type Broker, createBroker, createEvent, type SignalPayload, STREAMS } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
 import { createMetrics, loadConfig } from '@trading/platform';
@@ -43,6 +44,7 @@ describe('execution pipeline end to end: signal → order → fill → position 
   let config: ReturnType<typeof loadConfig>;
   const { logger } = captureLogger([], 'error');
   const metrics = createMetrics('e2e');
+  let book: ReturnType<typeof createPortfolioBook>;
 
   before(async function () {
     requireRedis(this);
@@ -75,7 +77,7 @@ describe('execution pipeline end to end: signal → order → fill → position 
     trading = AlpacaTradingClient.fromConfig(config);
     prices = AlpacaMarketDataClient.fromConfig(config);
     notifier = new TelegramNotifier(config);
-    const book = createPortfolioBook({ repos, trading, logger });
+    book = createPortfolioBook({ repos, trading, logger });
     await broker.consume(
       STREAMS.signals,
       'order-executor',
@@ -166,15 +168,43 @@ describe('execution pipeline end to end: signal → order → fill → position 
     expect(await repos.positions.get('GOOG')).to.include({ qty: '0.000000', realizedPnl: '0.000000' });
   });
 
-  it('reconciliation corrects a position changed behind the platform’s back, counts and alerts it', async () => {
+  it('reconciliation posts an adjustment with its reason, counts and alerts it, and the next fill builds on it', async () => {
     alpaca.setPosition('GOOG', '25', '98');
     const reconcileMetrics = createMetrics('portfolio-manager');
-    await createReconcileJob({ repos, trading, notifier, logger, metrics: reconcileMetrics })();
+    const reconcile = createReconcileJob({
+      repos,
+      trading,
+      book,
+      notifier,
+      logger,
+      metrics: reconcileMetrics,
+    });
+    await reconcile();
     expect(await repos.positions.get('GOOG')).to.include({ qty: '25.000000', avgCost: '98.000000' });
+    const [adjustment] = await repos.ledger.recent('GOOG', 1);
+    expect(adjustment).to.include({
+      kind: 'adjustment',
+      qty: '25.000000',
+      reason: 'reconciliation: the broker holds 25, the book held 0.000000',
+    });
     const diff = await reconcileMetrics.registry.getSingleMetric('reconciliation_differences_total')?.get();
     expect(diff?.values[0]).to.deep.include({ value: 1, labels: { symbol: 'GOOG' } });
-    expect(telegram.messages.at(-1)?.text).to.equal('⚠️ reconciliation: GOOG book 0 vs broker 25; corrected');
-    await createReconcileJob({ repos, trading, notifier, logger, metrics: reconcileMetrics })();
+    expect(telegram.messages.at(-1)?.text).to.equal(
+      '⚠️ reconciliation: GOOG book 0.000000 vs broker 25; adjusted',
+    );
+    await reconcile();
+    expect(
+      (await reconcileMetrics.registry.getSingleMetric('reconciliation_differences_total')?.get())?.values[0]
+        ?.value,
+    ).to.equal(1);
+
+    // A sell of the whole position: folded from fills alone the book would say -25; the ledger says 0.
+    await broker.publish(STREAMS.signals, await signal('sell'));
+    await waitFor(async () => (await position()) === '0.000000', {
+      timeoutMs: 30_000,
+      what: 'the sell to build on the adjusted position',
+    });
+    await reconcile();
     expect(
       (await reconcileMetrics.registry.getSingleMetric('reconciliation_differences_total')?.get())?.values[0]
         ?.value,

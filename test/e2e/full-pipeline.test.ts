@@ -2,12 +2,12 @@
 // signals → one order or a recorded rejection per signal → fills → positions → snapshots. History
 // is backfilled first (its signals are stale, never traded), then bars arrive one at a time on a
 // clock, as live, and only those are traded.
+import { foldFills } from '@trading/domain';
 import { type AlpacaServer } from '@trading/simulator';
 import { createRepositories, type Db } from '@trading/store';
 import { googBars, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 
-import { foldFills } from '../../services/portfolio-manager/src/domain/position-math.js';
 import { type InProcessPipeline, startInProcessPipeline } from '../support/in-process-pipeline.js';
 
 describe('full pipeline: bars → signals → orders → fills → positions → snapshots', function () {

@@ -20,7 +20,7 @@ export const portfolioManagerWorker: WorkerDefinition = {
     every(
       'reconcile',
       config.reconcileIntervalMs,
-      createReconcileJob({ repos, trading, notifier, logger, metrics }),
+      createReconcileJob({ repos, trading, book, notifier, logger, metrics }),
     );
     every('snapshot', config.snapshotIntervalMs, async () => book.snapshot());
     await consume(STREAMS.orders, createOrderConsumer(book, logger));

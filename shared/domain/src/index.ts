@@ -21,6 +21,8 @@ export { BAR_TIMEFRAMES, isBarClosed, isTimeframe, timeframeMs } from './market-
 export { COLLECTED_TIMEFRAMES } from './market-data/timeframe.js';
 export type { OrderStatus } from './orders/order-status.js';
 export { FINAL_ORDER_STATUSES, ORDER_STATUSES } from './orders/order-status.js';
+export type { Fill, LedgerEntry, PositionState } from './portfolio/ledger.js';
+export { adjustmentToward, FLAT, foldFills, foldLedger, unrealizedPnl } from './portfolio/ledger.js';
 export type {
   BrokerAccount,
   BrokerOrder,

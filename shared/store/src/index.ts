@@ -15,6 +15,8 @@ export type {
   PortfolioSnapshotRow,
 } from './repositories/portfolio-snapshot-repository.js';
 export { PortfolioSnapshotRepository } from './repositories/portfolio-snapshot-repository.js';
+export type { LedgerEntryRow, NewLedgerEntry } from './repositories/position-ledger-repository.js';
+export { PositionLedgerRepository, toLedgerEntry } from './repositories/position-ledger-repository.js';
 export type { Position, PositionRow } from './repositories/position-repository.js';
 export { PositionRepository } from './repositories/position-repository.js';
 export type { Repositories } from './repositories/repositories.js';

@@ -108,7 +108,6 @@ export function createSignalConsumer(deps: SignalConsumerDeps): (event: EventEnv
         return;
       case 'existing':
         if (stored?.status !== 'ordered') await repos.signals.setDecision(signal.signalId, 'ordered');
-        
     }
   };
 }

@@ -4,9 +4,9 @@ import { type Logger } from '@trading/platform';
 import type { PortfolioBook } from './portfolio-book.js';
 
 /**
- * Handles `execution.orders`: an `order.updated` carrying fills refreshes the symbol's position
- * from every recorded fill (so a redelivered event changes nothing) and writes a snapshot;
- * rejections and fill-less updates need no position change.
+ * Handles `execution.orders`: the fills an `order.updated` carries are posted to the symbol's
+ * ledger (each once, by its trade id, so a redelivered event changes nothing), the position is
+ * folded from the ledger and a snapshot written; rejections and fill-less updates change nothing.
  */
 export function createOrderConsumer(
   book: PortfolioBook,
@@ -16,7 +16,19 @@ export function createOrderConsumer(
     if (event.type === 'order.rejected') return;
     const order = payloadOf(event, 'order.updated');
     if (order.fills.length === 0) return;
-    const position = await book.refresh(order.symbol);
+    const position = await book.post(
+      order.symbol,
+      order.fills.map((fill) => ({
+        kind: 'fill' as const,
+        symbol: order.symbol,
+        side: order.side,
+        qty: fill.qty,
+        price: fill.price,
+        entryKey: fill.tradeId,
+        orderId: order.orderId,
+        occurredAt: new Date(fill.tradedAt),
+      })),
+    );
     await book.snapshot();
     logger.info('position updated', {
       symbol: position.symbol,

@@ -1,14 +1,18 @@
+import { type BrokerPort, foldLedger, unrealizedPnl } from '@trading/domain';
 import { type Logger, type Metrics } from '@trading/platform';
-import { type AlpacaTradingClient } from '@trading/providers';
-import { daysAgo, type PositionRow, type Repositories } from '@trading/store';
+import {
+  daysAgo,
+  type NewLedgerEntry,
+  type PositionRow,
+  type Repositories,
+  toLedgerEntry,
+} from '@trading/store';
 import { Big } from 'big.js';
-
-import { foldFills, unrealizedPnl } from '../domain/position-math.js';
 
 /** Dependencies of the portfolio book. */
 export interface PortfolioBookDeps {
   repos: Repositories;
-  trading: AlpacaTradingClient;
+  trading: Pick<BrokerPort, 'getAccount'>;
   logger: Logger;
   /** Where the equity and drawdown gauges go (Prometheus alerts on the drawdown). */
   metrics?: Metrics;
@@ -16,8 +20,11 @@ export interface PortfolioBookDeps {
 
 /** Position keeping and snapshots over the database and the broker's account. */
 export interface PortfolioBook {
-  /** Recompute a symbol's position from all its recorded fills, priced at its latest candle. */
-  refresh(symbol: string): Promise<PositionRow>;
+  /**
+   * Post entries (fills, adjustments) to a symbol's ledger, each once, and write the position folded
+   * from the whole ledger, priced at its latest candle: the one writer of positions.
+   */
+  post(symbol: string, entries: readonly NewLedgerEntry[]): Promise<PositionRow>;
   /** Write a portfolio snapshot: the broker's cash and equity with the book's positions and P&L. */
   snapshot(): Promise<void>;
 }
@@ -48,10 +55,12 @@ export function createPortfolioBook(deps: PortfolioBookDeps): PortfolioBook {
   }
 
   return {
-    async refresh(symbol) {
-      const fills = await repos.trades.forSymbol(symbol);
-      const state = foldFills(fills);
-      const price = await marketPrice(symbol, fills.at(-1)?.price ?? '0');
+    async post(symbol, entries) {
+      await repos.ledger.append(entries);
+      const ledger = await repos.ledger.forSymbol(symbol);
+      const state = foldLedger(ledger.map(toLedgerEntry));
+      const lastFill = ledger.findLast((e) => e.kind === 'fill');
+      const price = await marketPrice(symbol, lastFill?.price ?? '0');
       return repos.positions.upsert({
         symbol,
         qty: state.qty,

@@ -1,12 +1,15 @@
+import { adjustmentToward, type BrokerPort } from '@trading/domain';
 import { type Logger, type Metrics, type Notifier } from '@trading/platform';
-import { type AlpacaTradingClient } from '@trading/providers';
 import { type Repositories } from '@trading/store';
-import { Big } from 'big.js';
+
+import type { PortfolioBook } from './portfolio-book.js';
 
 /** Dependencies of the reconciliation job. */
 export interface ReconcileDeps {
   repos: Repositories;
-  trading: AlpacaTradingClient;
+  trading: Pick<BrokerPort, 'getPositions'>;
+  book: PortfolioBook;
+  now?: () => Date;
   notifier: Notifier;
   logger: Logger;
   metrics: Metrics;
@@ -15,7 +18,9 @@ export interface ReconcileDeps {
 /**
  * Compares the book's positions with the broker's, on start and on a schedule. The broker is the
  * truth: a difference (a position changed behind the platform's back, a fill missed) is logged,
- * counted in `reconciliation_differences_total`, alerted, and corrected toward the broker.
+ * counted in `reconciliation_differences_total`, alerted, and corrected by posting an adjusting
+ * entry with its reason to the ledger (never by overwriting the position), so the next fill builds
+ * on the corrected quantity and the dashboard can show why the position changed.
  */
 export function createReconcileJob(deps: ReconcileDeps): () => Promise<void> {
   const differences = deps.metrics.counter(
@@ -27,28 +32,29 @@ export function createReconcileJob(deps: ReconcileDeps): () => Promise<void> {
     const [mine, theirs] = await Promise.all([deps.repos.positions.all(), deps.trading.getPositions()]);
     const broker = new Map(theirs.map((p) => [p.symbol, p]));
     const symbols = new Set([...mine.map((p) => p.symbol), ...broker.keys()]);
+    const now = deps.now?.() ?? new Date();
     for (const symbol of symbols) {
       const book = mine.find((p) => p.symbol === symbol);
       const truth = broker.get(symbol);
-      const bookQty = new Big(book?.qty ?? 0);
-      const truthQty = new Big(truth?.qty ?? 0);
-      if (bookQty.eq(truthQty)) continue;
+      const bookQty = book?.qty ?? '0';
+      const reason = `reconciliation: the broker holds ${truth?.qty ?? '0'}, the book held ${bookQty}`;
+      const adjustment = adjustmentToward(
+        bookQty,
+        { qty: truth?.qty ?? '0', avgEntryPrice: truth?.avgEntryPrice ?? '0' },
+        reason,
+      );
+      if (!adjustment) continue;
       differences.inc({ symbol });
-      const detail = { symbol, book: bookQty.toString(), broker: truthQty.toString() };
-      deps.logger.warn('position differs from the broker; correcting toward the broker', detail);
+      const detail = { symbol, book: bookQty, broker: truth?.qty ?? '0' };
+      deps.logger.warn('position differs from the broker; posting an adjustment', detail);
       await deps.notifier
-        .notify(`⚠️ reconciliation: ${symbol} book ${detail.book} vs broker ${detail.broker}; corrected`)
+        .notify(`⚠️ reconciliation: ${symbol} book ${detail.book} vs broker ${detail.broker}; adjusted`)
         .catch((err: unknown) => {
           deps.logger.warn('reconciliation alert not sent', { error: err });
         });
-      await deps.repos.positions.upsert({
-        symbol,
-        qty: truthQty.toString(),
-        avgCost: truth?.avgEntryPrice ?? '0',
-        marketPrice: truth?.currentPrice ?? book?.marketPrice ?? null,
-        realizedPnl: book?.realizedPnl ?? '0',
-        unrealizedPnl: truth?.unrealizedPl ?? '0',
-      });
+      await deps.book.post(symbol, [
+        { ...adjustment, symbol, entryKey: `reconcile:${symbol}:${now.toISOString()}`, occurredAt: now },
+      ]);
     }
   };
 }

@@ -5,6 +5,7 @@ import { CandleRepository } from './candle-repository.js';
 import { NewsRepository } from './news-repository.js';
 import { OrderRepository } from './order-repository.js';
 import { PortfolioSnapshotRepository } from './portfolio-snapshot-repository.js';
+import { PositionLedgerRepository } from './position-ledger-repository.js';
 import { PositionRepository } from './position-repository.js';
 import { SignalRepository } from './signal-repository.js';
 import { SymbolScoreRepository } from './symbol-score-repository.js';
@@ -18,6 +19,7 @@ export interface Repositories {
   orders: OrderRepository;
   trades: TradeRepository;
   positions: PositionRepository;
+  ledger: PositionLedgerRepository;
   snapshots: PortfolioSnapshotRepository;
   scores: SymbolScoreRepository;
   backtests: BacktestRunRepository;
@@ -31,6 +33,7 @@ export function createRepositories(knex: Knex): Repositories {
     orders: new OrderRepository(knex),
     trades: new TradeRepository(knex),
     positions: new PositionRepository(knex),
+    ledger: new PositionLedgerRepository(knex),
     snapshots: new PortfolioSnapshotRepository(knex),
     scores: new SymbolScoreRepository(knex),
     backtests: new BacktestRunRepository(knex),

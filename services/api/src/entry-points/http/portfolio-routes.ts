@@ -1,9 +1,15 @@
-import { daysAgo, type PortfolioSnapshotRow, type PositionRow, type Repositories } from '@trading/store';
+import {
+  daysAgo,
+  type LedgerEntryRow,
+  type PortfolioSnapshotRow,
+  type PositionRow,
+  type Repositories,
+} from '@trading/store';
 import Joi from 'joi';
 
 import { decimal, listOf, one, serialId, timestamp } from './api-schemas.js';
 import { type Endpoint, endpoint } from './endpoint.js';
-import { days, limit } from './input-schemas.js';
+import { days, limit, symbol } from './input-schemas.js';
 
 /** A position on the wire. */
 export const positionSchema = Joi.object({
@@ -26,6 +32,30 @@ export function presentPosition(p: PositionRow): Record<string, unknown> {
     realizedPnl: p.realizedPnl,
     unrealizedPnl: p.unrealizedPnl,
     updatedAt: p.updatedAt.toISOString(),
+  };
+}
+
+/** A ledger entry on the wire: what moved a position, and for an adjustment why. */
+export const ledgerEntrySchema = Joi.object({
+  id: serialId,
+  kind: Joi.string().valid('fill', 'adjustment'),
+  qty: decimal.description('Signed change of the position'),
+  price: decimal,
+  reason: Joi.string().allow(null).description("An adjustment's reason; null for a fill"),
+  orderId: Joi.string().guid().allow(null),
+  occurredAt: timestamp,
+}).label('LedgerEntry');
+
+/** A ledger entry as answered. */
+export function presentLedgerEntry(e: LedgerEntryRow): Record<string, unknown> {
+  return {
+    id: e.id,
+    kind: e.kind,
+    qty: e.qty,
+    price: e.price,
+    reason: e.reason,
+    orderId: e.orderId,
+    occurredAt: e.occurredAt.toISOString(),
   };
 }
 
@@ -69,6 +99,22 @@ export function portfolioEndpoints(repos: Repositories): Endpoint[] {
       },
       async handle() {
         return { body: { data: (await repos.positions.open()).map(presentPosition) } };
+      },
+    }),
+    endpoint<{ limit: number }, { symbol: string }>({
+      method: 'get',
+      path: '/positions/:symbol/entries',
+      operationId: 'listPositionEntries',
+      summary: "Why a position is what it is: its ledger's newest entries (fills and adjustments)",
+      tag: 'portfolio',
+      params: Joi.object({ symbol: symbol.required() }),
+      query: Joi.object({ limit }),
+      responses: {
+        200: { description: 'Newest entries first', schema: listOf(ledgerEntrySchema, 'LedgerEntryList') },
+      },
+      async handle({ params, query }) {
+        const entries = await repos.ledger.recent(params.symbol, query.limit);
+        return { body: { data: entries.map(presentLedgerEntry) } };
       },
     }),
     endpoint({

@@ -59,6 +59,27 @@ describe('read endpoints (real PostgreSQL): signals, trades, positions, portfoli
       price: '90',
       tradedAt: day(60),
     });
+    await repos.ledger.append([
+      {
+        kind: 'fill',
+        symbol: 'GOOG',
+        side: 'buy',
+        qty: '2',
+        price: '100.5',
+        entryKey: 't-1',
+        orderId: order.id,
+        occurredAt: day(1),
+      },
+      {
+        kind: 'adjustment',
+        symbol: 'GOOG',
+        qty: '-1',
+        price: '100.5',
+        reason: 'reconciliation: the broker holds 1, the book held 2',
+        entryKey: 'reconcile:GOOG:1',
+        occurredAt: day(0),
+      },
+    ]);
     await repos.positions.upsert({
       symbol: 'GOOG',
       qty: '2',
@@ -183,6 +204,18 @@ describe('read endpoints (real PostgreSQL): signals, trades, positions, portfoli
   it('GET /positions: open positions only', async () => {
     expect((await data('/positions')).map((p) => p.symbol)).to.deep.equal(['GOOG']);
     expect((await get('/positions?limit=5')).status).to.equal(400);
+  });
+
+  it('GET /positions/:symbol/entries: the ledger newest first, with the reason of an adjustment', async () => {
+    const entries = await data('/positions/GOOG/entries');
+    expect(entries.map((e) => [e.kind, Number(e.qty), e.reason])).to.deep.equal([
+      ['adjustment', -1, 'reconciliation: the broker holds 1, the book held 2'],
+      ['fill', 2, null],
+    ]);
+    expect(await data('/positions/GOOG/entries?limit=1')).to.have.length(1);
+    expect(await data('/positions/MSFT/entries')).to.deep.equal([]);
+    expect((await get('/positions/goog/entries')).status).to.equal(400);
+    expect((await get('/positions/GOOG/entries?limit=0')).status).to.equal(400);
   });
 
   it('GET /portfolio: the latest snapshot; /portfolio/history: oldest first within the days', async () => {

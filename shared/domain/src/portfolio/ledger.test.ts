@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 
-import { foldFills, unrealizedPnl } from './position-math.js';
+import { adjustmentToward, foldFills, foldLedger, unrealizedPnl } from './ledger.js';
 
 describe('foldFills', () => {
   it('averages the cost of buys', () => {
@@ -77,5 +77,37 @@ describe('foldFills', () => {
         { side: 'sell', qty: '0', price: '12' },
       ]),
     ).to.deep.equal({ qty: '2', avgCost: '10', realizedPnl: '0' });
+  });
+});
+
+describe('foldLedger', () => {
+  it('builds the next fill on a reconciliation adjustment instead of undoing it', () => {
+    // Book: bought 10. Broker: 15 (5 bought behind the platform's back at 90). Then a sell of 3.
+    const adjust = adjustmentToward('10', { qty: '15', avgEntryPrice: '96.666667' }, 'broker holds 15');
+    expect(adjust).to.deep.equal({
+      kind: 'adjustment',
+      qty: '5',
+      price: '96.666667',
+      reason: 'broker holds 15',
+    });
+    const state = foldLedger([
+      { kind: 'fill', side: 'buy', qty: '10', price: '100' },
+      adjust!,
+      { kind: 'fill', side: 'sell', qty: '3', price: '110' },
+    ]);
+    expect(state.qty).to.equal('12');
+    expect(state.avgCost).to.equal('98.888889');
+  });
+
+  it('removes quantity with an adjustment without realizing P&L at a price nobody traded', () => {
+    const state = foldLedger([
+      { kind: 'fill', side: 'buy', qty: '10', price: '100' },
+      { kind: 'adjustment', qty: '-4', price: '100', reason: 'a missed sell' },
+    ]);
+    expect(state).to.deep.equal({ qty: '6', avgCost: '100', realizedPnl: '0' });
+  });
+
+  it('answers no adjustment when the book already equals the broker', () => {
+    expect(adjustmentToward('7', { qty: '7.0', avgEntryPrice: '1' }, 'same')).to.equal(undefined);
   });
 });

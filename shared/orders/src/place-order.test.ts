@@ -1,0 +1,137 @@
+import { type Broker, createBroker, STREAMS } from '@trading/messaging';
+import { migrateLatest } from '@trading/migrations';
+import { loadConfig } from '@trading/platform';
+import { AlpacaMarketDataClient, AlpacaTradingClient } from '@trading/providers';
+import { type AlpacaServer, startAlpacaServer } from '@trading/simulator';
+import { createDb, createRepositories, type Db, type Repositories } from '@trading/store';
+import { captureLogger, createPostgresDatabase, freshRedisDb, requirePostgres } from '@trading/testkit';
+import { expect } from 'chai';
+
+import { riskLimits } from './assess-order.js';
+import { createPlaceOrder, type PlaceOrderRequest } from './place-order.js';
+
+describe('placeOrder, the one order path (real PostgreSQL, Redis, local Alpaca)', function () {
+  this.timeout(60_000);
+  let db: Db;
+  let repos: Repositories;
+  let broker: Broker;
+  let alpaca: AlpacaServer;
+  let drop: () => Promise<void>;
+  let trading: AlpacaTradingClient;
+  let prices: AlpacaMarketDataClient;
+  let n = 0;
+  const { logger } = captureLogger([], 'warn');
+  const notifier = { notify: async () => undefined };
+
+  before(async function () {
+    const pg = await createPostgresDatabase(requirePostgres(this));
+    drop = pg.drop;
+    db = createDb(loadConfig({ DATABASE_URL: pg.url }));
+    await migrateLatest(db.knex);
+    repos = createRepositories(db.knex);
+    broker = await createBroker(loadConfig({ REDIS_URL: await freshRedisDb(this) }), { logger });
+  });
+  beforeEach(async () => {
+    alpaca = await startAlpacaServer({ keyId: 'k', secretKey: 's', cash: '100000' });
+    alpaca.setPrice('GOOG', '100');
+    const config = loadConfig({
+      ALPACA_API_KEY: 'k',
+      ALPACA_API_SECRET: 's',
+      ALPACA_TRADING_URL: alpaca.url,
+      ALPACA_DATA_URL: alpaca.url,
+      RISK_COOLDOWN_SECONDS: '0',
+      RETRY_BASE_DELAY_MS: '10',
+    });
+    trading = AlpacaTradingClient.fromConfig(config);
+    prices = AlpacaMarketDataClient.fromConfig(config);
+  });
+  afterEach(async () => {
+    await Promise.all([trading.close(), prices.close()]);
+    await alpaca.close();
+  });
+  after(async () => {
+    await broker.close();
+    await db.close();
+    await drop();
+  });
+
+  const place = async (request: Omit<PlaceOrderRequest, 'clientOrderId'> & { clientOrderId?: string }) =>
+    createPlaceOrder({
+      repos,
+      broker,
+      notifier,
+      logger,
+      trading,
+      prices,
+      limits: riskLimits(loadConfig({ RISK_COOLDOWN_SECONDS: '0' })),
+    })({ clientOrderId: request.clientOrderId ?? `t-${++n}`, ...request });
+
+  it('places, records and publishes an order, and a replay of its id answers the same order', async () => {
+    const published = await broker.length(STREAMS.orders);
+    const first = await place({ clientOrderId: 'same-1', symbol: 'GOOG', side: 'buy', qty: '3' });
+    expect(first.outcome).to.equal('placed');
+    const again = await place({ clientOrderId: 'same-1', symbol: 'GOOG', side: 'buy', qty: '3' });
+    expect(again.outcome).to.equal('existing');
+    expect(alpaca.orders().filter((o) => o.clientOrderId === 'same-1')).to.have.length(1);
+    const row = await repos.orders.findByClientOrderId('same-1');
+    expect(row).to.include({ symbol: 'GOOG', side: 'buy', status: 'filled' });
+    expect(await broker.length(STREAMS.orders)).to.be.greaterThan(published);
+  });
+
+  it('answers conflict, and sends nothing, when the id names another order', async () => {
+    await place({ clientOrderId: 'other-1', symbol: 'GOOG', side: 'buy', qty: '1' });
+    const conflict = await place({ clientOrderId: 'other-1', symbol: 'GOOG', side: 'sell', qty: '1' });
+    expect(conflict.outcome).to.equal('conflict');
+    expect(alpaca.orders().filter((o) => o.clientOrderId === 'other-1')).to.have.length(1);
+  });
+
+  it('submits, once, an order recorded before a crash that kept it from the broker', async () => {
+    await repos.orders.upsert({
+      clientOrderId: 'crashed-1',
+      signalId: null,
+      symbol: 'GOOG',
+      side: 'buy',
+      type: 'market',
+      qty: '2',
+      limitPrice: null,
+      status: 'new',
+    });
+    const resumed = await place({ clientOrderId: 'crashed-1', symbol: 'GOOG', side: 'buy', qty: '2' });
+    expect(resumed.outcome).to.equal('existing');
+    await place({ clientOrderId: 'crashed-1', symbol: 'GOOG', side: 'buy', qty: '2' });
+    expect(alpaca.orders().filter((o) => o.clientOrderId === 'crashed-1')).to.have.length(1);
+    expect((await repos.orders.findByClientOrderId('crashed-1'))?.brokerOrderId).to.be.a('string');
+  });
+
+  it('refuses a requested size above what the risk rules allow, recording and sending nothing', async () => {
+    const refused = await place({ clientOrderId: 'big-1', symbol: 'GOOG', side: 'buy', qty: '1000000' });
+    expect(refused).to.deep.include({ outcome: 'refused', rule: 'max_quantity' });
+    expect(await repos.orders.findByClientOrderId('big-1')).to.equal(undefined);
+    expect(alpaca.orders().filter((o) => o.clientOrderId === 'big-1')).to.deep.equal([]);
+  });
+
+  it("records the broker's refusal once, and a replay answers it without asking the broker again", async () => {
+    alpaca.faults.set({ mode: 'refuse', status: 422, times: 1, path: /^\/v2\/orders$/, message: 'bad qty' });
+    const refused = await place({ clientOrderId: 'refused-1', symbol: 'GOOG', side: 'buy', qty: '1' });
+    expect(refused).to.deep.include({ outcome: 'brokerRefused', brokerStatus: 422 });
+    const before = alpaca.faults.injected;
+    const replay = await place({ clientOrderId: 'refused-1', symbol: 'GOOG', side: 'buy', qty: '1' });
+    expect(replay.outcome).to.equal('brokerRefused');
+    expect(alpaca.faults.injected).to.equal(before);
+    expect(await repos.orders.findByClientOrderId('refused-1')).to.include({ status: 'rejected' });
+  });
+
+  it('judges a signal by its age like the executor always did: a bar an hour old is stale', async () => {
+    const stale = await place({
+      symbol: 'GOOG',
+      side: 'buy',
+      signal: {
+        signalId: '00000000-0000-4000-8000-000000000001',
+        price: '100',
+        barTs: new Date(Date.now() - 3_600_000),
+        timeframe: '1Min',
+      },
+    });
+    expect(stale).to.deep.include({ outcome: 'refused', rule: 'stale_signal' });
+  });
+});

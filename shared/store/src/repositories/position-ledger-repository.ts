@@ -1,0 +1,79 @@
+import type { Decimal, LedgerEntry } from '@trading/domain';
+import { Big } from 'big.js';
+import type { Knex } from 'knex';
+
+/** An entry to post: what moved a position, once per `entryKey`, when it happened. */
+export type NewLedgerEntry = LedgerEntry & {
+  symbol: string;
+  /** Unique: the broker's trade id for a fill, the posting reconciliation's key for an adjustment. */
+  entryKey: string;
+  orderId?: string | null;
+  occurredAt: Date;
+};
+
+/** A posted entry as the dashboard shows it: quantity signed, the reason of an adjustment. */
+export interface LedgerEntryRow {
+  id: string;
+  symbol: string;
+  kind: LedgerEntry['kind'];
+  entryKey: string;
+  qty: Decimal;
+  price: Decimal;
+  reason: string | null;
+  orderId: string | null;
+  occurredAt: Date;
+  createdAt: Date;
+}
+
+/** The domain's view of a row: fills carry a side and a positive quantity. */
+export function toLedgerEntry(row: LedgerEntryRow): LedgerEntry {
+  if (row.kind === 'adjustment') {
+    return { kind: 'adjustment', qty: row.qty, price: row.price, reason: row.reason ?? '' };
+  }
+  const qty = new Big(row.qty);
+  return { kind: 'fill', side: qty.gt(0) ? 'buy' : 'sell', qty: qty.abs().toString(), price: row.price };
+}
+
+/** Repository of `position_entries`, the portfolio's ledger: append-only, each entry once. */
+export class PositionLedgerRepository {
+  constructor(private readonly knex: Knex) {}
+
+  /** Post entries; those already posted (same key) are skipped. Resolves how many were new. */
+  async append(entries: readonly NewLedgerEntry[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    const rows = entries.map((e) => ({
+      symbol: e.symbol,
+      kind: e.kind,
+      entryKey: e.entryKey,
+      qty: e.kind === 'fill' && e.side === 'sell' ? new Big(e.qty).neg().toString() : e.qty,
+      price: e.price,
+      reason: e.kind === 'adjustment' ? e.reason : null,
+      orderId: e.orderId ?? null,
+      occurredAt: e.occurredAt,
+    }));
+    const inserted = await this.knex('position_entries')
+      .insert(rows)
+      .onConflict('entryKey')
+      .ignore()
+      .returning('id');
+    return inserted.length;
+  }
+
+  /** Every entry of a symbol in the order it applies (when it happened, then when it was posted). */
+  async forSymbol(symbol: string): Promise<LedgerEntryRow[]> {
+    return this.knex<LedgerEntryRow>('position_entries')
+      .where({ symbol })
+      .orderBy([{ column: 'occurredAt' }, { column: 'id' }]);
+  }
+
+  /** The newest entries of a symbol, newest first: why its position is what it is. */
+  async recent(symbol: string, limit: number): Promise<LedgerEntryRow[]> {
+    return this.knex<LedgerEntryRow>('position_entries')
+      .where({ symbol })
+      .orderBy([
+        { column: 'occurredAt', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit);
+  }
+}
