@@ -1,5 +1,4 @@
 import { listen } from '@trading/platform';
-import { AlpacaMarketDataClient, AlpacaTradingClient, TelegramNotifier } from '@trading/providers';
 import { storageChecks, type WorkerDefinition } from '@trading/runtime';
 
 import { createApp } from './create-app.js';
@@ -11,16 +10,7 @@ import { createRateLimitStore } from './data-access/rate-limit-store.js';
  */
 export const apiWorker: WorkerDefinition = {
   name: 'api',
-  setup: async ({ config, logger, metrics, lifecycle, handleFatal, db, broker, repos }) => {
-    const trading = lifecycle.add(
-      'alpaca trading',
-      AlpacaTradingClient.fromConfig(config, { logger, metrics }),
-    );
-    const prices = lifecycle.add(
-      'alpaca market data',
-      AlpacaMarketDataClient.fromConfig(config, { logger, metrics }),
-    );
-    const notifier = lifecycle.add('trade notices', new TelegramNotifier(config, { logger, metrics }));
+  setup: async ({ config, logger, metrics, lifecycle, handleFatal, db, broker, repos, providers }) => {
     const rateLimit = lifecycle.add(
       'rate-limit store',
       await createRateLimitStore(config, { logger, metrics }),
@@ -29,9 +19,9 @@ export const apiWorker: WorkerDefinition = {
       config,
       repos,
       broker,
-      trading,
-      prices,
-      notifier,
+      trading: providers.alpacaTrading,
+      prices: providers.alpacaMarketData,
+      notifier: providers.telegram,
       logger,
       metrics,
       rateLimitStore: rateLimit.store,

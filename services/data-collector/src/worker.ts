@@ -1,4 +1,3 @@
-import { AlpacaMarketDataClient } from '@trading/providers';
 import { type WorkerDefinition } from '@trading/runtime';
 
 import { createCollectJob } from './entry-points/collect-job.js';
@@ -6,11 +5,8 @@ import { createCollectJob } from './entry-points/collect-job.js';
 /** Polls Alpaca bars for the watchlist, stores them and publishes each completed bar once. */
 export const dataCollectorWorker: WorkerDefinition = {
   name: 'data-collector',
-  setup: ({ config, logger, metrics, lifecycle, broker, repos, every }) => {
-    const market = lifecycle.add(
-      'alpaca market data',
-      AlpacaMarketDataClient.fromConfig(config, { logger, metrics }),
-    );
+  setup: ({ config, logger, metrics, broker, repos, every, providers }) => {
+    const market = providers.alpacaMarketData;
     every(
       'collect bars',
       config.collectorPollMs,

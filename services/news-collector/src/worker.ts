@@ -1,4 +1,3 @@
-import { FinnhubClient } from '@trading/providers';
 import { type WorkerDefinition } from '@trading/runtime';
 
 import { createNewsJob } from './entry-points/news-job.js';
@@ -6,8 +5,8 @@ import { createNewsJob } from './entry-points/news-job.js';
 /** Polls Finnhub company news, scores its sentiment, stores and publishes each item once. */
 export const newsCollectorWorker: WorkerDefinition = {
   name: 'news-collector',
-  setup: ({ config, logger, metrics, lifecycle, broker, repos, every }) => {
-    const finnhub = lifecycle.add('finnhub', FinnhubClient.fromConfig(config, { logger, metrics }));
+  setup: ({ config, logger, metrics, broker, repos, every, providers }) => {
+    const { finnhub } = providers;
     every(
       'collect news',
       config.newsPollMs,

@@ -1,5 +1,4 @@
 import { STREAMS } from '@trading/messaging';
-import { AlpacaTradingClient, TelegramNotifier } from '@trading/providers';
 import { type WorkerDefinition } from '@trading/runtime';
 
 import { createOrderConsumer } from './entry-points/order-consumer.js';
@@ -9,12 +8,8 @@ import { createReconcileJob } from './entry-points/reconcile-job.js';
 /** Folds fills into positions, snapshots the portfolio, reconciles with the broker. */
 export const portfolioManagerWorker: WorkerDefinition = {
   name: 'portfolio-manager',
-  setup: async ({ config, logger, metrics, lifecycle, repos, every, consume }) => {
-    const trading = lifecycle.add(
-      'alpaca trading',
-      AlpacaTradingClient.fromConfig(config, { logger, metrics }),
-    );
-    const notifier = lifecycle.add('alerts', new TelegramNotifier(config, { logger, metrics }));
+  setup: async ({ config, logger, metrics, repos, every, consume, providers }) => {
+    const { alpacaTrading: trading, telegram: notifier } = providers;
     const book = createPortfolioBook({ repos, trading, logger, metrics });
     // Reconciliation runs at once (on start), then on schedule.
     every(

@@ -1,23 +1,23 @@
 import { configureStrategy } from '@trading/domain';
 import { STREAMS } from '@trading/messaging';
-import { AnthropicClient } from '@trading/providers';
 import { type WorkerDefinition } from '@trading/runtime';
 
 import { createCandleConsumer } from './entry-points/candle-consumer.js';
+import { createNewsConsumer } from './entry-points/news-consumer.js';
 import { createSelectorJob } from './entry-points/selector-job.js';
 
 /**
- * Runs the strategies on each candle and the stock selector on a schedule. Unknown strategies or
+ * Runs the strategies on each candle and the stock selector on a schedule; news moves a symbol's
+ * selector score as it arrives. Unknown strategies or
  * bad parameters stop the start, before anything runs.
  */
 export const strategyEngineWorker: WorkerDefinition = {
   name: 'strategy-engine',
-  setup: async ({ config, logger, metrics, lifecycle, broker, repos, every, consume }) => {
+  setup: async ({ config, logger, metrics, broker, repos, every, consume, providers }) => {
     const strategies = config.strategies.map((name) => configureStrategy(name, config.strategyParams[name]));
-    const llm = config.anthropicApiKey
-      ? lifecycle.add('anthropic', AnthropicClient.fromConfig(config, { logger, metrics }))
-      : undefined;
+    const llm = providers.anthropic;
     await consume(STREAMS.candles, createCandleConsumer({ strategies, repos, broker, logger, metrics }));
+    await consume(STREAMS.news, createNewsConsumer({ repos, logger }));
     every(
       'stock selector',
       config.selectorIntervalMs,

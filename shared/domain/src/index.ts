@@ -17,7 +17,7 @@ export { parseCsvBars } from './market-data/csv-bars.js';
 export type { BarProblem, BarValues, ProviderBar, Screened, ScreenedBar } from './market-data/screen-bars.js';
 export { barProblem, PRICE_SCALE, roundDecimal, screenBars } from './market-data/screen-bars.js';
 export type { Timeframe } from './market-data/timeframe.js';
-export { BAR_TIMEFRAMES, isBarClosed, isTimeframe, timeframeMs } from './market-data/timeframe.js';
+export { BAR_TIMEFRAMES, isBarClosed, timeframeMs } from './market-data/timeframe.js';
 export { COLLECTED_TIMEFRAMES } from './market-data/timeframe.js';
 export type { OrderStatus } from './orders/order-status.js';
 export { FINAL_ORDER_STATUSES, ORDER_STATUSES } from './orders/order-status.js';

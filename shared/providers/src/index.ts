@@ -3,7 +3,7 @@ export { AlpacaMarketDataClient } from './alpaca/alpaca-market-data-client.js';
 export { AlpacaTradingClient } from './alpaca/alpaca-trading-client.js';
 export type { LlmAnswer } from './anthropic/anthropic-client.js';
 export { AnthropicClient } from './anthropic/anthropic-client.js';
-export type { CompanyNews, Quote } from './finnhub/finnhub-client.js';
+export type { CompanyNews } from './finnhub/finnhub-client.js';
 export { FinnhubClient } from './finnhub/finnhub-client.js';
 export type { HttpJsonClientOptions, RequestOptions } from './http/http-json-client.js';
 export { HttpJsonClient } from './http/http-json-client.js';

@@ -16,11 +16,15 @@ import { TelegramNotifier } from '@trading/providers';
 import { createDb, createRepositories, type Db, type Repositories } from '@trading/store';
 import type { Knex } from 'knex';
 
+import { createProviders, type Providers } from './providers.js';
+
 /** What a worker's setup receives: the service context, its database and broker, and helpers that register work for shutdown. */
 export interface WorkerContext extends ServiceContext {
   db: Db;
   broker: Broker;
   repos: Repositories;
+  /** The process's provider clients, built once and shared by every worker in the process. */
+  providers: Providers;
   /** Run `run` now and every `intervalMs`; stopped (after the run in progress) on shutdown. */
   every: (name: string, intervalMs: number, run: () => Promise<void>) => void;
   /** Consume a stream as this service's group; stopped (after the batch in hand) on shutdown. */
@@ -39,11 +43,19 @@ export interface RunWorkerOptions extends Pick<RunServiceOptions, 'env'> {
   migrate: (knex: Knex) => Promise<unknown>;
 }
 
-/** The database (migrated when it must be) and the broker, registered for shutdown. */
-async function openStorage(
-  ctx: ServiceContext,
-  options: RunWorkerOptions,
-): Promise<{ db: Db; broker: Broker; repos: Repositories }> {
+/** What every worker of a process shares. */
+interface Shared {
+  db: Db;
+  broker: Broker;
+  repos: Repositories;
+  providers: Providers;
+}
+
+/**
+ * The database (migrated when it must be), the broker and the provider clients, registered for
+ * shutdown (the clients close after the workers that use them, the storage last).
+ */
+async function openShared(ctx: ServiceContext, options: RunWorkerOptions): Promise<Shared> {
   const { config, logger, metrics, lifecycle, handleFatal } = ctx;
   const db = lifecycle.add('database', createDb(config, logger));
   if (db.embedded || config.dbMigrateOnStart) await options.migrate(db.knex);
@@ -51,7 +63,8 @@ async function openStorage(
     'broker',
     await createBroker(config, { logger, metrics, onFatal: handleFatal }),
   );
-  return { db, broker, repos: createRepositories(db.knex) };
+  const providers = lifecycle.add('provider clients', createProviders(config, { logger, metrics }));
+  return { db, broker, repos: createRepositories(db.knex), providers };
 }
 
 /** The `/health` probes of a service's storage: the database and the broker answer. */
@@ -65,7 +78,7 @@ export function storageChecks(storage: { db: Db; broker: Broker }): Record<strin
  */
 function workerContext(
   ctx: ServiceContext,
-  storage: { db: Db; broker: Broker; repos: Repositories },
+  storage: Shared,
   checks: Record<string, HealthCheck> = {},
 ): WorkerContext {
   const { service, logger, metrics, lifecycle, handleFatal } = ctx;
@@ -98,7 +111,7 @@ export async function runWorker(worker: WorkerDefinition, options: RunWorkerOpti
   await runService(
     worker.name,
     async (ctx) => {
-      const storage = await openStorage(ctx, options);
+      const storage = await openShared(ctx, options);
       const checks = storageChecks(storage);
       await worker.setup(workerContext(ctx, storage, checks));
       await serveHealth(ctx.config, ctx.lifecycle, ctx.metrics, checks);
@@ -120,7 +133,7 @@ export async function runPlatform(
   return runService(
     'platform',
     async (ctx) => {
-      const storage = await openStorage(ctx, options);
+      const storage = await openShared(ctx, options);
       const checks = storageChecks(storage);
       await options.before?.(workerContext(ctx, storage));
       for (const worker of workers) {

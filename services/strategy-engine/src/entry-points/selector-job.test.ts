@@ -1,3 +1,4 @@
+import { createEvent, type NewsPayload } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
 import { createMetrics, loadConfig, type Metrics } from '@trading/platform';
 import { AnthropicClient } from '@trading/providers';
@@ -6,6 +7,7 @@ import { createDb, createRepositories, type Db, type Repositories } from '@tradi
 import { captureLogger, createPostgresDatabase, requirePostgres } from '@trading/testkit';
 import { expect } from 'chai';
 
+import { createNewsConsumer } from './news-consumer.js';
 import { createSelectorJob } from './selector-job.js';
 
 describe('stock selector (real PostgreSQL, local Anthropic)', function () {
@@ -141,5 +143,50 @@ describe('stock selector (real PostgreSQL, local Anthropic)', function () {
     const { run } = job(false);
     await run();
     expect((await fallbacks()).map((v) => v.labels.reason)).to.deep.equal(['not_configured']);
+  });
+
+  it('moves a scored symbol on market.news at once, keeping its technical score', async () => {
+    const before = await repos.scores.get('DOWN');
+    expect(before).to.include({ newsScore: '0.5000', score: '0.1500' });
+    const item = {
+      provider: 'finnhub',
+      providerId: 'down-1',
+      symbol: 'DOWN',
+      headline: 'guidance cut',
+      summary: '',
+      source: '',
+      url: '',
+      publishedAt: new Date(),
+      sentiment: '-0.6',
+    };
+    await repos.news.insertNew([item]);
+    const consume = createNewsConsumer({ repos, logger });
+    await consume(
+      createEvent<NewsPayload>('news.published', {
+        symbol: 'DOWN',
+        provider: 'finnhub',
+        providerId: 'down-1',
+        headline: item.headline,
+        publishedAt: item.publishedAt.toISOString(),
+        sentiment: '-0.6',
+      }),
+    );
+    // News 0.2 (sentiment −0.6), technical 0 kept, no verdict: 0.7·0 + 0.3·0.2 = 0.06.
+    expect(await repos.scores.get('DOWN')).to.include({
+      newsScore: '0.2000',
+      score: '0.0600',
+      technicalScore: '0.0000',
+    });
+    await consume(
+      createEvent<NewsPayload>('news.published', {
+        symbol: 'NEVER',
+        provider: 'finnhub',
+        providerId: 'never-1',
+        headline: 'unscored',
+        publishedAt: new Date().toISOString(),
+        sentiment: '0.1',
+      }),
+    );
+    expect(await repos.scores.get('NEVER')).to.equal(undefined);
   });
 });

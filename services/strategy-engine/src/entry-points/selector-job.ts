@@ -1,16 +1,16 @@
 import { CircuitOpenError, toDecimal } from '@trading/domain';
 import { type Config, isDataError, isTransient, type Logger, type Metrics } from '@trading/platform';
 import { type AnthropicClient } from '@trading/providers';
-import { daysAgo, type Repositories } from '@trading/store';
+import { type Repositories } from '@trading/store';
 
 import {
   combinedScore,
   MOMENTUM_BARS,
-  newsScore,
   parseSelectorAnswer,
   selectorPrompt,
   technicalScore,
 } from '../domain/selector-scoring.js';
+import { readNewsScore } from './news-consumer.js';
 
 /** Dependencies of the selector job. */
 export interface SelectorJobDeps {
@@ -21,9 +21,6 @@ export interface SelectorJobDeps {
   logger: Logger;
   metrics: Metrics;
 }
-
-/** News considered for the news score (days). */
-const NEWS_DAYS = 7;
 
 const dec = (x: number): string => toDecimal(x.toFixed(4));
 
@@ -75,11 +72,10 @@ export function createSelectorJob(deps: SelectorJobDeps): () => Promise<void> {
     const facts = await Promise.all(
       symbols.map(async (symbol) => {
         const candles = await repos.candles.recent(symbol, config.collectorTimeframe, MOMENTUM_BARS + 1);
-        const sentiment = await repos.news.averageSentiment(symbol, daysAgo(NEWS_DAYS));
         return {
           symbol,
           technical: technicalScore(candles.map((c) => Number(c.close))),
-          news: newsScore(sentiment === undefined ? undefined : Number(sentiment)),
+          news: await readNewsScore(repos, symbol),
         };
       }),
     );

@@ -20,11 +20,6 @@ const DURATION_MS: Record<Timeframe, number> = {
   '1Month': 31 * 1440 * MINUTE,
 };
 
-/** Whether a string names a bar size. */
-export function isTimeframe(value: string): value is Timeframe {
-  return (BAR_TIMEFRAMES as readonly string[]).includes(value);
-}
-
 /** The length of one bar (ms); a month counts 31 days, so a month bar is never taken as closed early. */
 export function timeframeMs(timeframe: Timeframe): number {
   return DURATION_MS[timeframe];

@@ -44,16 +44,6 @@ describe('FinnhubClient against the local Finnhub server', function () {
         url: '',
       },
     ]);
-    server.setQuote('GOOG', {
-      c: 140.25,
-      d: 1.5,
-      dp: 1.08,
-      h: 141,
-      l: 138.2,
-      o: 139,
-      pc: 138.75,
-      t: 1704300000,
-    });
   });
   afterEach(async () => server.close());
 
@@ -71,29 +61,26 @@ describe('FinnhubClient against the local Finnhub server', function () {
     expect(news[0]?.publishedAt.toISOString()).to.equal('2024-01-03T14:00:00.000Z');
   });
 
-  it('gets a quote as exact decimals', async () => {
-    const c = client();
-    const quote = await c.quote('GOOG');
-    await c.close();
-    expect(quote).to.deep.include({ current: '140.25', change: '1.5', previousClose: '138.75' });
-  });
-
   it('retries a 429 and a 500, then succeeds', async () => {
     server.faults.set({ mode: 'error500', times: 1 });
     const c = client();
     expect(await c.companyNews('GOOG', new Date('2024-01-01'), new Date('2024-01-31'))).to.have.length(2);
     server.faults.set({ mode: 'rate-limit', times: 1, retryAfterS: 0 });
-    expect((await c.quote('GOOG')).current).to.equal('140.25');
+    expect(await c.companyNews('GOOG', new Date('2024-01-01'), new Date('2024-01-31'))).to.have.length(2);
     await c.close();
   });
 
   it('reports a bad token as a credential error and garbage as a data error', async () => {
     const bad = client('wrong');
-    expect(await bad.quote('GOOG').catch((e: unknown) => e)).to.be.instanceOf(ProviderAuthError);
+    expect(
+      await bad.companyNews('GOOG', new Date('2024-01-01'), new Date('2024-01-31')).catch((e: unknown) => e),
+    ).to.be.instanceOf(ProviderAuthError);
     await bad.close();
     server.faults.set({ mode: 'malformed', times: 1 });
     const c = client();
-    expect(await c.quote('GOOG').catch((e: unknown) => e)).to.be.instanceOf(DataError);
+    expect(
+      await c.companyNews('GOOG', new Date('2024-01-01'), new Date('2024-01-31')).catch((e: unknown) => e),
+    ).to.be.instanceOf(DataError);
     await c.close();
   });
 });

@@ -1,4 +1,3 @@
-import { type Decimal, toDecimal } from '@trading/domain';
 import type { Config, Logger, Metrics } from '@trading/platform';
 import { createRedactor, policyFromConfig } from '@trading/platform';
 import Joi from 'joi';
@@ -18,18 +17,6 @@ export interface CompanyNews {
   category: string;
 }
 
-/** A real-time quote. */
-export interface Quote {
-  current: Decimal;
-  change: Decimal | null;
-  changePercent: Decimal | null;
-  high: Decimal;
-  low: Decimal;
-  open: Decimal;
-  previousClose: Decimal;
-  at: Date;
-}
-
 const newsSchema = Joi.array().items(
   Joi.object({
     id: Joi.number().required(),
@@ -42,20 +29,10 @@ const newsSchema = Joi.array().items(
     related: Joi.string().allow(''),
   }),
 );
-const quoteSchema = Joi.object({
-  c: Joi.number().required(),
-  d: Joi.number().allow(null),
-  dp: Joi.number().allow(null),
-  h: Joi.number().required(),
-  l: Joi.number().required(),
-  o: Joi.number().required(),
-  pc: Joi.number().required(),
-  t: Joi.number().required(),
-});
 
 const day = (d: Date): string => d.toISOString().slice(0, 10);
 
-/** Finnhub (company news and quotes); the token travels in the X-Finnhub-Token header, never the URL. */
+/** Finnhub company news; the token travels in the X-Finnhub-Token header, never the URL. */
 export class FinnhubClient {
   readonly #http: HttpJsonClient;
 
@@ -94,25 +71,6 @@ export class FinnhubClient {
       category: String(n.category ?? ''),
       publishedAt: new Date(Number(n.datetime) * 1000),
     }));
-  }
-
-  async quote(symbol: string): Promise<Quote> {
-    const q = await this.#http.request<Record<string, number | null>>('GET', '/quote', {
-      query: { symbol },
-      schema: quoteSchema,
-    });
-    const n = (v: number | null | undefined, f: string): Decimal | null =>
-      v === null || v === undefined ? null : toDecimal(v, f);
-    return {
-      current: toDecimal(q.c ?? 0, 'c'),
-      change: n(q.d, 'd'),
-      changePercent: n(q.dp, 'dp'),
-      high: toDecimal(q.h ?? 0, 'h'),
-      low: toDecimal(q.l ?? 0, 'l'),
-      open: toDecimal(q.o ?? 0, 'o'),
-      previousClose: toDecimal(q.pc ?? 0, 'pc'),
-      at: new Date((q.t ?? 0) * 1000),
-    };
   }
 
   async close(): Promise<void> {

@@ -20,17 +20,12 @@ export interface WireNews {
 /** The local Finnhub and its controls. */
 export interface FinnhubServer extends LocalServer {
   addNews(symbol: string, items: WireNews[]): void;
-  setQuote(
-    symbol: string,
-    quote: { c: number; d: number; dp: number; h: number; l: number; o: number; pc: number; t: number },
-  ): void;
 }
 
-/** A local server speaking Finnhub's `/company-news` and `/quote` (token as `token=` or `X-Finnhub-Token`). */
+/** A local server speaking Finnhub's `/company-news` (token as `token=` or `X-Finnhub-Token`). */
 export async function startFinnhubServer(options: { token: string; port?: number }): Promise<FinnhubServer> {
   const faults = new FaultInjector();
   const news = new Map<string, WireNews[]>();
-  const quotes = new Map<string, Record<string, number>>();
   const app = new Koa();
   const router = new Router();
   app.use(faults.middleware((_status, message) => ({ error: message })));
@@ -63,18 +58,11 @@ export async function startFinnhubServer(options: { token: string; port?: number
       .filter((n) => n.datetime >= lo && n.datetime <= hi)
       .sort((a, b) => b.datetime - a.datetime);
   });
-  router.get('/api/v1/quote', (ctx) => {
-    const symbol = String(ctx.query.symbol ?? '');
-    ctx.body = quotes.get(symbol) ?? { c: 0, d: null, dp: null, h: 0, l: 0, o: 0, pc: 0, t: 0 };
-  });
   app.use(router.routes()).use(router.allowedMethods());
   const server = await serveLocal(app, faults, options.port);
   return Object.assign(server, {
     addNews(symbol: string, items: WireNews[]) {
       news.set(symbol, [...(news.get(symbol) ?? []), ...items]);
-    },
-    setQuote(symbol: string, quote: Record<string, number>) {
-      quotes.set(symbol, quote);
     },
   });
 }

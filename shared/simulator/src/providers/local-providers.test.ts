@@ -108,7 +108,9 @@ describe('local provider servers speak the providers’ wire formats', function 
 
   it('Finnhub refuses a missing token and bad dates', async () => {
     const server = await startFinnhubServer({ token: 't' });
-    expect(await call(`${server.url}/api/v1/quote?symbol=A`)).to.deep.include({
+    expect(
+      await call(`${server.url}/api/v1/company-news?symbol=A&from=2024-01-01&to=2024-01-02`),
+    ).to.deep.include({
       status: 401,
       body: { error: 'Invalid API key' },
     });

@@ -30,6 +30,11 @@ export class SymbolScoreRepository {
     return row;
   }
 
+  /** One symbol's score, if the selector has scored it. */
+  async get(symbol: string): Promise<SymbolScoreRow | undefined> {
+    return this.knex<SymbolScoreRow>('symbol_scores').where({ symbol }).first();
+  }
+
   /** Best first. */
   async ranked(limit: number, offset = 0): Promise<SymbolScoreRow[]> {
     return this.knex<SymbolScoreRow>('symbol_scores')

@@ -42,13 +42,6 @@ export class TradeRepository {
       .orderBy([{ column: 'tradedAt' }, { column: 'id' }]);
   }
 
-  /** Every fill of a symbol, oldest first (served by idx_trades_symbol_traded): the position's history. */
-  async forSymbol(symbol: string): Promise<TradeRow[]> {
-    return this.knex<TradeRow>('trades')
-      .where({ symbol })
-      .orderBy([{ column: 'tradedAt' }, { column: 'id' }]);
-  }
-
   /** Fills newest first (served by idx_trades_symbol_traded when filtered by symbol). */
   async list(filter: TradeFilter): Promise<TradeRow[]> {
     const q = this.knex<TradeRow>('trades');
