@@ -53,6 +53,8 @@ export interface BacktestRun {
   /** 1 where a position was held at the bar's close. */
   exposed: Uint8Array;
   trades: BacktestTrade[];
+  /** Every commission paid. */
+  commissions: number;
 }
 
 /** Run `strategy` over `bars` (oldest first) under `model`. Pure and deterministic. */
@@ -69,6 +71,7 @@ export function runBacktest(
   let qty = 0;
   let entry = { bar: 0, ts: 0, price: 0, commission: 0 };
   let pending: Side | undefined;
+  let commissions = 0;
 
   const fillPrice = (price: number, side: Side): number =>
     price * (side === 'buy' ? 1 + model.slippage : 1 - model.slippage);
@@ -77,6 +80,7 @@ export function runBacktest(
     const side = qty > 0 ? 'sell' : 'buy';
     const price = fillPrice(raw, side);
     const commission = Math.abs(qty) * price * model.commission;
+    commissions += commission;
     cash += qty * price - commission;
     const pnl = qty * (price - entry.price) - entry.commission - commission;
     trades.push({
@@ -104,6 +108,7 @@ export function runBacktest(
     }
     if (size < 1) return;
     const commission = size * price * model.commission;
+    commissions += commission;
     qty = side === 'buy' ? size : -size;
     cash -= qty * price + commission;
     entry = { bar: i, ts: bars[i]?.ts ?? 0, price, commission };
@@ -141,7 +146,7 @@ export function runBacktest(
       // as backtesting.py does; a run never trades on negative equity.
       if (qty !== 0) close(i, bar.close);
       equity.fill(0, i);
-      return { equity, exposed, trades };
+      return { equity, exposed, trades, commissions };
     }
   }
   const last = bars[n - 1];
@@ -149,5 +154,5 @@ export function runBacktest(
     close(n - 1, last.close);
     equity[n - 1] = cash;
   }
-  return { equity, exposed, trades };
+  return { equity, exposed, trades, commissions };
 }

@@ -53,7 +53,7 @@ describe('backtest HTML report in headless Chromium', function () {
       expect(drawdownPoints).to.be.greaterThan(1000);
       expect(box).to.be.greaterThan(900);
       expect(markers).to.equal(result.run.trades.length * 2);
-      expect(rows).to.equal(28);
+      expect(rows).to.equal(29);
       expect(outside).to.deep.equal([]);
       mkdirSync('test-artifacts', { recursive: true });
       await page.screenshot({ path: 'test-artifacts/backtest-report.png', fullPage: true });

@@ -22,16 +22,18 @@ describe('computeStats', () => {
     equity: Float64Array.from([100, 120, 90, 110, 130, 117]),
     exposed: Uint8Array.from([0, 1, 1, 1, 1, 0]),
     trades: [trade(24, 96, 2), trade(-6, 60, 1), trade(10, 100, 3)],
+    commissions: 1.5,
   };
   const stats = computeStats(run, ts, [50, 51, 52, 53, 54, 60], 100);
 
-  it('reports start, end, duration, exposure, final and peak equity, return and buy & hold', () => {
+  it('reports start, end, duration, exposure, final and peak equity, commissions, return and buy & hold', () => {
     expect(stats).to.include({
       start: '1970-01-01T00:00:00.000Z',
       end: '1970-01-06T00:00:00.000Z',
       durationDays: 5,
       equityFinal: 117,
       equityPeak: 130,
+      commissions: 1.5,
     });
     expect(stats.exposureTimePct).to.be.closeTo(66.6667, 1e-3);
     expect(stats.returnPct).to.be.closeTo(17, 1e-9);
@@ -45,11 +47,20 @@ describe('computeStats', () => {
     expect(stats.avgDrawdownDurationDays).to.equal(2);
   });
 
-  it('annualises by the bars actually present (6 bars over 5 days: 365.25 periods a year)', () => {
-    const years = 5 / 365.25;
-    const expected = (1.17 ** (1 / years) - 1) * 100;
-    expect(stats.returnAnnPct).to.be.closeTo(expected, expected * 1e-9);
-    expect(stats.cagrPct).to.be.closeTo(expected, expected * 1e-9);
+  it('measures buy & hold from the end of the warm-up, not from the first bar', () => {
+    const warm = computeStats(run, ts, [50, 51, 52, 53, 54, 60], 100, 2);
+    expect(warm.buyAndHoldReturnPct).to.be.closeTo((60 / 52 - 1) * 100, 1e-9);
+  });
+
+  it('annualises the geometric mean daily return over trading days: Return (Ann.) is not CAGR', () => {
+    // 1970-01-01 is a Thursday: a third of these days are weekend days, so a year has 365 of them.
+    const daily = [1.2, 0.75, 110 / 90, 130 / 110, 0.9];
+    const g = daily.reduce((a, r) => a * r, 1) ** (1 / daily.length) - 1;
+    const annual = ((1 + g) ** 365 - 1) * 100;
+    expect(stats.returnAnnPct).to.be.closeTo(annual, annual * 1e-9);
+    const cagr = (1.17 ** (365.25 / 5) - 1) * 100;
+    expect(stats.cagrPct).to.be.closeTo(cagr, cagr * 1e-9);
+    expect(stats.returnAnnPct).not.to.be.closeTo(stats.cagrPct, 1);
     expect(stats.calmarRatio).to.be.closeTo(stats.returnAnnPct / 100 / 0.25, 1e-6);
     expect(stats.sharpeRatio).to.be.closeTo(stats.returnAnnPct / stats.volatilityAnnPct, 1e-9);
     expect(stats.sortinoRatio).to.be.greaterThan(0);
@@ -61,21 +72,62 @@ describe('computeStats', () => {
     expect(stats.bestTradePct).to.be.closeTo(25, 1e-9);
     expect(stats.worstTradePct).to.be.closeTo(-10, 1e-9);
     expect(stats.avgTradePct).to.be.closeTo(((1.25 * 0.9 * 1.1) ** (1 / 3) - 1) * 100, 1e-9);
-    expect(stats.profitFactor).to.be.closeTo(34 / 6, 1e-9);
+    // Sum of winning trade returns (25 % + 10 %) over the losing one's (10 %), as backtesting.py.
+    expect(stats.profitFactor).to.be.closeTo(35 / 10, 1e-9);
     expect(stats.expectancyPct).to.be.closeTo(25 / 3, 1e-9);
     expect(stats.sqn).to.be.closeTo(1.0769, 1e-4);
     expect(stats.maxTradeDurationDays).to.equal(3);
     expect(stats.avgTradeDurationDays).to.equal(2);
   });
 
+  it('answers NaN for the profit factor of a run without a losing trade (backtesting.py)', () => {
+    const won = computeStats({ ...run, trades: [trade(24, 96, 2)] }, ts, [50, 51, 52, 53, 54, 60], 100);
+    expect(won.profitFactor).to.be.NaN;
+  });
+
+  it('annualises weekday-only daily bars over 252 days and intraday bars by their days', () => {
+    const weekdays = [4, 5, 6, 7, 8].map((d) => d * DAY); // Monday 5 to Friday 9 January 1970
+    const five = computeStats(
+      {
+        equity: Float64Array.from([100, 101, 102, 103, 104]),
+        exposed: new Uint8Array(5),
+        trades: [],
+        commissions: 0,
+      },
+      weekdays,
+      [1, 1, 1, 1, 1],
+      100,
+    );
+    const g = 1.04 ** (1 / 4) - 1;
+    expect(five.returnAnnPct).to.be.closeTo(((1 + g) ** 252 - 1) * 100, 1e-6);
+    const hour = 3_600_000;
+    const intraday = computeStats(
+      {
+        equity: Float64Array.from([100, 90, 110, 121]),
+        exposed: new Uint8Array(4),
+        trades: [],
+        commissions: 0,
+      },
+      [5 * DAY, 5 * DAY + hour, 6 * DAY, 6 * DAY + hour],
+      [1, 1, 1, 1],
+      100,
+    );
+    // Days end at 90 and 121: one daily return of 121/90 − 1, whatever happened within the days.
+    expect(intraday.returnAnnPct).to.be.closeTo(
+      ((121 / 90) ** 252 - 1) * 100,
+      1e-3 * ((121 / 90) ** 252 - 1) * 100,
+    );
+  });
+
   it('reports no-trade runs without dividing by zero', () => {
     const flat = computeStats(
-      { equity: Float64Array.from([100, 100, 100]), exposed: new Uint8Array(3), trades: [] },
+      { equity: Float64Array.from([100, 100, 100]), exposed: new Uint8Array(3), trades: [], commissions: 0 },
       ts.slice(0, 3),
       [1, 1, 1],
       100,
     );
     expect(flat).to.include({ trades: 0, returnPct: 0, maxDrawdownPct: 0, exposureTimePct: 0 });
     expect(flat.winRatePct).to.be.NaN;
+    expect(flat.profitFactor).to.be.NaN;
   });
 });

@@ -8,6 +8,8 @@ export interface BacktestStats {
   exposureTimePct: number;
   equityFinal: number;
   equityPeak: number;
+  /** Every commission paid, entries and exits. */
+  commissions: number;
   returnPct: number;
   buyAndHoldReturnPct: number;
   returnAnnPct: number;
@@ -61,13 +63,42 @@ const geometricMean = (returns: readonly number[]): number => {
   return Math.exp(returns.reduce((a, r) => a + Math.log1p(r), 0) / returns.length) - 1;
 };
 
+/** Periods a year of the bars' spacing, as backtesting.py counts them: 1, 12, 52, or trading days. */
+function periodsPerYear(timestamps: readonly number[]): number {
+  const gaps = timestamps
+    .slice(1)
+    .map((t, i) => t - (timestamps[i] ?? t))
+    .sort((a, b) => a - b);
+  const days = (gaps[Math.floor(gaps.length / 2)] ?? DAY) / DAY;
+  if (days >= 365) return 1;
+  if (days >= 28) return 12;
+  if (days >= 7) return 52;
+  const weekend = timestamps.filter((t) => [0, 6].includes(new Date(t).getUTCDay())).length;
+  return timestamps.length > 0 && weekend / timestamps.length > (2 / 7) * 0.6 ? 365 : 252;
+}
+
+/** Returns of equity per day (intraday bars: the day's last equity), or per bar for longer bars. */
+function periodReturns(equity: Float64Array, timestamps: readonly number[]): number[] {
+  const closes: number[] = [];
+  let lastDay: number | undefined;
+  for (let i = 0; i < equity.length; i++) {
+    const day = Math.floor((timestamps[i] ?? 0) / DAY);
+    if (day === lastDay) closes[closes.length - 1] = equity[i] ?? 0;
+    else closes.push(equity[i] ?? 0);
+    lastDay = day;
+  }
+  return closes.slice(1).map((e, i) => e / (closes[i] ?? 1) - 1);
+}
+
 /**
- * Statistics from a run, its bars' timestamps and closes, and the starting cash.
+ * Statistics from a run, its bars' timestamps and closes, the starting cash and the first bar the
+ * strategy could trade on (the end of its warm-up), following backtesting.py's definitions.
  *
- * Definitions (r = per-bar returns of equity; P = periods per year = bars in the data ÷ years spanned,
- * so annualisation follows the trading days actually present):
- * - Return % = final ÷ initial equity − 1; Buy & Hold % = last close ÷ first close − 1.
- * - Return (Ann.) % = (1 + geometric mean of r)^P − 1.
+ * Definitions (r = daily returns of equity, the day's last equity for intraday bars, per bar for
+ * weekly and longer bars; P = 252 trading days a year, 365 when weekends trade, 52 weekly, 12 monthly):
+ * - Return % = final ÷ initial equity − 1; Buy & Hold % = last close ÷ the close at the end of the
+ *   warm-up − 1.
+ * - Return (Ann.) % = (1 + geometric mean of r)^P − 1, distinct from CAGR.
  * - Volatility (Ann.) % = √((var(r) + (1 + ḡ)²)^P − (1 + ḡ)^(2P)), the variance of the annual return.
  * - CAGR % = (final ÷ initial)^(1 ÷ years) − 1.
  * - Sharpe = Return (Ann.) ÷ Volatility (Ann.) (risk-free rate 0).
@@ -77,7 +108,8 @@ const geometricMean = (returns: readonly number[]): number => {
  *   (from leaving a peak to regaining it); durations in days, the same way.
  * - Exposure Time % = bars ending with a position ÷ all bars.
  * - Trade % = pnl ÷ entry value; Avg. Trade % = geometric mean of trade returns; Win Rate % = trades
- *   with pnl > 0; Profit Factor = gross profit ÷ gross loss; Expectancy % = arithmetic mean trade %;
+ *   with pnl > 0; Profit Factor = sum of winning trade % ÷ |sum of losing trade %| (none lost: NaN);
+ *   Expectancy % = arithmetic mean trade %;
  *   SQN = √(trades) · mean(pnl) ÷ std(pnl).
  */
 export function computeStats(
@@ -85,23 +117,23 @@ export function computeStats(
   timestamps: readonly number[],
   closes: readonly number[],
   cash: number,
+  firstTradingBar = 0,
 ): BacktestStats {
   const { equity, exposed, trades } = run;
   const n = equity.length;
   const first = timestamps[0] ?? 0;
   const last = timestamps[n - 1] ?? first;
   const years = Math.max((last - first) / (365.25 * DAY), 1e-9);
-  const periodsPerYear = n > 1 ? (n - 1) / years : 252;
+  const perYear = periodsPerYear(timestamps);
   const final = equity[n - 1] ?? cash;
 
-  const returns: number[] = [];
-  for (let i = 1; i < n; i++) returns.push((equity[i] ?? 0) / (equity[i - 1] ?? 1) - 1);
+  const returns = periodReturns(equity, timestamps);
   const g = geometricMean(returns);
-  const annReturn = (1 + g) ** periodsPerYear - 1;
+  const annReturn = (1 + g) ** perYear - 1;
   const v = variance(returns);
   const annVol = Number.isNaN(v)
     ? 0
-    : Math.sqrt(Math.max(0, (v + (1 + g) ** 2) ** periodsPerYear - (1 + g) ** (2 * periodsPerYear)));
+    : Math.sqrt(Math.max(0, (v + (1 + g) ** 2) ** perYear - (1 + g) ** (2 * perYear)));
   const downside = Math.sqrt(mean(returns.map((r) => Math.min(r, 0) ** 2)));
 
   let peak = equity[0] ?? cash;
@@ -128,8 +160,8 @@ export function computeStats(
 
   const tradeReturns = trades.map((t) => t.returnPct / 100);
   const pnls = trades.map((t) => t.pnl);
-  const gains = pnls.filter((p) => p > 0).reduce((a, b) => a + b, 0);
-  const losses = -pnls.filter((p) => p < 0).reduce((a, b) => a + b, 0);
+  const gains = tradeReturns.filter((r) => r > 0).reduce((a, b) => a + b, 0);
+  const losses = -tradeReturns.filter((r) => r < 0).reduce((a, b) => a + b, 0);
   const durations = trades.map((t) => (t.exitTs - t.entryTs) / DAY);
   const pnlStd = Math.sqrt(variance(pnls));
   const exposedBars = exposed.reduce((a, b) => a + b, 0);
@@ -142,16 +174,15 @@ export function computeStats(
     exposureTimePct: n === 0 ? 0 : pct(exposedBars / n),
     equityFinal: final,
     equityPeak: peakEquity,
+    commissions: run.commissions,
     returnPct: pct(final / cash - 1),
-    buyAndHoldReturnPct: pct((closes[n - 1] ?? 0) / (closes[0] ?? 1) - 1),
+    buyAndHoldReturnPct: pct((closes[n - 1] ?? 0) / (closes[Math.min(firstTradingBar, n - 1)] ?? 1) - 1),
     returnAnnPct: pct(annReturn),
     volatilityAnnPct: pct(annVol),
     cagrPct: pct((final / cash) ** (1 / years) - 1),
     sharpeRatio: annVol === 0 ? Number.NaN : annReturn / annVol,
     sortinoRatio:
-      downside === 0 || Number.isNaN(downside)
-        ? Number.NaN
-        : annReturn / (downside * Math.sqrt(periodsPerYear)),
+      downside === 0 || Number.isNaN(downside) ? Number.NaN : annReturn / (downside * Math.sqrt(perYear)),
     calmarRatio: maxDd === 0 ? Number.NaN : annReturn / Math.abs(maxDd),
     maxDrawdownPct: pct(maxDd),
     avgDrawdownPct: episodes.length === 0 ? 0 : pct(mean(episodes.map((e) => e.depth))),
@@ -164,7 +195,7 @@ export function computeStats(
     avgTradePct: trades.length === 0 ? Number.NaN : pct(geometricMean(tradeReturns)),
     maxTradeDurationDays: trades.length === 0 ? Number.NaN : Math.max(...durations),
     avgTradeDurationDays: trades.length === 0 ? Number.NaN : mean(durations),
-    profitFactor: losses === 0 ? (gains > 0 ? Number.POSITIVE_INFINITY : Number.NaN) : gains / losses,
+    profitFactor: losses === 0 ? Number.NaN : gains / losses,
     expectancyPct: trades.length === 0 ? Number.NaN : pct(mean(tradeReturns)),
     sqn: trades.length < 2 || pnlStd === 0 ? Number.NaN : (Math.sqrt(trades.length) * mean(pnls)) / pnlStd,
   };

@@ -7,6 +7,7 @@ const LABELS: [keyof BacktestStats, string][] = [
   ['exposureTimePct', 'Exposure Time [%]'],
   ['equityFinal', 'Equity Final [$]'],
   ['equityPeak', 'Equity Peak [$]'],
+  ['commissions', 'Commissions [$]'],
   ['returnPct', 'Return [%]'],
   ['buyAndHoldReturnPct', 'Buy & Hold Return [%]'],
   ['returnAnnPct', 'Return (Ann.) [%]'],

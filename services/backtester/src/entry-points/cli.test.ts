@@ -10,9 +10,12 @@ const run = promisify(execFile);
 const ROOT = new URL('../../../..', import.meta.url).pathname;
 const GOOG = join(ROOT, 'market-data/GOOG.csv');
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   // NODE_V8_COVERAGE emptied: tsx's CLI transpiles differently and would corrupt the coverage merge.
-  const env = { ...process.env, NODE_V8_COVERAGE: '' };
+  const env = { ...process.env, NODE_V8_COVERAGE: '', ...extraEnv };
   try {
     const { stdout, stderr } = await run(
       'npx',
@@ -62,7 +65,9 @@ describe('backtest CLI', function () {
     ]) {
       expect(stdout).to.include(label);
     }
-    expect(stdout).to.match(/Buy & Hold Return \[%\]\s+703\.46/);
+    // From the end of the warm-up (bar 21, the first a 10/20 crossover can be seen), not from bar 1.
+    expect(stdout).to.match(/Buy & Hold Return \[%\]\s+586\.18/);
+    expect(stdout).to.match(/Commissions \[\$\]\s+\d+\.\d\d/);
     const html = readFileSync(report, 'utf8');
     expect(html).to.include('<svg id="equity"').and.include('<svg id="drawdown"');
     expect(html).not.to.match(/<script|https?:\/\/(?!www\.w3\.org)/);
@@ -93,6 +98,34 @@ describe('backtest CLI', function () {
     expect(out.stats.trades).to.equal(out.trades.length);
   });
 
+  it('trades like the executor with --execution live: sized to RISK_MAX_POSITION_SIZE, every decision listed', async () => {
+    const args = [
+      '--csv',
+      GOOG,
+      '--strategy',
+      'sma-cross',
+      '--execution',
+      'live',
+      '--fill',
+      'close',
+      '--cash',
+      '100000',
+      '--json',
+    ];
+    const { code, stdout } = await cli(args, { RISK_MAX_POSITION_SIZE: '5000' });
+    expect(code).to.equal(0);
+    const out = JSON.parse(stdout) as {
+      trades: { qty: number; entryPrice: number }[];
+      decisions: { side: string; qty?: string; rule?: string }[];
+    };
+    expect(out.trades.length).to.be.greaterThan(10);
+    for (const t of out.trades) expect(t.qty * t.entryPrice).to.be.at.most(5000);
+    expect(out.decisions.some((d) => d.rule === 'no_position')).to.equal(true);
+    // Each round trip is two approved orders, except a position still open at the end (closed for the list).
+    const approved = out.decisions.filter((d) => d.qty !== undefined).length;
+    expect(approved).to.be.within(out.trades.length * 2 - 1, out.trades.length * 2);
+  });
+
   it('refuses bad input with a clear message and exit code 2', async () => {
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,oops,10\n');
@@ -110,6 +143,11 @@ describe('backtest CLI', function () {
       ],
       [['--csv', bad, '--strategy', 'sma-cross'], /CSV line 2: bad close "oops"/],
       [['--csv', join(dir, 'missing.csv'), '--strategy', 'sma-cross'], /cannot read/],
+      [
+        ['--csv', GOOG, '--strategy', 'sma-cross', '--execution', 'yolo'],
+        /--execution must be all-in or live/,
+      ],
+      [['--csv', GOOG, '--strategy', 'sma-cross', '--execution', 'live', '--short'], /long-only/],
     ];
     for (const [args, message] of cases) {
       const { code, stderr } = await cli(args);

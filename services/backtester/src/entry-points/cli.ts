@@ -1,11 +1,14 @@
 // Command line: npm run backtest -- --csv <file> --strategy sma-cross --param fast=10 --param slow=20
 //   --commission 0.002 [--short] [--fill next-open|close] [--cash 10000] [--json] [--report out.html]
+//   [--execution all-in|live] (live: the RISK_* settings of the environment, as the executor reads them)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import { AppError, parseCsvBars, STRATEGIES } from '@trading/domain';
+import { riskLimits } from '@trading/orders';
+import { loadConfig } from '@trading/platform';
 
-import { backtest } from '../domain/backtest.js';
+import { backtest, type Execution } from '../domain/backtest.js';
 import type { ExecutionModel } from '../domain/backtest-engine.js';
 import { htmlReport } from '../domain/html-report.js';
 import { expandGrid, parseAxis } from '../domain/parameter-grid.js';
@@ -15,6 +18,7 @@ import { progressBar, runSweep } from './sweep.js';
 
 const USAGE = `usage: backtest --csv FILE --strategy NAME [--param k=v ...] [--commission RATE] [--slippage RATE]
                 [--short] [--fill next-open|close] [--cash AMOUNT] [--json] [--report FILE.html]
+                [--execution all-in|live]
                 [--sweep name=from:to:step ... [--rank STATISTIC] [--threads N]]
 strategies: ${Object.keys(STRATEGIES).join(', ')}`;
 
@@ -48,6 +52,7 @@ const { values } = (() => {
         sweep: { type: 'string', multiple: true },
         rank: { type: 'string' },
         threads: { type: 'string' },
+        execution: { type: 'string' },
         help: { type: 'boolean' },
       },
     });
@@ -65,6 +70,9 @@ if (!values.csv) fail('--csv is required');
 if (!values.strategy) fail('--strategy is required');
 if (values.fill !== undefined && values.fill !== 'next-open' && values.fill !== 'close')
   fail(`--fill must be next-open or close`);
+if (values.execution !== undefined && values.execution !== 'all-in' && values.execution !== 'live')
+  fail(`--execution must be all-in or live`);
+if (values.execution === 'live' && values.short) fail('--execution live is long-only, as the executor');
 const params = Object.fromEntries(
   (values.param ?? []).map((p) => {
     const [k, v] = p.split('=');
@@ -127,7 +135,9 @@ try {
     await sweep(values.strategy, values.sweep);
     process.exit(0);
   }
-  const result = backtest(parseCsvBars(text), values.strategy, params, model);
+  const execution: Execution =
+    values.execution === 'live' ? { mode: 'live', limits: riskLimits(loadConfig()) } : { mode: 'all-in' };
+  const result = backtest(parseCsvBars(text), values.strategy, params, model, execution);
   if (values.report) writeFileSync(values.report, htmlReport(result));
   if (values.json) {
     console.log(
@@ -138,6 +148,7 @@ try {
           model: result.model,
           stats: result.stats,
           trades: result.run.trades,
+          ...(result.decisions ? { decisions: result.decisions } : {}),
         },
         null,
         2,

@@ -34,5 +34,22 @@ export function configureStrategy(name: string, overrides: Record<string, unknow
     throw new ValidationError(`bad parameters for ${name}: ${result.error.message}`, result.error.details);
   }
   const params = result.value as Record<string, unknown>;
-  return { name, params, create: () => definition.create(params) };
+  return { name, params, create: () => afterWarmup(definition.create(params)) };
+}
+
+/**
+ * A strategy that says nothing before its declared warm-up: its first `warmupBars` − 1 bars only
+ * build indicator state, so no strategy trades on an indicator that has not settled. The live
+ * engine and the backtester both create strategies here, so both obey it.
+ */
+export function afterWarmup(instance: StrategyInstance): StrategyInstance {
+  let seen = 0;
+  return {
+    warmupBars: instance.warmupBars,
+    update(bar) {
+      seen++;
+      const signal = instance.update(bar);
+      return seen >= instance.warmupBars ? signal : undefined;
+    },
+  };
 }
