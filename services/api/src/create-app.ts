@@ -1,5 +1,6 @@
 import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
+import type { Clock } from '@trading/domain';
 import { type PriceSource } from '@trading/domain';
 import { type Broker } from '@trading/messaging';
 import { riskLimits } from '@trading/orders';
@@ -58,7 +59,7 @@ export interface ApiDeps {
   isStopping?: () => boolean;
   /** Check every answer against its documented schema (tests). */
   enforceResponseSchemas?: boolean;
-  now?: () => Date;
+  now?: Clock;
 }
 
 /** Every `/api/v1` endpoint, in the order the document lists them. */

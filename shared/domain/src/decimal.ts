@@ -1,4 +1,4 @@
-import { DataError } from './errors/app-error.js';
+import { DataError, ValidationError } from './errors/app-error.js';
 
 /**
  * An exact decimal number as text ("101.25"): how money and quantities travel between the database,
@@ -19,5 +19,15 @@ export const UNSIGNED_DECIMAL = /^\d{1,14}(\.\d{1,8})?$/;
 export function toDecimal(value: string | number | bigint, field = 'value'): Decimal {
   const text = typeof value === 'string' ? value.trim() : value.toString();
   if (!DECIMAL.test(text)) throw new DataError(`${field} is not a decimal number: ${JSON.stringify(text)}`);
+  return text;
+}
+
+/**
+ * Validate a decimal above 0 (a price, a quantity).
+ * @throws DataError for text that is no decimal; ValidationError for a value of 0 or less.
+ */
+export function toPositiveDecimal(value: string | number, field = 'value'): Decimal {
+  const text = toDecimal(value, field);
+  if (/^-|^0*(\.0*)?$/.test(text)) throw new ValidationError(`${field} must be above 0, got ${text}`);
   return text;
 }

@@ -1,6 +1,7 @@
 export type { Decimal } from './decimal.js';
 export { toDecimal } from './decimal.js';
 export { DECIMAL, UNSIGNED_DECIMAL } from './decimal.js';
+export { toPositiveDecimal } from './decimal.js';
 export type { AppErrorOptions, ErrorKind } from './errors/app-error.js';
 export {
   AppError,
@@ -19,8 +20,13 @@ export { barProblem, PRICE_SCALE, roundDecimal, screenBars } from './market-data
 export type { Timeframe } from './market-data/timeframe.js';
 export { BAR_TIMEFRAMES, isBarClosed, timeframeMs } from './market-data/timeframe.js';
 export { COLLECTED_TIMEFRAMES } from './market-data/timeframe.js';
+export type { FillModel } from './orders/fill-model.js';
+export { fillPrice } from './orders/fill-model.js';
+export type { NewFill } from './orders/fill-since.js';
+export { fillSince } from './orders/fill-since.js';
 export type { OrderStatus } from './orders/order-status.js';
 export { FINAL_ORDER_STATUSES, ORDER_STATUSES } from './orders/order-status.js';
+export { isFinalStatus, nextStatus } from './orders/order-status.js';
 export type { Fill, LedgerEntry, PositionState } from './portfolio/ledger.js';
 export { adjustmentToward, FLAT, foldFills, foldLedger, unrealizedPnl } from './portfolio/ledger.js';
 export type {
@@ -31,6 +37,12 @@ export type {
   OrderRequest,
   PriceSource,
 } from './ports/broker-port.js';
+export type { Clock } from './ports/clock.js';
+export { systemClock } from './ports/clock.js';
+export type { Price } from './price.js';
+export { toPrice } from './price.js';
+export type { Quantity } from './quantity.js';
+export { toQuantity } from './quantity.js';
 export type { RiskDecision, RiskInput, RiskLimits, RiskRule } from './risk/risk-rules.js';
 export {
   checkOrderNotional,
@@ -56,3 +68,5 @@ export type {
 } from './strategies/strategy.js';
 export type { ConfiguredStrategy } from './strategies/strategy-registry.js';
 export { configureStrategy, STRATEGIES } from './strategies/strategy-registry.js';
+export type { StockSymbol } from './symbol.js';
+export { SYMBOL_PATTERN, toStockSymbol } from './symbol.js';

@@ -5,6 +5,7 @@ import {
   DECIMAL,
   type Side,
   SIDES,
+  SYMBOL_PATTERN,
   UNSIGNED_DECIMAL,
 } from '@trading/domain';
 import Joi from 'joi';
@@ -22,7 +23,7 @@ const positive = Joi.string()
   );
 /** A decimal ≥ 0 (a volume, a filled quantity). */
 const nonNegative = Joi.string().pattern(UNSIGNED_DECIMAL);
-const symbol = Joi.string().pattern(/^[A-Z0-9.]{1,10}$/);
+const symbol = Joi.string().pattern(SYMBOL_PATTERN);
 const timeframe = Joi.string().valid(...BAR_TIMEFRAMES);
 /** How far ahead of this process's clock another's may run. */
 const CLOCK_SKEW_MS = 60_000;

@@ -1,11 +1,21 @@
 import type { BrokerOrder } from '@trading/domain';
-import { FINAL_ORDER_STATUSES } from '@trading/domain';
+import { fillSince, isFinalStatus, nextStatus } from '@trading/domain';
 import type { Broker, OrderPayload } from '@trading/messaging';
 import { createEvent, STREAMS } from '@trading/messaging';
 import type { Logger, Notifier } from '@trading/platform';
 import type { OrderRow, Repositories } from '@trading/store';
+import { Big } from 'big.js';
 
-import { fillSince } from './fill-since.js';
+/**
+ * A report the recorded order has moved past: a final order never moves again (the status
+ * machine), and the filled quantity never goes down.
+ */
+function isStale(recorded: OrderRow, reported: BrokerOrder): boolean {
+  return (
+    nextStatus(recorded.status, reported.status) !== reported.status ||
+    new Big(reported.filledQty).lt(recorded.filledQty)
+  );
+}
 
 /** Dependencies of {@link createOrderRecorder}. */
 export interface OrderRecorderDeps {
@@ -25,6 +35,14 @@ export function createOrderRecorder(
 ): (order: BrokerOrder, signalId: string | null) => Promise<OrderRow> {
   return async (order, signalId) => {
     const before = await deps.repos.orders.findByClientOrderId(order.clientOrderId);
+    if (before && isStale(before, order)) {
+      deps.logger.warn('stale broker report ignored: the order is already further along', {
+        clientOrderId: order.clientOrderId,
+        recorded: before.status,
+        reported: order.status,
+      });
+      return before;
+    }
     const fill = fillSince(before ?? { filledQty: '0', filledAvgPrice: null }, order);
     const row = await deps.repos.orders.upsert({
       clientOrderId: order.clientOrderId,
@@ -77,7 +95,7 @@ export function createOrderRecorder(
         { id: `order:${order.id}:${order.status}:${order.filledQty}` },
       ),
     );
-    if (fills.length > 0 && FINAL_ORDER_STATUSES.includes(order.status)) {
+    if (fills.length > 0 && isFinalStatus(order.status)) {
       const text = `✅ ${order.side} ${order.filledQty} ${order.symbol} @ ${order.filledAvgPrice ?? '?'} (${order.status})`;
       await deps.notifier.notify(text).catch((err: unknown) => {
         deps.logger.warn('trade notice not sent', { error: err });

@@ -1,3 +1,4 @@
+import { toQuantity } from '@trading/domain';
 import { type Broker, createBroker, STREAMS } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
 import { loadConfig } from '@trading/platform';
@@ -8,6 +9,7 @@ import { captureLogger, createPostgresDatabase, freshRedisDb, requirePostgres } 
 import { expect } from 'chai';
 
 import { riskLimits } from './assess-order.js';
+import { createOrderRecorder } from './order-recorder.js';
 import { createPlaceOrder, type PlaceOrderRequest } from './place-order.js';
 
 describe('placeOrder, the one order path (real PostgreSQL, Redis, local Alpaca)', function () {
@@ -68,9 +70,9 @@ describe('placeOrder, the one order path (real PostgreSQL, Redis, local Alpaca)'
 
   it('places, records and publishes an order, and a replay of its id answers the same order', async () => {
     const published = await broker.length(STREAMS.orders);
-    const first = await place({ clientOrderId: 'same-1', symbol: 'GOOG', side: 'buy', qty: '3' });
+    const first = await place({ clientOrderId: 'same-1', symbol: 'GOOG', side: 'buy', qty: toQuantity('3') });
     expect(first.outcome).to.equal('placed');
-    const again = await place({ clientOrderId: 'same-1', symbol: 'GOOG', side: 'buy', qty: '3' });
+    const again = await place({ clientOrderId: 'same-1', symbol: 'GOOG', side: 'buy', qty: toQuantity('3') });
     expect(again.outcome).to.equal('existing');
     expect(alpaca.orders().filter((o) => o.clientOrderId === 'same-1')).to.have.length(1);
     const row = await repos.orders.findByClientOrderId('same-1');
@@ -79,8 +81,13 @@ describe('placeOrder, the one order path (real PostgreSQL, Redis, local Alpaca)'
   });
 
   it('answers conflict, and sends nothing, when the id names another order', async () => {
-    await place({ clientOrderId: 'other-1', symbol: 'GOOG', side: 'buy', qty: '1' });
-    const conflict = await place({ clientOrderId: 'other-1', symbol: 'GOOG', side: 'sell', qty: '1' });
+    await place({ clientOrderId: 'other-1', symbol: 'GOOG', side: 'buy', qty: toQuantity('1') });
+    const conflict = await place({
+      clientOrderId: 'other-1',
+      symbol: 'GOOG',
+      side: 'sell',
+      qty: toQuantity('1'),
+    });
     expect(conflict.outcome).to.equal('conflict');
     expect(alpaca.orders().filter((o) => o.clientOrderId === 'other-1')).to.have.length(1);
   });
@@ -96,15 +103,25 @@ describe('placeOrder, the one order path (real PostgreSQL, Redis, local Alpaca)'
       limitPrice: null,
       status: 'new',
     });
-    const resumed = await place({ clientOrderId: 'crashed-1', symbol: 'GOOG', side: 'buy', qty: '2' });
+    const resumed = await place({
+      clientOrderId: 'crashed-1',
+      symbol: 'GOOG',
+      side: 'buy',
+      qty: toQuantity('2'),
+    });
     expect(resumed.outcome).to.equal('existing');
-    await place({ clientOrderId: 'crashed-1', symbol: 'GOOG', side: 'buy', qty: '2' });
+    await place({ clientOrderId: 'crashed-1', symbol: 'GOOG', side: 'buy', qty: toQuantity('2') });
     expect(alpaca.orders().filter((o) => o.clientOrderId === 'crashed-1')).to.have.length(1);
     expect((await repos.orders.findByClientOrderId('crashed-1'))?.brokerOrderId).to.be.a('string');
   });
 
   it('refuses a requested size above what the risk rules allow, recording and sending nothing', async () => {
-    const refused = await place({ clientOrderId: 'big-1', symbol: 'GOOG', side: 'buy', qty: '1000000' });
+    const refused = await place({
+      clientOrderId: 'big-1',
+      symbol: 'GOOG',
+      side: 'buy',
+      qty: toQuantity('1000000'),
+    });
     expect(refused).to.deep.include({ outcome: 'refused', rule: 'max_quantity' });
     expect(await repos.orders.findByClientOrderId('big-1')).to.equal(undefined);
     expect(alpaca.orders().filter((o) => o.clientOrderId === 'big-1')).to.deep.equal([]);
@@ -112,10 +129,20 @@ describe('placeOrder, the one order path (real PostgreSQL, Redis, local Alpaca)'
 
   it("records the broker's refusal once, and a replay answers it without asking the broker again", async () => {
     alpaca.faults.set({ mode: 'refuse', status: 422, times: 1, path: /^\/v2\/orders$/, message: 'bad qty' });
-    const refused = await place({ clientOrderId: 'refused-1', symbol: 'GOOG', side: 'buy', qty: '1' });
+    const refused = await place({
+      clientOrderId: 'refused-1',
+      symbol: 'GOOG',
+      side: 'buy',
+      qty: toQuantity('1'),
+    });
     expect(refused).to.deep.include({ outcome: 'brokerRefused', brokerStatus: 422 });
     const before = alpaca.faults.injected;
-    const replay = await place({ clientOrderId: 'refused-1', symbol: 'GOOG', side: 'buy', qty: '1' });
+    const replay = await place({
+      clientOrderId: 'refused-1',
+      symbol: 'GOOG',
+      side: 'buy',
+      qty: toQuantity('1'),
+    });
     expect(replay.outcome).to.equal('brokerRefused');
     expect(alpaca.faults.injected).to.equal(before);
     expect(await repos.orders.findByClientOrderId('refused-1')).to.include({ status: 'rejected' });
@@ -133,5 +160,40 @@ describe('placeOrder, the one order path (real PostgreSQL, Redis, local Alpaca)'
       },
     });
     expect(stale).to.deep.include({ outcome: 'refused', rule: 'stale_signal' });
+  });
+
+  it('ignores a stale broker report that would reopen a final order or lower its fills', async () => {
+    const placed = await place({
+      clientOrderId: 'stale-1',
+      symbol: 'GOOG',
+      side: 'buy',
+      qty: toQuantity('2'),
+    });
+    expect(placed.outcome).to.equal('placed');
+    const row = await repos.orders.findByClientOrderId('stale-1');
+    expect(row?.status).to.equal('filled');
+    const published = await broker.length(STREAMS.orders);
+    const record = createOrderRecorder({ repos, broker, notifier, logger });
+    const stale = await record(
+      {
+        id: row?.brokerOrderId ?? '',
+        clientOrderId: 'stale-1',
+        symbol: 'GOOG',
+        side: 'buy',
+        type: 'market',
+        qty: '2',
+        filledQty: '0',
+        filledAvgPrice: null,
+        limitPrice: null,
+        status: 'accepted',
+        createdAt: new Date(),
+        submittedAt: new Date(),
+        filledAt: null,
+      },
+      null,
+    );
+    expect(stale).to.include({ status: 'filled', filledQty: row?.filledQty });
+    expect(await repos.orders.findByClientOrderId('stale-1')).to.include({ status: 'filled' });
+    expect(await broker.length(STREAMS.orders)).to.equal(published);
   });
 });

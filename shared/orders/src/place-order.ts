@@ -1,11 +1,15 @@
+import type { Clock } from '@trading/domain';
 import {
   type BrokerPort,
   checkOrderNotional,
   type Decimal,
+  type Price,
   type PriceSource,
+  type Quantity,
   type RiskLimits,
   type RiskRule,
   type Side,
+  systemClock,
   type Timeframe,
 } from '@trading/domain';
 import { providerStatus } from '@trading/platform';
@@ -25,7 +29,7 @@ export interface PlaceOrderDeps extends OrderRecorderDeps {
   /** The broker's latest trades: every order is checked and sized at the fresh price. */
   prices: PriceSource;
   limits: RiskLimits;
-  now?: () => Date;
+  now?: Clock;
 }
 
 /** An order to place, from a strategy's signal or a trader. */
@@ -35,9 +39,9 @@ export interface PlaceOrderRequest {
   symbol: string;
   side: Side;
   type?: 'market' | 'limit';
-  limitPrice?: Decimal;
+  limitPrice?: Price;
   /** Whole shares asked for; without it the risk rules size the order. */
-  qty?: Decimal;
+  qty?: Quantity;
   /** The signal behind the order, with the bar it was made on and that bar's close. */
   signal?: { signalId: string; price: Decimal; barTs: Date; timeframe: Timeframe };
 }
@@ -72,7 +76,7 @@ export function createPlaceOrder(
   deps: PlaceOrderDeps,
 ): (request: PlaceOrderRequest) => Promise<PlaceOrderOutcome> {
   const record = createOrderRecorder(deps);
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemClock;
   const signalIdOf = (request: PlaceOrderRequest) => request.signal?.signalId ?? null;
 
   async function resume(request: PlaceOrderRequest, mine: OrderRow): Promise<PlaceOrderOutcome> {

@@ -1,4 +1,4 @@
-import type { Side } from '@trading/domain';
+import { type Side, toPrice, toQuantity } from '@trading/domain';
 import {
   createOrderRecorder,
   createPlaceOrder,
@@ -56,9 +56,9 @@ export function createManualOrders(deps: ManualOrderDeps): {
         side: request.side,
         type: request.type,
         ...(request.type === 'limit' && request.limitPrice !== undefined
-          ? { limitPrice: request.limitPrice }
+          ? { limitPrice: toPrice(request.limitPrice, 'limitPrice') }
           : {}),
-        ...(request.qty === undefined ? {} : { qty: String(request.qty) }),
+        ...(request.qty === undefined ? {} : { qty: toQuantity(request.qty) }),
       });
     },
 

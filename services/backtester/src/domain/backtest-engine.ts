@@ -1,4 +1,10 @@
-import type { Side, StrategyBar, StrategyInstance } from '@trading/domain';
+import {
+  type FillModel,
+  fillPrice,
+  type Side,
+  type StrategyBar,
+  type StrategyInstance,
+} from '@trading/domain';
 
 /**
  * The execution model of a backtest, explicit:
@@ -12,11 +18,8 @@ import type { Side, StrategyBar, StrategyInstance } from '@trading/domain';
  * - a position still open after the last bar is closed at the last close for the trade list;
  * - equity at or below 0 liquidates the position and ends the run (equity 0 from there on).
  */
-export interface ExecutionModel {
+export interface ExecutionModel extends FillModel {
   cash: number;
-  commission: number;
-  slippage: number;
-  fill: 'next-open' | 'close';
   allowShort: boolean;
   sizing: { mode: 'all' } | { mode: 'fraction'; fraction: number } | { mode: 'fixed'; qty: number };
 }
@@ -73,12 +76,9 @@ export function runBacktest(
   let pending: Side | undefined;
   let commissions = 0;
 
-  const fillPrice = (price: number, side: Side): number =>
-    price * (side === 'buy' ? 1 + model.slippage : 1 - model.slippage);
-
   function close(i: number, raw: number): void {
     const side = qty > 0 ? 'sell' : 'buy';
-    const price = fillPrice(raw, side);
+    const price = fillPrice(raw, side, model);
     const commission = Math.abs(qty) * price * model.commission;
     commissions += commission;
     cash += qty * price - commission;
@@ -98,7 +98,7 @@ export function runBacktest(
   }
 
   function open(i: number, raw: number, side: Side): void {
-    const price = fillPrice(raw, side);
+    const price = fillPrice(raw, side, model);
     const equityNow = cash;
     let size: number;
     if (model.sizing.mode === 'fixed') size = model.sizing.qty;

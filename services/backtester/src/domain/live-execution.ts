@@ -2,6 +2,8 @@ import {
   checkOrderNotional,
   evaluateRisk,
   type Fill,
+  type FillModel,
+  fillPrice,
   foldFills,
   type RiskDecision,
   type RiskLimits,
@@ -21,12 +23,9 @@ import type { BacktestRun, BacktestTrade } from './backtest-engine.js';
  * market order at its last trade; `next-open`: at the next bar's open, capped to what the cash
  * affords then), then the ledger (positions and P&L folded from fills, exact decimals).
  */
-export interface LiveExecutionOptions {
+export interface LiveExecutionOptions extends FillModel {
   cash: number;
   limits: RiskLimits;
-  commission: number;
-  slippage: number;
-  fill: 'next-open' | 'close';
   /** One bar's length (ms): a signal is decided when its bar closes. */
   barMs: number;
   /** Bars before this index are history: their signals are refused as stale, as live. */
@@ -47,7 +46,7 @@ export interface LiveRun extends BacktestRun {
   decisions: LiveDecision[];
 }
 
-const toPrice = (n: number): string => new Big(n).round(6).toString();
+const decimalOf = (n: number): string => new Big(n).round(6).toString();
 
 /** Run `strategy` over `bars` (oldest first) through the live risk rules, fill model and ledger. */
 export function runLiveBacktest(
@@ -73,7 +72,7 @@ export function runLiveBacktest(
   function execute(i: number, side: Side, wanted: string, rawPrice: number): void {
     const bar = bars[i];
     if (!bar) return;
-    const price = new Big(toPrice(rawPrice * (side === 'buy' ? 1 + options.slippage : 1 - options.slippage)));
+    const price = new Big(decimalOf(fillPrice(rawPrice, side, options)));
     let qty = new Big(wanted);
     if (side === 'buy') {
       // A gap up since the decision: buy what the cash affords at the fill (the broker would refuse more).
@@ -114,7 +113,7 @@ export function runLiveBacktest(
     if (!bar) continue;
     const today = Math.floor(bar.ts / 86_400_000);
     if (day !== undefined && today !== day)
-      lastEquity = cash.plus(new Big(position.qty).times(toPrice(bars[i - 1]?.close ?? 0)));
+      lastEquity = cash.plus(new Big(position.qty).times(decimalOf(bars[i - 1]?.close ?? 0)));
     day = today;
     if (pending) {
       execute(i, pending.side, pending.qty, bar.open);
@@ -123,7 +122,7 @@ export function runLiveBacktest(
     const signal = strategy.update(bar);
     if (signal) {
       const now = new Date(bar.ts + options.barMs);
-      const price = toPrice(bar.close);
+      const price = decimalOf(bar.close);
       const decision: RiskDecision =
         i < (options.tradeFrom ?? 0)
           ? { approved: false, rule: 'stale_signal', details: {} }
@@ -138,7 +137,7 @@ export function runLiveBacktest(
       }
     }
     const held = new Big(position.qty);
-    equity[i] = cash.plus(held.times(toPrice(bar.close))).toNumber();
+    equity[i] = cash.plus(held.times(decimalOf(bar.close))).toNumber();
     exposed[i] = held.eq(0) ? 0 : 1;
   }
   const last = bars[n - 1];

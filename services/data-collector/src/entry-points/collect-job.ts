@@ -1,4 +1,5 @@
-import { isBarClosed, screenBars, TransientError } from '@trading/domain';
+import type { Clock } from '@trading/domain';
+import { isBarClosed, screenBars, systemClock, TransientError } from '@trading/domain';
 import { type Broker, type CandlePayload, createEvent, STREAMS } from '@trading/messaging';
 import { classifyError, type Config, errorMessage, type Logger, type Metrics } from '@trading/platform';
 import { type AlpacaMarketDataClient } from '@trading/providers';
@@ -14,7 +15,7 @@ export interface CollectJobDeps {
   market: AlpacaMarketDataClient;
   logger: Logger;
   metrics: Metrics;
-  now?: () => Date;
+  now?: Clock;
 }
 
 const PUBLISH_BATCH = 500;
@@ -47,7 +48,7 @@ export function candleEvent(row: CandleRow): ReturnType<typeof createEvent<Candl
  */
 export function createCollectJob(deps: CollectJobDeps): () => Promise<void> {
   const { config, repos, broker, market, logger } = deps;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemClock;
   const timeframe = config.collectorTimeframe;
   const published = deps.metrics.counter('candles_published_total', 'Bars published on market.candles', [
     'symbol',

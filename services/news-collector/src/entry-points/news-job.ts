@@ -1,4 +1,5 @@
-import { toDecimal } from '@trading/domain';
+import type { Clock } from '@trading/domain';
+import { systemClock, toDecimal } from '@trading/domain';
 import { type Broker, createEvent, type NewsPayload, STREAMS } from '@trading/messaging';
 import { type Config, isDataError, type Logger, type Metrics } from '@trading/platform';
 import { type FinnhubClient } from '@trading/providers';
@@ -14,7 +15,7 @@ export interface NewsJobDeps {
   finnhub: FinnhubClient;
   logger: Logger;
   metrics: Metrics;
-  now?: () => Date;
+  now?: Clock;
 }
 
 /**
@@ -25,7 +26,7 @@ export interface NewsJobDeps {
  */
 export function createNewsJob(deps: NewsJobDeps): () => Promise<void> {
   const { config, repos, broker, finnhub, logger } = deps;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemClock;
   const stored = deps.metrics.counter('news_stored_total', 'New news items stored and published');
 
   async function collect(symbol: string): Promise<number> {

@@ -1,4 +1,5 @@
-import { FINAL_ORDER_STATUSES } from '@trading/domain';
+import type { Clock } from '@trading/domain';
+import { FINAL_ORDER_STATUSES, systemClock } from '@trading/domain';
 import { createOrderRecorder, type OrderRecorderDeps } from '@trading/orders';
 import { type Config, type Logger } from '@trading/platform';
 import { type AlpacaTradingClient } from '@trading/providers';
@@ -10,7 +11,7 @@ export interface OrderSyncDeps extends OrderRecorderDeps {
   repos: Repositories;
   trading: AlpacaTradingClient;
   logger: Logger;
-  now?: () => Date;
+  now?: Clock;
 }
 
 /**
@@ -21,7 +22,7 @@ export interface OrderSyncDeps extends OrderRecorderDeps {
  */
 export function createOrderSyncJob(deps: OrderSyncDeps): () => Promise<void> {
   const record = createOrderRecorder(deps);
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemClock;
   return async () => {
     for (const open of await deps.repos.orders.open()) {
       const order = await deps.trading.getOrderByClientId(open.clientOrderId);

@@ -1,3 +1,4 @@
+import type { Clock } from '@trading/domain';
 import {
   type BrokerPort,
   DataError,
@@ -32,7 +33,7 @@ export interface SignalConsumerDeps {
   notifier: Notifier;
   logger: Logger;
   metrics: Metrics;
-  now?: () => Date;
+  now?: Clock;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { adjustmentToward, type BrokerPort } from '@trading/domain';
+import type { Clock } from '@trading/domain';
+import { adjustmentToward, type BrokerPort, systemClock } from '@trading/domain';
 import { type Logger, type Metrics, type Notifier } from '@trading/platform';
 import { type Repositories } from '@trading/store';
 
@@ -9,7 +10,7 @@ export interface ReconcileDeps {
   repos: Repositories;
   trading: Pick<BrokerPort, 'getPositions'>;
   book: PortfolioBook;
-  now?: () => Date;
+  now?: Clock;
   notifier: Notifier;
   logger: Logger;
   metrics: Metrics;
@@ -32,7 +33,7 @@ export function createReconcileJob(deps: ReconcileDeps): () => Promise<void> {
     const [mine, theirs] = await Promise.all([deps.repos.positions.all(), deps.trading.getPositions()]);
     const broker = new Map(theirs.map((p) => [p.symbol, p]));
     const symbols = new Set([...mine.map((p) => p.symbol), ...broker.keys()]);
-    const now = deps.now?.() ?? new Date();
+    const now = (deps.now ?? systemClock)();
     for (const symbol of symbols) {
       const book = mine.find((p) => p.symbol === symbol);
       const truth = broker.get(symbol);

@@ -1,4 +1,5 @@
-import { toDecimal } from '@trading/domain';
+import type { Clock } from '@trading/domain';
+import { systemClock, toDecimal } from '@trading/domain';
 import { type EventEnvelope, payloadOf } from '@trading/messaging';
 import { type Logger } from '@trading/platform';
 import { daysAgo, type Repositories } from '@trading/store';
@@ -22,7 +23,7 @@ export async function readNewsScore(repos: Repositories, symbol: string): Promis
 export function createNewsConsumer(deps: {
   repos: Repositories;
   logger: Logger;
-  now?: () => Date;
+  now?: Clock;
 }): (event: EventEnvelope) => Promise<void> {
   const { repos, logger } = deps;
   return async (event) => {
@@ -37,7 +38,7 @@ export function createNewsConsumer(deps: {
       ...kept,
       score: toDecimal(score.toFixed(4)),
       newsScore: toDecimal(news.toFixed(4)),
-      scoredAt: deps.now?.() ?? new Date(),
+      scoredAt: (deps.now ?? systemClock)(),
     });
     logger.info('news moved a symbol score', { symbol, newsScore: news, score });
   };

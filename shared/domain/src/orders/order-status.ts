@@ -28,3 +28,17 @@ export const FINAL_ORDER_STATUSES: readonly OrderStatus[] = [
   'replaced',
   'rejected',
 ];
+
+/** Whether an order in this status never changes again. */
+export function isFinalStatus(status: OrderStatus): boolean {
+  return FINAL_ORDER_STATUSES.includes(status);
+}
+
+/**
+ * The status machine of an order: any open status may move to any other, a final one never moves.
+ * A broker's report that would reopen a final order (a stale answer overtaken by a newer one) keeps
+ * the final status.
+ */
+export function nextStatus(current: OrderStatus, reported: OrderStatus): OrderStatus {
+  return isFinalStatus(current) ? current : reported;
+}

@@ -1,4 +1,4 @@
-import { COLLECTED_TIMEFRAMES } from '@trading/domain';
+import { COLLECTED_TIMEFRAMES, SYMBOL_PATTERN } from '@trading/domain';
 import Joi from 'joi';
 
 import type { Config } from './config.js';
@@ -29,6 +29,11 @@ const url = (def: string, description: string): Joi.Schema =>
     .uri({ scheme: ['http', 'https'] })
     .default(def)
     .description(description);
+/** Comma-separated tickers, each one as {@link SYMBOL_PATTERN} says (the one definition of a ticker). */
+const SYMBOL_LIST = new RegExp(
+  `^${SYMBOL_PATTERN.source.slice(1, -1)}(,${SYMBOL_PATTERN.source.slice(1, -1)})*$`,
+);
+
 const list = (def: string, description: string): Joi.Schema =>
   Joi.string()
     .pattern(/^[^,\s]+(,[^,\s]+)*$/)
@@ -260,7 +265,7 @@ export const CONFIG_KEYS = {
   symbols: {
     env: 'SYMBOLS',
     schema: Joi.string()
-      .pattern(/^[A-Z0-9]{1,5}(,[A-Z0-9]{1,5})*$/)
+      .pattern(SYMBOL_LIST)
       .default('GOOG')
       .description('Comma-separated watchlist (upper-case tickers)'),
   },

@@ -1,3 +1,4 @@
+import { SYMBOL_PATTERN } from '@trading/domain';
 import Joi from 'joi';
 
 /** `limit`: 1-1000, 50 by default (spec 4-4). */
@@ -22,13 +23,18 @@ export const offset = Joi.number()
   .default(0)
   .description('Rows to skip (stable order)');
 /**
- * `symbol`: 1-5 upper-case letters or digits. Lower case is refused, not normalised: a client that
- * sends `aapl` learns at once that symbols are upper case instead of silently getting AAPL.
+ * `symbol`: a ticker as the domain defines it ({@link SYMBOL_PATTERN}). Lower case is refused, not
+ * normalised: a client that sends `aapl` learns at once that symbols are upper case.
  */
 export const symbol = Joi.string()
-  .pattern(/^[A-Z0-9]{1,5}$/)
-  .description('Ticker: 1-5 upper-case letters or digits (lower case is refused)')
-  .messages({ 'string.pattern.base': '"symbol" must be 1-5 upper-case letters or digits' });
+  .pattern(SYMBOL_PATTERN)
+  .description(
+    'Ticker: 1-5 upper-case letters or digits, with an optional class suffix such as .B (lower case is refused)',
+  )
+  .messages({
+    'string.pattern.base':
+      '"symbol" must be 1-5 upper-case letters or digits, with an optional class suffix such as .B',
+  });
 /** A row id. */
 export const id = Joi.string().guid().description('Row id (UUID)');
 /** `?limit&offset`. */

@@ -1,3 +1,4 @@
+import type { Clock } from '@trading/domain';
 import type { Repositories } from '@trading/store';
 import Joi from 'joi';
 
@@ -21,7 +22,7 @@ const summarySchema = Joi.object({
 }).label('Summary');
 
 /** `GET /summary`: what the dashboard's first screen shows, in one round trip. */
-export function summaryEndpoints(repos: Repositories, now: () => Date = () => new Date()): Endpoint[] {
+export function summaryEndpoints(repos: Repositories, now: Clock = () => new Date()): Endpoint[] {
   return [
     endpoint({
       method: 'get',
