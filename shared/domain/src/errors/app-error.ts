@@ -15,20 +15,19 @@ export interface AppErrorOptions {
 }
 
 /**
- * The one error base class of the platform: every error we raise has a stable `code`,
- * the HTTP `status` an API answers with, and a `kind` that decides retry / skip / alert.
+ * The one error base class of the platform: every error we raise has a stable `code` and a `kind`
+ * that decides retry / skip / alert. How an error is said over HTTP is the HTTP edge's business (the
+ * API maps codes and kinds to statuses), not the domain's.
  */
 export class AppError extends Error {
   readonly code: string;
-  readonly status: number;
   readonly kind: ErrorKind;
   readonly details: unknown;
 
-  constructor(message: string, code: string, status: number, kind: ErrorKind, options: AppErrorOptions = {}) {
+  constructor(message: string, code: string, kind: ErrorKind, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
-    this.status = status;
     this.kind = kind;
     this.details = options.details;
   }
@@ -39,7 +38,7 @@ export class TransientError extends AppError {
   readonly retryAfterMs: number | undefined;
 
   constructor(message: string, options: AppErrorOptions & { code?: string; retryAfterMs?: number } = {}) {
-    super(message, options.code ?? 'TRANSIENT', 503, 'transient', options);
+    super(message, options.code ?? 'TRANSIENT', 'transient', options);
     this.retryAfterMs = options.retryAfterMs;
   }
 }
@@ -53,22 +52,22 @@ export class TimeoutError extends TransientError {
 
 /** A bad item: invalid message, missing field, a provider's 4xx about our input. Skipped, not retried. */
 export class DataError extends AppError {
-  constructor(message: string, options: AppErrorOptions & { code?: string; status?: number } = {}) {
-    super(message, options.code ?? 'INVALID_DATA', options.status ?? 400, 'data', options);
+  constructor(message: string, options: AppErrorOptions & { code?: string } = {}) {
+    super(message, options.code ?? 'INVALID_DATA', 'data', options);
   }
 }
 
-/** Input at the edge that failed validation (HTTP 400 with details of every bad field). */
+/** Input at the edge that failed validation, with details of every bad field. */
 export class ValidationError extends DataError {
   constructor(message: string, details?: unknown) {
-    super(message, { code: 'VALIDATION_FAILED', status: 400, details });
+    super(message, { code: 'VALIDATION_FAILED', details });
   }
 }
 
 /** A resource that does not exist. */
 export class NotFoundError extends DataError {
   constructor(message: string) {
-    super(message, { code: 'NOT_FOUND', status: 404 });
+    super(message, { code: 'NOT_FOUND' });
   }
 }
 
@@ -78,13 +77,13 @@ export class NotFoundError extends DataError {
  */
 export class CircuitOpenError extends AppError {
   constructor(name: string) {
-    super(`circuit '${name}' is open`, 'CIRCUIT_OPEN', 503, 'fatal');
+    super(`circuit '${name}' is open`, 'CIRCUIT_OPEN', 'fatal');
   }
 }
 
 /** Configuration that cannot start the platform; lists every bad key. */
 export class ConfigError extends AppError {
   constructor(message: string, details: { key: string; message: string }[]) {
-    super(message, 'CONFIG_INVALID', 500, 'fatal', { details });
+    super(message, 'CONFIG_INVALID', 'fatal', { details });
   }
 }

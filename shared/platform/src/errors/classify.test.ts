@@ -61,11 +61,11 @@ describe('classifyError', () => {
     });
   }
 
-  it('gives AppErrors a code, a status and a name', () => {
+  it('gives AppErrors a code, a kind and a name, and no HTTP status (the HTTP edge decides it)', () => {
     const err = new ValidationError('limit must be ≤ 1000', [{ field: 'limit' }]);
-    expect(err).to.include({ code: 'VALIDATION_FAILED', status: 400, name: 'ValidationError' });
+    expect(err).to.include({ code: 'VALIDATION_FAILED', kind: 'data', name: 'ValidationError' });
     expect(err.details).to.deep.equal([{ field: 'limit' }]);
-    expect(new NotFoundError('x').status).to.equal(404);
+    expect(new NotFoundError('x')).to.include({ code: 'NOT_FOUND' }).and.not.have.property('status');
   });
 
   it('reads HTTP status and messages of any thrown value', () => {

@@ -21,7 +21,7 @@ export class ProviderAuthError extends AppError {
   readonly reason: string;
 
   constructor(provider: string, status: number, reason = '') {
-    super(`${provider} refused the credentials (HTTP ${status})`, 'PROVIDER_AUTH', 502, 'fatal', {
+    super(`${provider} refused the credentials (HTTP ${status})`, 'PROVIDER_AUTH', 'fatal', {
       details: { provider, status },
     });
     this.reason = reason;
@@ -35,7 +35,6 @@ export class ProviderRejectedError extends DataError {
   constructor(provider: string, status: number, reason: string) {
     super(`${provider} refused the request (HTTP ${status})`, {
       code: status === 404 ? 'PROVIDER_NOT_FOUND' : 'PROVIDER_REJECTED',
-      status: status === 404 ? 404 : 422,
       details: { provider, status },
     });
     this.reason = reason;

@@ -30,7 +30,6 @@ export function dashboardRoutes(): Router {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
         throw new DataError('the dashboard is not built: run `npm run build:dashboard`', {
           code: 'DASHBOARD_NOT_BUILT',
-          status: 503,
         });
       });
       ctx.type = file.type;

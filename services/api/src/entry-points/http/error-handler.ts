@@ -2,6 +2,8 @@ import { AppError } from '@trading/domain';
 import { type Logger, type TopLevelHandler } from '@trading/platform';
 import type Koa from 'koa';
 
+import { httpStatusFor } from './http-status.js';
+
 /** The one shape of every error answer. */
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -21,8 +23,8 @@ const HTTP_CODES: Record<number, string> = {
 const UPSTREAM_CODES: Record<number, string> = { 502: 'BAD_GATEWAY', 503: 'UNAVAILABLE', 504: 'TIMEOUT' };
 
 /**
- * Turns every failure into `{ error: { code, message, details } }`: our data errors keep their status
- * and details; Koa's own client errors (404, 405, 413 …) keep theirs; anything else is a 500 with a
+ * Turns every failure into `{ error: { code, message, details } }`: our data errors answer the status
+ * {@link httpStatusFor} gives their code, with their details; Koa's own client errors (404, 405, 413 …) keep theirs; anything else is a 500 with a
  * generic message and its cause sent to the top-level handler (logged with stack, alerted), never to
  * the client; a dependency's failure answers its gateway status (transient ones only logged).
  */
@@ -47,9 +49,9 @@ export function errorHandler(options: { logger: Logger; onFatal?: TopLevelHandle
       }
       // eslint-disable-next-line no-restricted-syntax -- the API's top-level handler: every error becomes an answer.
     } catch (err) {
-      const status = err instanceof AppError ? err.status : (err as { status?: unknown }).status;
+      const status = err instanceof AppError ? httpStatusFor(err) : (err as { status?: unknown }).status;
       if (err instanceof AppError && err.kind === 'data') {
-        ctx.status = err.status;
+        ctx.status = httpStatusFor(err);
         ctx.body = {
           error: { code: err.code, message: err.message, details: err.details },
         } satisfies ErrorBody;
@@ -63,8 +65,9 @@ export function errorHandler(options: { logger: Logger; onFatal?: TopLevelHandle
         return;
       }
       // A dependency's failure keeps its gateway status (502-504); a bug is a 500. Neither says why.
-      const upstream = err instanceof AppError && err.status >= 502 && err.status <= 504;
-      ctx.status = upstream ? err.status : 500;
+      const upstream =
+        typeof status === 'number' && err instanceof AppError && status >= 502 && status <= 504;
+      ctx.status = upstream ? status : 500;
       ctx.body = {
         error: upstream
           ? {

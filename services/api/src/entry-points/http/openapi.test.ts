@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { SYMBOL_PATTERN } from '@trading/domain';
 import { expect } from 'chai';
 
 import { type ApiFixture, startApiFixture } from '../../testing/api-fixture.js';
@@ -95,7 +96,7 @@ describe('OpenAPI document', function () {
     };
     const schema = place.requestBody.content['application/json'].schema;
     expect(schema.required).to.include.members(['symbol', 'side']);
-    expect(schema.properties.symbol).to.include({ type: 'string', pattern: '^[A-Z0-9]{1,5}$' });
+    expect(schema.properties.symbol).to.include({ type: 'string', pattern: SYMBOL_PATTERN.source });
     // limitPrice: > 0, required for a limit order and refused for a market one, as the document says.
     const limitPrice = new RegExp((schema.properties.limitPrice as { pattern: string }).pattern);
     expect(['0', '0.00', '00', '-1'].filter((v) => limitPrice.test(v))).to.deep.equal([]);

@@ -128,19 +128,16 @@ export function placedOrThrow(placed: PlaceOrderOutcome): { order: OrderRow; cre
     case 'conflict':
       throw new DataError('this idempotency key names another order', {
         code: 'IDEMPOTENCY_CONFLICT',
-        status: 409,
         details: { orderId: placed.order.id },
       });
     case 'refused':
       throw new DataError(`order refused by the risk rule '${placed.rule}'`, {
         code: 'RISK_REJECTED',
-        status: 422,
         details: { rule: placed.rule, ...placed.details },
       });
     case 'brokerRefused':
       throw new DataError('the broker refused the order', {
         code: 'BROKER_REJECTED',
-        status: 422,
         details: { rule: 'broker_rejected', orderId: placed.order.id, brokerStatus: placed.brokerStatus },
       });
   }
@@ -238,14 +235,13 @@ export function ordersEndpoints(
         if (FINAL_ORDER_STATUSES.includes(order.status)) {
           throw new DataError(`order ${order.id} is already ${order.status}`, {
             code: 'ORDER_FINAL',
-            status: 409,
           });
         }
         try {
           return { status: 202, body: { data: presentOrder(await manual.cancel(order)) } };
         } catch (err) {
           if (!(err instanceof NotAtBrokerError)) throw err;
-          throw new DataError('the broker has no such order', { code: 'NOT_AT_BROKER', status: 409 });
+          throw new DataError('the broker has no such order', { code: 'NOT_AT_BROKER' });
         }
       },
     }),
