@@ -7,6 +7,9 @@
 #   runtime: node:22-bookworm-slim with dist/ and production node_modules, as the non-root `node` user
 
 ARG NODE_IMAGE=node:22.12.0-bookworm-slim
+# The production shared packages a service is built from and runs on (never shared/simulator or
+# shared/testkit: the image-content test checks it).
+ARG SHARED_WORKSPACES="--workspace shared/domain --workspace shared/platform --workspace shared/messaging --workspace shared/store --workspace shared/providers --workspace shared/orders --workspace shared/runtime"
 
 FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
@@ -33,17 +36,11 @@ COPY services/api/package.json services/api/
 
 FROM manifests AS builder
 ARG SERVICE
+ARG SHARED_WORKSPACES
 RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=<service name>" && exit 1)
 # The root's dev dependencies (TypeScript), the production shared packages, migrations and the
 # service; the simulator and the testkit are never installed, built or copied. No install scripts run.
-RUN npm ci --ignore-scripts --no-audit --no-fund --include-workspace-root \
-      --workspace shared/domain \
-      --workspace shared/platform \
-      --workspace shared/messaging \
-      --workspace shared/store \
-      --workspace shared/providers \
-      --workspace shared/orders \
-      --workspace shared/runtime \
+RUN npm ci --ignore-scripts --no-audit --no-fund --include-workspace-root $SHARED_WORKSPACES \
       --workspace migrations --workspace "services/${SERVICE}"
 COPY tsconfig.base.json ./
 COPY shared/domain/ shared/domain/
@@ -61,14 +58,8 @@ RUN npx tsc -b migrations/tsconfig.build.json "services/${SERVICE}/tsconfig.buil
 
 FROM manifests AS deps
 ARG SERVICE
-RUN npm ci --ignore-scripts --no-audit --no-fund --omit=dev \
-      --workspace shared/domain \
-      --workspace shared/platform \
-      --workspace shared/messaging \
-      --workspace shared/store \
-      --workspace shared/providers \
-      --workspace shared/orders \
-      --workspace shared/runtime \
+ARG SHARED_WORKSPACES
+RUN npm ci --ignore-scripts --no-audit --no-fund --omit=dev $SHARED_WORKSPACES \
       --workspace migrations --workspace "services/${SERVICE}" \
  && npm cache clean --force
 

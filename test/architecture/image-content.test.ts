@@ -81,6 +81,15 @@ describe('production image content', function () {
       const copied = runtime.includes(`/app/${w.dir}/dist ${w.dir}/dist`);
       expect(copied, `${w.dir} in the runtime stage`).to.equal(needed.has(w.name));
     }
+    const installed =
+      /ARG SHARED_WORKSPACES="([^"]*)"/.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1] ?? '';
+    const listed = [...installed.matchAll(/--workspace (\S+)/g)].map((m) => m[1]).sort();
+    expect(listed, 'SHARED_WORKSPACES').to.deep.equal(
+      shared
+        .filter((w) => needed.has(w.name))
+        .map((w) => w.dir)
+        .sort(),
+    );
     for (const stage of ['builder', 'deps', 'runtime']) {
       const mentions = (stages.get(stage) ?? []).filter((l) => /shared\/(simulator|testkit)/.test(l));
       expect(mentions, `stage ${stage}`).to.deep.equal([]);

@@ -1,6 +1,8 @@
 import type { Decimal } from '@trading/domain';
 import type { Knex } from 'knex';
 
+import { newestFirst } from './list-options.js';
+
 /** One news item for one symbol. */
 export interface NewsItem {
   provider: string;
@@ -36,13 +38,7 @@ export class NewsRepository {
 
   /** Newest items for a symbol. */
   async latest(symbol: string, limit: number): Promise<NewsRow[]> {
-    return this.knex<NewsRow>('news')
-      .where({ symbol })
-      .orderBy([
-        { column: 'publishedAt', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(limit);
+    return this.knex<NewsRow>('news').where({ symbol }).orderBy(newestFirst('publishedAt')).limit(limit);
   }
 
   /** Average sentiment of a symbol's news since a time, as a decimal; undefined without news. */

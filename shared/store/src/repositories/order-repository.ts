@@ -2,7 +2,7 @@ import type { Decimal, Side } from '@trading/domain';
 import { FINAL_ORDER_STATUSES, type OrderStatus } from '@trading/domain';
 import type { Knex } from 'knex';
 
-import type { Page } from './list-options.js';
+import { newestPage, type Page } from './list-options.js';
 
 export interface NewOrder {
   clientOrderId: string;
@@ -67,13 +67,7 @@ export class OrderRepository {
     const q = this.knex<OrderRow>('orders');
     if (filter.symbol) void q.where({ symbol: filter.symbol });
     if (filter.status) void q.where({ status: filter.status });
-    return q
-      .orderBy([
-        { column: 'createdAt', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(filter.limit)
-      .offset(filter.offset ?? 0);
+    return newestPage(q, 'createdAt', filter);
   }
 
   /** Orders not yet in a final state, oldest first (for lifecycle polling). */

@@ -1,6 +1,8 @@
 import type { Decimal } from '@trading/domain';
 import type { Knex } from 'knex';
 
+import { newestFirst } from './list-options.js';
+
 export interface PortfolioSnapshot {
   snapshotAt: Date;
   cash: Decimal;
@@ -28,12 +30,7 @@ export class PortfolioSnapshotRepository {
   }
 
   async latest(): Promise<PortfolioSnapshotRow | undefined> {
-    return this.knex<PortfolioSnapshotRow>('portfolio_snapshots')
-      .orderBy([
-        { column: 'snapshotAt', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .first();
+    return this.knex<PortfolioSnapshotRow>('portfolio_snapshots').orderBy(newestFirst('snapshotAt')).first();
   }
 
   /** Snapshots since a time, oldest first (served by idx_portfolio_snapshots_at). */

@@ -2,6 +2,8 @@ import type { Decimal, LedgerEntry } from '@trading/domain';
 import { Big } from 'big.js';
 import type { Knex } from 'knex';
 
+import { newestFirst } from './list-options.js';
+
 /** An entry to post: what moved a position, once per `entryKey`, when it happened. */
 export type NewLedgerEntry = LedgerEntry & {
   symbol: string;
@@ -70,10 +72,7 @@ export class PositionLedgerRepository {
   async recent(symbol: string, limit: number): Promise<LedgerEntryRow[]> {
     return this.knex<LedgerEntryRow>('position_entries')
       .where({ symbol })
-      .orderBy([
-        { column: 'occurredAt', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
+      .orderBy(newestFirst('occurredAt'))
       .limit(limit);
   }
 }

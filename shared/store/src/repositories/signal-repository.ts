@@ -1,7 +1,7 @@
 import type { Decimal, Side } from '@trading/domain';
 import type { Knex } from 'knex';
 
-import type { Page } from './list-options.js';
+import { newestFirst, newestPage, type Page } from './list-options.js';
 
 export type SignalStatus = 'new' | 'ordered' | 'rejected';
 
@@ -72,13 +72,7 @@ export class SignalRepository {
 
   /** Latest N signals of a symbol (served by idx_signals_symbol_created). */
   async latestForSymbol(symbol: string, limit: number): Promise<SignalRow[]> {
-    return this.knex<SignalRow>('signals')
-      .where({ symbol })
-      .orderBy([
-        { column: 'createdAt', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(limit);
+    return this.knex<SignalRow>('signals').where({ symbol }).orderBy(newestFirst('createdAt')).limit(limit);
   }
 
   /** Signals newest first, filtered; stable order for paging. */
@@ -87,13 +81,7 @@ export class SignalRepository {
     if (filter.symbol) void q.where({ symbol: filter.symbol });
     if (filter.strategy) void q.where({ strategy: filter.strategy });
     if (filter.since) void q.where('createdAt', '>=', filter.since);
-    return q
-      .orderBy([
-        { column: 'createdAt', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(filter.limit)
-      .offset(filter.offset ?? 0);
+    return newestPage(q, 'createdAt', filter);
   }
 
   /** How many signals since a time, by status (every status present, zero when none). */

@@ -1,7 +1,7 @@
 import type { Decimal, Side } from '@trading/domain';
 import type { Knex } from 'knex';
 
-import type { Page } from './list-options.js';
+import { newestPage, type Page } from './list-options.js';
 
 /** One fill of an order. */
 export interface NewTrade {
@@ -47,12 +47,6 @@ export class TradeRepository {
     const q = this.knex<TradeRow>('trades');
     if (filter.symbol) void q.where({ symbol: filter.symbol });
     if (filter.since) void q.where('tradedAt', '>=', filter.since);
-    return q
-      .orderBy([
-        { column: 'tradedAt', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(filter.limit)
-      .offset(filter.offset ?? 0);
+    return newestPage(q, 'tradedAt', filter);
   }
 }
