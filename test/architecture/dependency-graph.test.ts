@@ -1,6 +1,6 @@
 // The house rules of the workspaces: a one-way graph of shared packages, every import declared,
 // no package reaching into another's files, and a domain without I/O.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, normalize, relative } from 'node:path';
 
@@ -107,5 +107,15 @@ describe('workspace dependency graph', () => {
         .map((s) => `${file} imports ${s}`),
     );
     expect(impure).to.deep.equal([]);
+  });
+
+  it('ARCHITECTURE.md and the README name every shared package (the map stays true)', () => {
+    const architecture = readFileSync(join(ROOT, 'ARCHITECTURE.md'), 'utf8');
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    for (const w of SHARED) {
+      const name = w.dir.replace('shared/', '');
+      expect(architecture, `ARCHITECTURE.md names ${name}`).to.match(new RegExp(`\\*\\*${name}\\*\\*`));
+      expect(readme, `README names ${w.dir}`).to.include(`\`${w.dir}\``);
+    }
   });
 });

@@ -28,7 +28,14 @@ export type { OrderStatus } from './orders/order-status.js';
 export { FINAL_ORDER_STATUSES, ORDER_STATUSES } from './orders/order-status.js';
 export { isFinalStatus, nextStatus } from './orders/order-status.js';
 export type { Fill, LedgerEntry, PositionState } from './portfolio/ledger.js';
-export { adjustmentToward, FLAT, foldFills, foldLedger, unrealizedPnl } from './portfolio/ledger.js';
+export {
+  adjustmentToward,
+  applyEntry,
+  FLAT,
+  foldFills,
+  foldLedger,
+  unrealizedPnl,
+} from './portfolio/ledger.js';
 export type {
   BrokerAccount,
   BrokerOrder,

@@ -48,28 +48,53 @@ export const FLAT: PositionState = { qty: '0', avgCost: '0', realizedPnl: '0' };
  * So the position always equals the sum of its entries, and a fill after an adjustment builds on it.
  */
 export function foldLedger(entries: readonly LedgerEntry[]): PositionState {
-  let qty = new Big(0);
-  let avg = new Big(0);
-  let realized = new Big(0);
-  for (const entry of entries) {
-    const signed = entry.kind === 'adjustment' ? new Big(entry.qty) : signedQty(entry);
-    // An entry of nothing changes nothing (and from flat would divide by a zero total).
-    if (signed.eq(0)) continue;
-    const price = new Big(entry.price);
-    if (qty.eq(0) || qty.gt(0) === signed.gt(0)) {
-      const total = qty.plus(signed);
-      avg = avg.times(qty.abs()).plus(price.times(signed.abs())).div(total.abs());
-      qty = total;
-      continue;
-    }
-    const closing = signed.abs().lt(qty.abs()) ? signed.abs() : qty.abs();
-    const direction = qty.gt(0) ? 1 : -1;
-    if (entry.kind === 'fill') realized = realized.plus(price.minus(avg).times(closing).times(direction));
-    qty = qty.plus(signed);
-    if (qty.eq(0)) avg = new Big(0);
-    else if (qty.gt(0) !== direction > 0) avg = price;
+  return rounded(entries.reduce(step, { qty: new Big(0), avg: new Big(0), realized: new Big(0) }));
+}
+
+/**
+ * One entry applied to a position, rounded as the columns hold it: how a broker keeps a position
+ * fill by fill (the paper broker does). {@link foldLedger} folds exactly and rounds once.
+ */
+export function applyEntry(state: PositionState, entry: LedgerEntry): PositionState {
+  return rounded(
+    step(
+      { qty: new Big(state.qty), avg: new Big(state.avgCost), realized: new Big(state.realizedPnl) },
+      entry,
+    ),
+  );
+}
+
+interface Exact {
+  qty: Big;
+  avg: Big;
+  realized: Big;
+}
+
+function step(state: Exact, entry: LedgerEntry): Exact {
+  let { qty, avg, realized } = state;
+  const signed = entry.kind === 'adjustment' ? new Big(entry.qty) : signedQty(entry);
+  // An entry of nothing changes nothing (and from flat would divide by a zero total).
+  if (signed.eq(0)) return state;
+  const price = new Big(entry.price);
+  if (qty.eq(0) || qty.gt(0) === signed.gt(0)) {
+    const total = qty.plus(signed);
+    return {
+      qty: total,
+      avg: avg.times(qty.abs()).plus(price.times(signed.abs())).div(total.abs()),
+      realized,
+    };
   }
-  // Rounded to the columns' 6 places on every branch: flat included.
+  const closing = signed.abs().lt(qty.abs()) ? signed.abs() : qty.abs();
+  const direction = qty.gt(0) ? 1 : -1;
+  if (entry.kind === 'fill') realized = realized.plus(price.minus(avg).times(closing).times(direction));
+  qty = qty.plus(signed);
+  if (qty.eq(0)) avg = new Big(0);
+  else if (qty.gt(0) !== direction > 0) avg = price;
+  return { qty, avg, realized };
+}
+
+/** Rounded to the columns' 6 places on every branch: flat included. */
+function rounded({ qty, avg, realized }: Exact): PositionState {
   return qty.eq(0)
     ? { ...FLAT, realizedPnl: realized.round(6).toString() }
     : { qty: qty.toString(), avgCost: avg.round(6).toString(), realizedPnl: realized.round(6).toString() };

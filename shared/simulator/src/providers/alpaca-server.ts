@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
 import Router from '@koa/router';
-import type { Side } from '@trading/domain';
-import { BAR_TIMEFRAMES } from '@trading/domain';
+import { applyEntry, BAR_TIMEFRAMES, FLAT, type PositionState, type Side } from '@trading/domain';
+import { Big } from 'big.js';
 import Koa from 'koa';
 
 import { FaultInjector, readJson } from './fault-injector.js';
@@ -97,6 +97,17 @@ export interface AlpacaState {
   })[];
 }
 
+/** A position as the exported state keeps it (micro-units, as state files already hold them). */
+function toExported(p: PositionState): { qty: string; cost: string } {
+  const qty = toMicro(p.qty);
+  return { qty: String(qty), cost: String(mulMicro(qty, toMicro(p.avgCost))) };
+}
+
+function fromExported(p: { qty: string; cost: string }): PositionState {
+  const qty = BigInt(p.qty);
+  return { qty: fromMicro(qty), avgCost: fromMicro(divMicro(BigInt(p.cost), qty)), realizedPnl: '0' };
+}
+
 const errorBody = (status: number, message: string): unknown => ({ code: 40_000_000 + status * 10, message });
 
 /**
@@ -109,7 +120,8 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
   const faults = new FaultInjector();
   const fillMode = options.fillMode ?? 'immediate';
   let cash = toMicro(options.cash ?? '100000');
-  const positions = new Map<string, { qty: bigint; cost: bigint }>();
+  // Positions are kept by the domain's ledger, fill by fill, as a broker rounds them.
+  const positions = new Map<string, PositionState>();
   const prices = new Map<string, bigint>();
   const bars = new Map<string, WireBar[]>();
   const orders: Order[] = [];
@@ -118,8 +130,7 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
   let lastEquity: bigint | undefined;
   if (options.state) {
     cash = BigInt(options.state.cash);
-    for (const [symbol, p] of options.state.positions)
-      positions.set(symbol, { qty: BigInt(p.qty), cost: BigInt(p.cost) });
+    for (const [symbol, p] of options.state.positions) positions.set(symbol, fromExported(p));
     for (const o of options.state.orders) {
       const order: Order = {
         ...o,
@@ -134,28 +145,20 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
   }
 
   const now = (): string => new Date().toISOString();
+  const priceOf = (symbol: string, p: PositionState): bigint => prices.get(symbol) ?? toMicro(p.avgCost);
   const positionValue = (): bigint =>
-    [...positions].reduce(
-      (sum, [symbol, p]) => sum + mulMicro(p.qty, prices.get(symbol) ?? divMicro(p.cost, p.qty)),
-      0n,
-    );
+    [...positions].reduce((sum, [symbol, p]) => sum + mulMicro(toMicro(p.qty), priceOf(symbol, p)), 0n);
 
   function applyFill(order: Order, qty: bigint, price: bigint): void {
     const notional = mulMicro(qty, price);
-    const signed = order.side === 'buy' ? qty : -qty;
     cash += order.side === 'buy' ? -notional : notional;
-    const pos = positions.get(order.symbol) ?? { qty: 0n, cost: 0n };
-    const sameDirection = pos.qty === 0n || pos.qty > 0n === signed > 0n;
-    if (sameDirection) {
-      pos.cost += order.side === 'buy' ? notional : -notional;
-      pos.qty += signed;
-    } else {
-      const avg = divMicro(pos.cost, pos.qty);
-      pos.qty += signed;
-      pos.cost = mulMicro(pos.qty, avg);
-      if (pos.qty !== 0n && pos.qty > 0n !== pos.cost > 0n) pos.cost = mulMicro(pos.qty, price);
-    }
-    if (pos.qty === 0n) positions.delete(order.symbol);
+    const pos = applyEntry(positions.get(order.symbol) ?? FLAT, {
+      kind: 'fill',
+      side: order.side,
+      qty: fromMicro(qty),
+      price: fromMicro(price),
+    });
+    if (new Big(pos.qty).eq(0)) positions.delete(order.symbol);
     else positions.set(order.symbol, pos);
     order.filled_qty += qty;
     order.filled_notional += notional;
@@ -250,21 +253,23 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
 
   router.get('/v2/positions', (ctx) => {
     ctx.body = [...positions].map(([symbol, p]) => {
-      const price = prices.get(symbol) ?? divMicro(p.cost, p.qty);
-      const value = mulMicro(p.qty, price);
+      const qty = toMicro(p.qty);
+      const cost = mulMicro(qty, toMicro(p.avgCost));
+      const price = priceOf(symbol, p);
+      const value = mulMicro(qty, price);
       return {
         asset_id: symbol,
         symbol,
         exchange: 'NASDAQ',
         asset_class: 'us_equity',
-        qty: fromMicro(p.qty),
-        qty_available: fromMicro(p.qty),
-        side: p.qty > 0n ? 'long' : 'short',
-        avg_entry_price: fromMicro(divMicro(p.cost, p.qty)),
-        cost_basis: fromMicro(p.cost),
+        qty: p.qty,
+        qty_available: p.qty,
+        side: qty > 0n ? 'long' : 'short',
+        avg_entry_price: p.avgCost,
+        cost_basis: fromMicro(cost),
         market_value: fromMicro(value),
         current_price: fromMicro(price),
-        unrealized_pl: fromMicro(value - p.cost),
+        unrealized_pl: fromMicro(value - cost),
       };
     });
   });
@@ -475,9 +480,13 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
       applyFill(order, toMicro(qty), toMicro(price));
     },
     setPosition(symbol: string, qty: string, avgEntryPrice: string) {
-      const q = toMicro(qty);
-      if (q === 0n) positions.delete(symbol);
-      else positions.set(symbol, { qty: q, cost: mulMicro(q, toMicro(avgEntryPrice)) });
+      if (new Big(qty).eq(0)) positions.delete(symbol);
+      else
+        positions.set(symbol, {
+          qty: fromMicro(toMicro(qty)),
+          avgCost: fromMicro(toMicro(avgEntryPrice)),
+          realizedPnl: '0',
+        });
     },
     orders() {
       return orders.map((o) => ({
@@ -500,10 +509,7 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
     exportState(): AlpacaState {
       return {
         cash: String(cash),
-        positions: [...positions].map(([symbol, p]) => [
-          symbol,
-          { qty: String(p.qty), cost: String(p.cost) },
-        ]),
+        positions: [...positions].map(([symbol, p]) => [symbol, toExported(p)]),
         orders: orders.map((o) => ({
           ...o,
           qty: String(o.qty),
