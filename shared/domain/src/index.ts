@@ -77,3 +77,4 @@ export type { ConfiguredStrategy } from './strategies/strategy-registry.js';
 export { configureStrategy, STRATEGIES } from './strategies/strategy-registry.js';
 export type { StockSymbol } from './symbol.js';
 export { SYMBOL_PATTERN, toStockSymbol } from './symbol.js';
+export type { NewsArticle } from './market-data/news-article.js';

@@ -1,3 +1,4 @@
+import type { NewsArticle } from '@trading/domain';
 import type { Config, Logger, Metrics } from '@trading/platform';
 import { createRedactor, policyFromConfig } from '@trading/platform';
 import Joi from 'joi';
@@ -5,15 +6,9 @@ import Joi from 'joi';
 import { HttpJsonClient } from '../http/http-json-client.js';
 import { TokenBucket } from '../http/token-bucket.js';
 
-/** One company-news item. */
-export interface CompanyNews {
+/** One company-news item, with Finnhub's id and category. */
+export interface CompanyNews extends NewsArticle {
   id: string;
-  symbol: string;
-  headline: string;
-  summary: string;
-  source: string;
-  url: string;
-  publishedAt: Date;
   category: string;
 }
 

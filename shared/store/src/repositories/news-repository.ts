@@ -1,18 +1,12 @@
-import type { Decimal } from '@trading/domain';
+import type { Decimal, NewsArticle } from '@trading/domain';
 import type { Knex } from 'knex';
 
 import { newestFirst } from './list-options.js';
 
-/** One news item for one symbol. */
-export interface NewsItem {
+/** One news item for one symbol, as stored: the article, who gave it, and its sentiment. */
+export interface NewsItem extends NewsArticle {
   provider: string;
   providerId: string;
-  symbol: string;
-  headline: string;
-  summary: string;
-  source: string;
-  url: string;
-  publishedAt: Date;
   /** -1 (bearish) … 1 (bullish). */
   sentiment: Decimal;
 }
