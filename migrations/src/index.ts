@@ -5,6 +5,7 @@ import * as m002 from './migrations/002_service_state.js';
 import * as m003 from './migrations/003_add_missing_indexes.js';
 import * as m004 from './migrations/004_signals_created_index.js';
 import * as m005 from './migrations/005_position_ledger.js';
+import * as m006 from './migrations/006_news_outbox.js';
 
 export { INDEXES } from './migrations/003_add_missing_indexes.js';
 export { SIGNALS_CREATED_INDEX } from './migrations/004_signals_created_index.js';
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003_add_missing_indexes': m003,
   '004_signals_created_index': m004,
   '005_position_ledger': m005,
+  '006_news_outbox': m006,
 };
 
 /** A knex migration source over {@link MIGRATIONS}. */

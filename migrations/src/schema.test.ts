@@ -41,6 +41,7 @@ forEachDatabase(
         '003_add_missing_indexes',
         '004_signals_created_index',
         '005_position_ledger',
+        '006_news_outbox',
       ]);
       expect(await tables()).to.deep.equal(TABLES);
     });
@@ -61,6 +62,7 @@ forEachDatabase(
 
     it('go down one step at a time, each down undoing its up', async () => {
       const { knex } = get().db;
+      expect(await migrateDown(knex)).to.deep.equal(['006_news_outbox']);
       expect(await migrateDown(knex)).to.deep.equal(['005_position_ledger']);
       expect(await tables()).not.to.include('position_entries');
       expect(await migrateDown(knex)).to.deep.equal(['004_signals_created_index']);
@@ -96,6 +98,7 @@ forEachDatabase(
         publishedAt: new Date(),
       });
       // Index-only steps and empty tables drop no data and go down freely.
+      expect(await migrateDown(knex)).to.deep.equal(['006_news_outbox']);
       expect(await migrateDown(knex)).to.deep.equal(['005_position_ledger']);
       expect(await migrateDown(knex)).to.deep.equal(['004_signals_created_index']);
       expect(await migrateDown(knex)).to.deep.equal(['003_add_missing_indexes']);
@@ -157,10 +160,10 @@ forEachDatabase(
     it('go up again after a full rollback', async () => {
       const { knex } = get().db;
       await migrateLatest(knex);
-      expect(await migrateRollbackAll(knex)).to.have.length(5);
+      expect(await migrateRollbackAll(knex)).to.have.length(6);
       await migrateLatest(knex);
       expect(await tables()).to.deep.equal(TABLES);
-      expect(await appliedMigrations(knex)).to.have.length(5);
+      expect(await appliedMigrations(knex)).to.have.length(6);
     });
   },
   { migrate: false },

@@ -15,6 +15,7 @@ export {
 } from './errors/app-error.js';
 export type { Candle } from './market-data/candle.js';
 export { parseCsvBars } from './market-data/csv-bars.js';
+export type { NewsArticle } from './market-data/news-article.js';
 export type { BarProblem, BarValues, ProviderBar, Screened, ScreenedBar } from './market-data/screen-bars.js';
 export { barProblem, PRICE_SCALE, roundDecimal, screenBars } from './market-data/screen-bars.js';
 export type { Timeframe } from './market-data/timeframe.js';
@@ -77,4 +78,3 @@ export type { ConfiguredStrategy } from './strategies/strategy-registry.js';
 export { configureStrategy, STRATEGIES } from './strategies/strategy-registry.js';
 export type { StockSymbol } from './symbol.js';
 export { SYMBOL_PATTERN, toStockSymbol } from './symbol.js';
-export type { NewsArticle } from './market-data/news-article.js';

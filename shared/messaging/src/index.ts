@@ -19,6 +19,8 @@ export type {
   SignalPayload,
 } from './events.js';
 export { payloadOf } from './events.js';
+export type { OutboxOptions, OutboxSource } from './outbox.js';
+export { createOutbox } from './outbox.js';
 export type { RedisClientOptions } from './redis-client.js';
 export { createRedisClient } from './redis-client.js';
 export type { ConsumeOptions, Consumer, DeliveryInfo, EventHandler } from './stream-consumer.js';

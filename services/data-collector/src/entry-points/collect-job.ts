@@ -1,6 +1,6 @@
 import type { Clock } from '@trading/domain';
 import { isBarClosed, screenBars, systemClock, TransientError } from '@trading/domain';
-import { type Broker, type CandlePayload, createEvent, STREAMS } from '@trading/messaging';
+import { type Broker, type CandlePayload, createEvent, createOutbox, STREAMS } from '@trading/messaging';
 import { classifyError, type Config, errorMessage, type Logger, type Metrics } from '@trading/platform';
 import { type AlpacaMarketDataClient } from '@trading/providers';
 import { type CandleRow, readWatchlist, type Repositories } from '@trading/store';
@@ -98,23 +98,23 @@ export function createCollectJob(deps: CollectJobDeps): () => Promise<void> {
       logger.info('bars stored', { symbol, bars: bars.length, from: bars[0]?.ts, to: bars.at(-1)?.ts });
   }
 
-  async function publishPending(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const rows = (await repos.candles.unpublished(PUBLISH_BATCH)).filter((r) =>
-        isBarClosed(r.ts, timeframe, now()),
-      );
-      if (rows.length === 0) return total;
-      for (const row of rows) {
-        await broker.publish(STREAMS.candles, candleEvent(row));
-        published.inc({ symbol: row.symbol });
-        lastBar.set({ symbol: row.symbol }, row.ts.getTime() / 1000);
-      }
-      await repos.candles.markPublished(rows.map((r) => r.id));
-      total += rows.length;
-      if (rows.length < PUBLISH_BATCH) return total;
-    }
-  }
+  // Stored bars go out once they have closed; a crash between storing and announcing leaves them
+  // pending, and the next run announces them.
+  const outbox = createOutbox<CandleRow>({
+    broker,
+    stream: STREAMS.candles,
+    source: {
+      pending: async (limit) =>
+        (await repos.candles.unpublished(limit)).filter((r) => isBarClosed(r.ts, timeframe, now())),
+      markPublished: async (rows) => repos.candles.markPublished(rows.map((r) => r.id)),
+    },
+    toEvent: candleEvent,
+    batch: PUBLISH_BATCH,
+    onPublished: (row) => {
+      published.inc({ symbol: row.symbol });
+      lastBar.set({ symbol: row.symbol }, row.ts.getTime() / 1000);
+    },
+  });
 
   return async () => {
     const watchlist = await readWatchlist(config, repos.scores);
@@ -134,7 +134,7 @@ export function createCollectJob(deps: CollectJobDeps): () => Promise<void> {
           fatal ??= err instanceof Error ? err : new Error(errorMessage(err));
       }
     }
-    const count = await publishPending();
+    const count = await outbox.flush();
     if (count > 0) logger.info('bars published', { stream: STREAMS.candles, count });
     if (fatal) throw fatal;
     if (failed > 0 && failed === watchlist.length) {

@@ -141,4 +141,28 @@ describe('news-collector news job (real PostgreSQL, Redis and local Finnhub)', f
       true,
     );
   });
+
+  it('announces, on the next run, an item stored before a crash kept it from market.news (the outbox)', async () => {
+    const before = await broker.length(STREAMS.news);
+    await db.knex('news').insert({
+      provider: 'finnhub',
+      providerId: 'crashed-9',
+      symbol: 'GOOG',
+      headline: 'stored, never sent',
+      summary: '',
+      source: 'AP',
+      url: '',
+      publishedAt: NOW,
+      sentiment: '0.5000',
+    });
+    await run();
+    expect(await broker.length(STREAMS.news)).to.equal(before + 1);
+    const row = await db
+      .knex('news')
+      .where({ providerId: 'crashed-9' })
+      .first<{ eventSentAt: Date | null }>();
+    expect(row?.eventSentAt).to.be.instanceOf(Date);
+    await run();
+    expect(await broker.length(STREAMS.news)).to.equal(before + 1);
+  });
 });

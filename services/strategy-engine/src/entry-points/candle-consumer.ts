@@ -2,6 +2,7 @@ import { type ConfiguredStrategy, type StrategyBar, toDecimal } from '@trading/d
 import {
   type Broker,
   createEvent,
+  createOutbox,
   type EventEnvelope,
   payloadOf,
   type SignalPayload,
@@ -56,8 +57,8 @@ export function signalEvent(row: StoredSignal): EventEnvelope<SignalPayload> {
 /**
  * Handles `candle.closed` events: keeps a {@link StrategyBook} per symbol and timeframe, rebuilt
  * from stored candles the first time a symbol is seen (after a start or restart), runs every
- * strategy on the bar, stores each signal once per (strategy, symbol, bar) and publishes it on
- * `strategy.signals` unless it already was. So a restart or a redelivery produces no spurious,
+ * strategy on the bar, stores each signal once per (strategy, symbol, bar) and announces it on
+ * `strategy.signals` through the outbox (stored first, then sent once). So a restart or a redelivery produces no spurious,
  * missed or duplicate signal.
  */
 export function createCandleConsumer(deps: CandleConsumerDeps): (event: EventEnvelope) => Promise<void> {
@@ -66,6 +67,25 @@ export function createCandleConsumer(deps: CandleConsumerDeps): (event: EventEnv
     'strategy',
     'side',
   ]);
+  // Every stored signal goes out once: one the last delivery stored but could not send goes now.
+  const outbox = createOutbox<StoredSignal>({
+    broker: deps.broker,
+    stream: STREAMS.signals,
+    source: {
+      pending: async (limit) => deps.repos.signals.unpublished(limit),
+      markPublished: async (rows) => deps.repos.signals.markPublished(rows.map((r) => r.id)),
+    },
+    toEvent: signalEvent,
+    onPublished: (row) => {
+      signalsTotal.inc({ strategy: row.strategy, side: row.side });
+      deps.logger.info('signal', {
+        symbol: row.symbol,
+        strategy: row.strategy,
+        side: row.side,
+        reason: row.reason,
+      });
+    },
+  });
 
   async function bookFor(symbol: string, timeframe: string, before: Date): Promise<StrategyBook> {
     const key = `${symbol}:${timeframe}`;
@@ -94,7 +114,7 @@ export function createCandleConsumer(deps: CandleConsumerDeps): (event: EventEnv
     const ts = new Date(candle.ts);
     const book = await bookFor(candle.symbol, candle.timeframe, ts);
     for (const signal of book.update(toBar({ ...candle, ts }))) {
-      const { row } = await deps.repos.signals.insertOnce({
+      await deps.repos.signals.insertOnce({
         symbol: candle.symbol,
         strategy: signal.strategy,
         side: signal.side,
@@ -105,16 +125,7 @@ export function createCandleConsumer(deps: CandleConsumerDeps): (event: EventEnv
         timeframe: candle.timeframe,
         barTs: ts,
       });
-      if (row.publishedAt) continue;
-      await deps.broker.publish(STREAMS.signals, signalEvent(row));
-      await deps.repos.signals.markPublished(row.id);
-      signalsTotal.inc({ strategy: row.strategy, side: row.side });
-      deps.logger.info('signal', {
-        symbol: row.symbol,
-        strategy: row.strategy,
-        side: row.side,
-        reason: row.reason,
-      });
     }
+    await outbox.flush();
   };
 }

@@ -14,13 +14,15 @@ export interface NewsItem extends NewsArticle {
 export interface NewsRow extends NewsItem {
   id: string;
   createdAt: Date;
+  /** When the item went out on `market.news`; null until then. */
+  eventSentAt: Date | null;
 }
 
 /** Repository of `news`: de-duplicated by the provider's id (per symbol). */
 export class NewsRepository {
   constructor(private readonly knex: Knex) {}
 
-  /** Store items not seen before; resolves to the ones that were new (the ones to publish). */
+  /** Store items not seen before (unsent); resolves to the ones that were new. */
   async insertNew(items: readonly NewsItem[]): Promise<NewsRow[]> {
     if (items.length === 0) return [];
     return this.knex('news')
@@ -28,6 +30,20 @@ export class NewsRepository {
       .onConflict(['provider', 'providerId', 'symbol'])
       .ignore()
       .returning('*') as Promise<NewsRow[]>;
+  }
+
+  /** Items stored but not yet sent on `market.news`, oldest first. */
+  async unsent(limit: number): Promise<NewsRow[]> {
+    return this.knex<NewsRow>('news')
+      .whereNull('eventSentAt')
+      .orderBy([{ column: 'createdAt' }, { column: 'id' }])
+      .limit(limit);
+  }
+
+  /** Record that items went out on `market.news`. */
+  async markSent(ids: readonly string[], at: Date = new Date()): Promise<void> {
+    if (ids.length === 0) return;
+    await this.knex('news').whereIn('id', ids).update({ eventSentAt: at });
   }
 
   /** Newest items for a symbol. */

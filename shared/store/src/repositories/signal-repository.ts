@@ -95,9 +95,19 @@ export class SignalRepository {
     return counts;
   }
 
-  /** Record that the signal went out on strategy.signals. */
-  async markPublished(id: string, at: Date = new Date()): Promise<void> {
-    await this.knex('signals').where({ id }).update({ publishedAt: at });
+  /** Signals stored but not yet sent on strategy.signals, oldest first. */
+  async unpublished(limit: number): Promise<StoredSignal[]> {
+    return this.knex<StoredSignal>('signals')
+      .whereNull('publishedAt')
+      .whereNotNull('barTs')
+      .orderBy([{ column: 'createdAt' }, { column: 'id' }])
+      .limit(limit);
+  }
+
+  /** Record that signals went out on strategy.signals. */
+  async markPublished(ids: readonly string[], at: Date = new Date()): Promise<void> {
+    if (ids.length === 0) return;
+    await this.knex('signals').whereIn('id', ids).update({ publishedAt: at });
   }
 
   /** Record the executor's decision; a rejection carries its rule and the numbers behind it. */
