@@ -6,10 +6,12 @@ import * as m003 from './migrations/003_add_missing_indexes.js';
 import * as m004 from './migrations/004_signals_created_index.js';
 import * as m005 from './migrations/005_position_ledger.js';
 import * as m006 from './migrations/006_news_outbox.js';
+import * as m007 from './migrations/007_event_outbox.js';
 
 export { INDEXES } from './migrations/003_add_missing_indexes.js';
 export { SIGNALS_CREATED_INDEX } from './migrations/004_signals_created_index.js';
 export { POSITION_ENTRIES_INDEX } from './migrations/005_position_ledger.js';
+export { EVENT_OUTBOX_INDEX } from './migrations/007_event_outbox.js';
 
 /** What a migration's `down` destroys: whole tables, or columns of a table. */
 export interface Drops {
@@ -32,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '004_signals_created_index': m004,
   '005_position_ledger': m005,
   '006_news_outbox': m006,
+  '007_event_outbox': m007,
 };
 
 /** A knex migration source over {@link MIGRATIONS}. */

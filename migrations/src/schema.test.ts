@@ -1,6 +1,7 @@
 import {
   appliedMigrations,
   DataLossRefusedError,
+  EVENT_OUTBOX_INDEX,
   INDEXES,
   migrateDown,
   migrateLatest,
@@ -14,6 +15,7 @@ import { expect } from 'chai';
 const TABLES = [
   'backtest_runs',
   'candles',
+  'event_outbox',
   'news',
   'orders',
   'portfolio_snapshots',
@@ -34,7 +36,7 @@ forEachDatabase(
       return rows.map((r) => r.tablename);
     }
 
-    it('go up to latest, creating the ten tables', async () => {
+    it('go up to latest, creating the eleven tables', async () => {
       expect(await migrateLatest(get().db.knex)).to.deep.equal([
         '001_initial_schema',
         '002_service_state',
@@ -42,6 +44,7 @@ forEachDatabase(
         '004_signals_created_index',
         '005_position_ledger',
         '006_news_outbox',
+        '007_event_outbox',
       ]);
       expect(await tables()).to.deep.equal(TABLES);
     });
@@ -50,7 +53,7 @@ forEachDatabase(
       const { rows } = await get().db.knex.raw<{ rows: { indexname: string; indexdef: string }[] }>(
         "select indexname, indexdef from pg_indexes where schemaname = 'public' and indexname like 'idx_%' order by indexname",
       );
-      const all = [...INDEXES, SIGNALS_CREATED_INDEX, POSITION_ENTRIES_INDEX];
+      const all = [...INDEXES, SIGNALS_CREATED_INDEX, POSITION_ENTRIES_INDEX, EVENT_OUTBOX_INDEX];
       expect(rows.map((r) => r.indexname)).to.deep.equal(all.map((i) => i.name).sort());
       for (const idx of all) {
         const def = rows.find((r) => r.indexname === idx.name)?.indexdef ?? '';
@@ -62,6 +65,8 @@ forEachDatabase(
 
     it('go down one step at a time, each down undoing its up', async () => {
       const { knex } = get().db;
+      expect(await migrateDown(knex)).to.deep.equal(['007_event_outbox']);
+      expect(await tables()).not.to.include('event_outbox');
       expect(await migrateDown(knex)).to.deep.equal(['006_news_outbox']);
       expect(await migrateDown(knex)).to.deep.equal(['005_position_ledger']);
       expect(await tables()).not.to.include('position_entries');
@@ -98,6 +103,7 @@ forEachDatabase(
         publishedAt: new Date(),
       });
       // Index-only steps and empty tables drop no data and go down freely.
+      expect(await migrateDown(knex)).to.deep.equal(['007_event_outbox']);
       expect(await migrateDown(knex)).to.deep.equal(['006_news_outbox']);
       expect(await migrateDown(knex)).to.deep.equal(['005_position_ledger']);
       expect(await migrateDown(knex)).to.deep.equal(['004_signals_created_index']);
@@ -112,7 +118,9 @@ forEachDatabase(
       expect(await migrateDown(knex).catch((e: unknown) => (e as Error).message)).to.match(
         /refusing to undo 001_initial_schema: it would drop candles \(1 rows\)/,
       );
-      expect(await tables()).to.deep.equal(TABLES.filter((t) => t !== 'position_entries'));
+      expect(await tables()).to.deep.equal(
+        TABLES.filter((t) => t !== 'position_entries' && t !== 'event_outbox'),
+      );
     });
 
     it('going up again fills the added columns of rows an older version wrote: nothing looks new', async () => {
@@ -160,10 +168,10 @@ forEachDatabase(
     it('go up again after a full rollback', async () => {
       const { knex } = get().db;
       await migrateLatest(knex);
-      expect(await migrateRollbackAll(knex)).to.have.length(6);
+      expect(await migrateRollbackAll(knex)).to.have.length(7);
       await migrateLatest(knex);
       expect(await tables()).to.deep.equal(TABLES);
-      expect(await appliedMigrations(knex)).to.have.length(6);
+      expect(await appliedMigrations(knex)).to.have.length(7);
     });
   },
   { migrate: false },

@@ -1,6 +1,6 @@
 export type { AssessOrderDeps, OrderAssessment, OrderIntent } from './assess-order.js';
 export { assessOrder, riskLimits } from './assess-order.js';
-export type { OrderRecorderDeps } from './order-recorder.js';
+export type { OrderRecorder, OrderRecorderDeps } from './order-recorder.js';
 export { createOrderRecorder } from './order-recorder.js';
 export type { OrderRefusal, PlaceOrderDeps, PlaceOrderOutcome, PlaceOrderRequest } from './place-order.js';
 export { createPlaceOrder } from './place-order.js';

@@ -1,9 +1,9 @@
 import type { BrokerOrder } from '@trading/domain';
 import { fillSince, isFinalStatus, nextStatus } from '@trading/domain';
 import type { Broker, OrderPayload } from '@trading/messaging';
-import { createEvent, STREAMS } from '@trading/messaging';
+import { createEvent, createOutbox, STREAMS } from '@trading/messaging';
 import type { Logger, Notifier } from '@trading/platform';
-import type { OrderRow, Repositories } from '@trading/store';
+import type { OrderRow, OutboxRow, Repositories } from '@trading/store';
 import { Big } from 'big.js';
 
 /**
@@ -25,26 +25,36 @@ export interface OrderRecorderDeps {
   logger: Logger;
 }
 
+/** Records a broker's view of an order; `flush` sends what a crash left in the outbox. */
+export interface OrderRecorder {
+  (order: BrokerOrder, signalId: string | null): Promise<OrderRow>;
+  /** Publish every `order.updated` stored but not yet sent (run at each sync, after a restart too). */
+  flush(): Promise<number>;
+}
+
 /**
- * Bring the stored order up to the broker's view: record the fill since the last update (once, by
- * a trade id made of the order id and its cumulative quantity), update the row, publish
- * `order.updated` on `execution.orders`, and tell Telegram when it filled or was refused.
+ * Bring the stored order up to the broker's view: in one transaction, record the fill since the last
+ * update (once, by a trade id made of the order id and its cumulative quantity), update the row and
+ * store its `order.updated` event in the outbox; then send it on `execution.orders`, and tell
+ * Telegram when it filled. A crash after the commit leaves the event in the outbox, and the next
+ * flush sends it: the portfolio never misses a fill.
  */
-export function createOrderRecorder(
-  deps: OrderRecorderDeps,
-): (order: BrokerOrder, signalId: string | null) => Promise<OrderRow> {
-  return async (order, signalId) => {
-    const before = await deps.repos.orders.findByClientOrderId(order.clientOrderId);
-    if (before && isStale(before, order)) {
-      deps.logger.warn('stale broker report ignored: the order is already further along', {
-        clientOrderId: order.clientOrderId,
-        recorded: before.status,
-        reported: order.status,
-      });
-      return before;
-    }
+export function createOrderRecorder(deps: OrderRecorderDeps): OrderRecorder {
+  const outbox = createOutbox<OutboxRow>({
+    broker: deps.broker,
+    stream: STREAMS.orders,
+    source: {
+      pending: async (limit) => deps.repos.outbox.unsent(limit, STREAMS.orders),
+      markPublished: async (rows) => deps.repos.outbox.markSent(rows.map((r) => r.id)),
+    },
+    toEvent: (row) => row.event,
+  });
+
+  async function store(order: BrokerOrder, signalId: string | null, repos: Repositories) {
+    const before = await repos.orders.findByClientOrderId(order.clientOrderId);
+    if (before && isStale(before, order)) return { row: before, stale: true, fills: [] };
     const fill = fillSince(before ?? { filledQty: '0', filledAvgPrice: null }, order);
-    const row = await deps.repos.orders.upsert({
+    const row = await repos.orders.upsert({
       clientOrderId: order.clientOrderId,
       signalId,
       symbol: order.symbol,
@@ -62,7 +72,7 @@ export function createOrderRecorder(
     if (fill) {
       const tradeId = `${order.id}:${order.filledQty}`;
       const tradedAt = order.filledAt ?? new Date();
-      const inserted = await deps.repos.trades.insertOnce({
+      const inserted = await repos.trades.insertOnce({
         orderId: row.id,
         brokerTradeId: tradeId,
         symbol: order.symbol,
@@ -74,9 +84,8 @@ export function createOrderRecorder(
       if (inserted)
         fills.push({ tradeId, qty: fill.qty, price: fill.price, tradedAt: tradedAt.toISOString() });
     }
-    const changed = before?.status !== order.status || fills.length > 0;
-    if (!changed) return row;
-    await deps.broker.publish(
+    if (before?.status === order.status && fills.length === 0) return { row, stale: false, fills };
+    await repos.outbox.add(
       STREAMS.orders,
       createEvent<OrderPayload>(
         'order.updated',
@@ -95,6 +104,22 @@ export function createOrderRecorder(
         { id: `order:${order.id}:${order.status}:${order.filledQty}` },
       ),
     );
+    return { row, stale: false, fills };
+  }
+
+  const record = async (order: BrokerOrder, signalId: string | null): Promise<OrderRow> => {
+    const { row, stale, fills } = await deps.repos.transaction(async (repos) =>
+      store(order, signalId, repos),
+    );
+    if (stale) {
+      deps.logger.warn('stale broker report ignored: the order is already further along', {
+        clientOrderId: order.clientOrderId,
+        recorded: row.status,
+        reported: order.status,
+      });
+      return row;
+    }
+    await outbox.flush();
     if (fills.length > 0 && isFinalStatus(order.status)) {
       const text = `✅ ${order.side} ${order.filledQty} ${order.symbol} @ ${order.filledAvgPrice ?? '?'} (${order.status})`;
       await deps.notifier.notify(text).catch((err: unknown) => {
@@ -108,4 +133,5 @@ export function createOrderRecorder(
     });
     return row;
   };
+  return Object.assign(record, { flush: async () => outbox.flush() });
 }

@@ -196,4 +196,22 @@ describe('placeOrder, the one order path (real PostgreSQL, Redis, local Alpaca)'
     expect(await repos.orders.findByClientOrderId('stale-1')).to.include({ status: 'filled' });
     expect(await broker.length(STREAMS.orders)).to.equal(published);
   });
+
+  it('sends, on the next flush, an order event a crash left in the outbox after its commit', async () => {
+    const record = createOrderRecorder({ repos, broker, notifier, logger });
+    await record.flush();
+    const published = await broker.length(STREAMS.orders);
+    // The state of a process killed between committing an order's update and sending its event.
+    await repos.outbox.add(STREAMS.orders, {
+      id: 'order:crashed:filled:1',
+      type: 'order.updated',
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      payload: { note: 'left behind' },
+    });
+    expect(await record.flush()).to.equal(1);
+    expect(await broker.length(STREAMS.orders)).to.equal(published + 1);
+    expect(await repos.outbox.unsent(10)).to.deep.equal([]);
+    expect(await record.flush()).to.equal(0);
+  });
 });

@@ -4,6 +4,8 @@ export type { BacktestRunRow, BacktestStatus } from './repositories/backtest-run
 export { BacktestRunRepository } from './repositories/backtest-run-repository.js';
 export type { CandleRow } from './repositories/candle-repository.js';
 export { CandleRepository } from './repositories/candle-repository.js';
+export type { OutboxRow } from './repositories/event-outbox-repository.js';
+export { EventOutboxRepository } from './repositories/event-outbox-repository.js';
 export type { Page } from './repositories/list-options.js';
 export { daysAgo } from './repositories/list-options.js';
 export type { NewsItem, NewsRow } from './repositories/news-repository.js';

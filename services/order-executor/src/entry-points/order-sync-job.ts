@@ -24,6 +24,8 @@ export function createOrderSyncJob(deps: OrderSyncDeps): () => Promise<void> {
   const record = createOrderRecorder(deps);
   const now = deps.now ?? systemClock;
   return async () => {
+    // Events a crash left in the outbox go first.
+    await record.flush();
     for (const open of await deps.repos.orders.open()) {
       const order = await deps.trading.getOrderByClientId(open.clientOrderId);
       if (!order) continue;

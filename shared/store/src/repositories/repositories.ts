@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 
 import { BacktestRunRepository } from './backtest-run-repository.js';
 import { CandleRepository } from './candle-repository.js';
+import { EventOutboxRepository } from './event-outbox-repository.js';
 import { NewsRepository } from './news-repository.js';
 import { OrderRepository } from './order-repository.js';
 import { PortfolioSnapshotRepository } from './portfolio-snapshot-repository.js';
@@ -23,6 +24,9 @@ export interface Repositories {
   snapshots: PortfolioSnapshotRepository;
   scores: SymbolScoreRepository;
   backtests: BacktestRunRepository;
+  outbox: EventOutboxRepository;
+  /** Run `work` in one transaction, over repositories bound to it: all of it is stored, or none. */
+  transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
 }
 
 export function createRepositories(knex: Knex): Repositories {
@@ -37,5 +41,7 @@ export function createRepositories(knex: Knex): Repositories {
     snapshots: new PortfolioSnapshotRepository(knex),
     scores: new SymbolScoreRepository(knex),
     backtests: new BacktestRunRepository(knex),
+    outbox: new EventOutboxRepository(knex),
+    transaction: async (work) => knex.transaction(async (trx) => work(createRepositories(trx))),
   };
 }
