@@ -17,7 +17,8 @@ export interface ReconcileDeps {
 }
 
 /**
- * Compares the book's positions with the broker's, on start and on a schedule. The broker is the
+ * Compares the book's positions with the broker's, on start and on a schedule, for every symbol
+ * with nothing in flight. The broker is the
  * truth: a difference (a position changed behind the platform's back, a fill missed) is logged,
  * counted in `reconciliation_differences_total`, alerted, and corrected by posting an adjusting
  * entry with its reason to the ledger (never by overwriting the position), so the next fill builds
@@ -30,11 +31,22 @@ export function createReconcileJob(deps: ReconcileDeps): () => Promise<void> {
     ['symbol'],
   );
   return async () => {
-    const [mine, theirs] = await Promise.all([deps.repos.positions.all(), deps.trading.getPositions()]);
+    // In this order: the broker's view, then what is still on its way to the book (an open order
+    // may have filled at the broker; a recorded fill may not be posted yet), then the book. A
+    // symbol with anything in flight is left for the next run: adjusting it now would count that
+    // fill twice once it arrives.
+    const theirs = await deps.trading.getPositions();
+    const [open, inFlight] = await Promise.all([
+      deps.repos.orders.open(),
+      deps.repos.ledger.symbolsWithFillsInFlight(),
+    ]);
+    const unsettled = new Set([...open.map((o) => o.symbol), ...inFlight]);
+    const mine = await deps.repos.positions.all();
     const broker = new Map(theirs.map((p) => [p.symbol, p]));
     const symbols = new Set([...mine.map((p) => p.symbol), ...broker.keys()]);
     const now = (deps.now ?? systemClock)();
     for (const symbol of symbols) {
+      if (unsettled.has(symbol)) continue;
       const book = mine.find((p) => p.symbol === symbol);
       const truth = broker.get(symbol);
       const bookQty = book?.qty ?? '0';

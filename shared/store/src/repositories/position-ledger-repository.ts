@@ -68,6 +68,18 @@ export class PositionLedgerRepository {
       .orderBy([{ column: 'occurredAt' }, { column: 'id' }]);
   }
 
+  /**
+   * Symbols with a fill the executor recorded (`trades`) that the ledger has not posted yet: their
+   * `order.updated` is still on its way, so the book is behind the broker for a moment.
+   */
+  async symbolsWithFillsInFlight(): Promise<string[]> {
+    const rows = await this.knex('trades')
+      .distinct('trades.symbol')
+      .leftJoin('position_entries', 'position_entries.entryKey', 'trades.brokerTradeId')
+      .whereNull('position_entries.id');
+    return (rows as { symbol: string }[]).map((r) => r.symbol);
+  }
+
   /** The newest entries of a symbol, newest first: why its position is what it is. */
   async recent(symbol: string, limit: number): Promise<LedgerEntryRow[]> {
     return this.knex<LedgerEntryRow>('position_entries')
