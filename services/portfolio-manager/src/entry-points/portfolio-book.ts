@@ -56,18 +56,23 @@ export function createPortfolioBook(deps: PortfolioBookDeps): PortfolioBook {
 
   return {
     async post(symbol, entries) {
-      await repos.ledger.append(entries);
-      const ledger = await repos.ledger.forSymbol(symbol);
-      const state = foldLedger(ledger.map(toLedgerEntry));
-      const lastFill = ledger.findLast((e) => e.kind === 'fill');
-      const price = await marketPrice(symbol, lastFill?.price ?? '0');
-      return repos.positions.upsert({
-        symbol,
-        qty: state.qty,
-        avgCost: state.avgCost,
-        marketPrice: new Big(price).gt(0) ? price : null,
-        realizedPnl: state.realizedPnl,
-        unrealizedPnl: new Big(price).gt(0) ? unrealizedPnl(state, price) : '0',
+      const price = await marketPrice(symbol, entries.findLast((e) => e.kind === 'fill')?.price ?? '0');
+      // One transaction, one symbol at a time: the entries and the position they fold into change
+      // together, so no reader (reconciliation) sees one without the other.
+      return repos.transaction(async (tx) => {
+        await tx.ledger.lock(symbol);
+        await tx.ledger.append(entries);
+        const ledger = await tx.ledger.forSymbol(symbol);
+        const state = foldLedger(ledger.map(toLedgerEntry));
+        const mark = new Big(price).gt(0) ? price : (ledger.findLast((e) => e.kind === 'fill')?.price ?? '0');
+        return tx.positions.upsert({
+          symbol,
+          qty: state.qty,
+          avgCost: state.avgCost,
+          marketPrice: new Big(mark).gt(0) ? mark : null,
+          realizedPnl: state.realizedPnl,
+          unrealizedPnl: new Big(mark).gt(0) ? unrealizedPnl(state, mark) : '0',
+        });
       });
     },
     async snapshot() {

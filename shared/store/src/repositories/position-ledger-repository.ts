@@ -40,6 +40,14 @@ export function toLedgerEntry(row: LedgerEntryRow): LedgerEntry {
 export class PositionLedgerRepository {
   constructor(private readonly knex: Knex) {}
 
+  /**
+   * Hold a symbol's ledger until the transaction ends (a transaction-scoped advisory lock), so two
+   * posts to one symbol fold one after the other, never over each other.
+   */
+  async lock(symbol: string): Promise<void> {
+    await this.knex.raw('select pg_advisory_xact_lock(hashtext(?))', [`position:${symbol}`]);
+  }
+
   /** Post entries; those already posted (same key) are skipped. Resolves how many were new. */
   async append(entries: readonly NewLedgerEntry[]): Promise<number> {
     if (entries.length === 0) return 0;
