@@ -100,6 +100,9 @@ describe('npm start (simulation) and the dashboard in headless Chromium', functi
     expect(Date.now() - started, 'first trade on the dashboard').to.be.below(60_000);
     const positions = await page.locator('#positions table tbody tr').allInnerTexts();
     expect(positions.join('\n')).to.match(/GOOG|SIM\d/);
+    // Why each position is what it is: its ledger's entries (fills here) beside it.
+    await page.locator('#ledger table tbody tr').first().waitFor({ timeout: 30_000 });
+    expect((await page.locator('#ledger table tbody tr').allInnerTexts()).join('\n')).to.match(/fill/);
 
     await page.selectOption('#bt-symbol', 'GOOG');
     await page.selectOption('#bt-strategy', 'sma-cross');

@@ -74,6 +74,29 @@ async function refresh(): Promise<void> {
       'No open positions yet',
     ),
   );
+  // Each held position's newest ledger entries: its fills and any reconciliation adjustment, with why.
+  const entries = await Promise.all(
+    positions.slice(0, 5).map(async (p) => {
+      const { data } = await api<{ data: Json[] }>(`/positions/${String(p.symbol)}/entries?limit=5`);
+      return data.map((e): Json => ({ ...e, symbol: p.symbol }));
+    }),
+  );
+  $('ledger').replaceChildren(
+    table(
+      ['Symbol', 'When', 'What', 'Qty', 'Price', 'Why'],
+      entries
+        .flat()
+        .map((e) => [
+          String(e.symbol),
+          time(e.occurredAt),
+          String(e.kind),
+          { text: Number(e.qty).toString(), tone: tone(e.qty) },
+          formatMoney(e.price),
+          e.kind === 'adjustment' ? String(e.reason) : 'fill',
+        ]),
+      'No position entries yet',
+    ),
+  );
   $('scores').replaceChildren(
     table(
       ['Symbol', 'Score', 'Technical', 'News'],
