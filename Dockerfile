@@ -90,7 +90,10 @@ COPY --from=builder /app/services/${SERVICE}/package.json service/
 COPY --from=builder /app/services/${SERVICE}/dist service/dist
 COPY --from=builder /app/services/${SERVICE}/dashboard service/dashboard
 # The workspace link node_modules/@trading/<service> points at services/<service>: keep it resolving.
-RUN mkdir -p services && ln -s /app/service "services/${SERVICE}"
+# npm links every workspace; the links to what this image does not carry (other services, the
+# simulator, the testkit) dangle here and are removed.
+RUN mkdir -p services && ln -s /app/service "services/${SERVICE}" \
+ && find node_modules/@trading -maxdepth 1 -xtype l -delete
 USER node
 # Workers serve /health on HEALTH_PORT (8080); the API on API_PORT (8000).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \

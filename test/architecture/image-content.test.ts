@@ -2,8 +2,9 @@
 // helper: proven from npm's production dependency graph, the files each build compiles, the
 // Dockerfile's runtime stage and, when built, the emitted JavaScript.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 import { expect } from 'chai';
 
@@ -109,5 +110,49 @@ describe('production image content', function () {
         .map((f) => `${service.dir}/dist/${f}`);
     });
     expect(offending).to.deep.equal([]);
+  });
+
+  it("the Dockerfile's production install (npm ci --omit=dev, its workspace list) brings no test tool, and the image drops the dangling links", () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    const workspaces = /ARG SHARED_WORKSPACES="([^"]*)"/.exec(dockerfile)?.[1]?.split(' ') ?? [];
+    expect(dockerStages().get('runtime')?.join('\n')).to.include(
+      'find node_modules/@trading -maxdepth 1 -xtype l -delete',
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'image-deps-'));
+    try {
+      const manifests = execFileSync(
+        'git',
+        ['ls-files', 'package.json', 'package-lock.json', '*/package.json'],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+        },
+      )
+        .split('\n')
+        .filter(Boolean);
+      for (const file of manifests) {
+        mkdirSync(join(dir, dirname(file)), { recursive: true });
+        cpSync(join(ROOT, file), join(dir, file));
+      }
+      execFileSync(
+        'npm',
+        [
+          'ci',
+          '--ignore-scripts',
+          '--no-audit',
+          '--no-fund',
+          '--prefer-offline',
+          '--omit=dev',
+          ...workspaces,
+        ].concat(['--workspace', 'migrations', '--workspace', 'services/api']),
+        { cwd: dir, stdio: 'ignore' },
+      );
+      const installed = readdirSync(join(dir, 'node_modules'));
+      for (const tool of ['sinon', 'chai', 'mocha', 'fast-check', 'playwright-core', 'typescript', 'tsx']) {
+        expect(installed, `${tool} in the production install`).not.to.include(tool);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
