@@ -1,5 +1,5 @@
 import { listen } from '@trading/platform';
-import { storageChecks, type WorkerDefinition } from '@trading/runtime';
+import { orderPathDeps, storageChecks, type WorkerDefinition } from '@trading/runtime';
 
 import { createApp } from './create-app.js';
 import { createRateLimitStore } from './data-access/rate-limit-store.js';
@@ -10,20 +10,14 @@ import { createRateLimitStore } from './data-access/rate-limit-store.js';
  */
 export const apiWorker: WorkerDefinition = {
   name: 'api',
-  setup: async ({ config, logger, metrics, lifecycle, handleFatal, db, broker, repos, providers }) => {
+  setup: async (ctx) => {
+    const { config, logger, metrics, lifecycle, handleFatal, db, broker } = ctx;
     const rateLimit = lifecycle.add(
       'rate-limit store',
       await createRateLimitStore(config, { logger, metrics }),
     );
     const app = createApp({
-      config,
-      repos,
-      broker,
-      trading: providers.alpacaTrading,
-      prices: providers.alpacaMarketData,
-      notifier: providers.telegram,
-      logger,
-      metrics,
+      ...orderPathDeps(ctx),
       rateLimitStore: rateLimit.store,
       onFatal: handleFatal,
       isStopping: () => lifecycle.stopping,
