@@ -161,6 +161,12 @@ describe('Pulumi program (infra/) under mocks', function () {
         `${service}: ${deps.join(', ')}`,
       ).to.equal(true);
     }
+    // The command itself waits for PostgreSQL (the component's dependencies reach its child).
+    const migrateDeps = dependencies.get('command:local:Command::migrate') ?? [];
+    expect(
+      migrateDeps.some((urn) => urn.includes('Postgres')),
+      migrateDeps.join(', '),
+    ).to.equal(true);
     const migrate = registered.find((r) => r.type === 'command:local:Command');
     expect(String(migrate?.inputs.create)).to.include('migrations/dist/cli.js latest');
     const environment = migrate?.inputs.environment as Record<string, unknown>;

@@ -47,6 +47,19 @@ export interface InfraConfig {
   secrets: PlatformSecrets;
 }
 
+/**
+ * The Telegram chat id, required: Alertmanager's Telegram receiver refuses `chat_id: 0`, so without
+ * one it would crash-loop unnoticed. Fails `pulumi preview` with what to set.
+ */
+export function telegramChatId(value: string | undefined): string {
+  if (value === undefined || !/^-?\d+$/.test(value) || /^-?0+$/.test(value)) {
+    throw new Error(
+      `trading-platform:telegramChatId must be the numeric id of the chat that receives alerts (got ${JSON.stringify(value ?? null)}); set it with \`pulumi config set telegramChatId <id>\``,
+    );
+  }
+  return value;
+}
+
 /** Read the stack's configuration; secrets stay Pulumi secrets from here to the containers. */
 export function readInfraConfig(): InfraConfig {
   const config = new pulumi.Config();
@@ -59,7 +72,7 @@ export function readInfraConfig(): InfraConfig {
     publishMonitoring: config.getBoolean('publishMonitoring') ?? false,
     imageTag: config.get('imageTag') ?? 'latest',
     serviceEnv: config.getObject<Record<string, string>>('serviceEnv') ?? {},
-    telegramChatId: config.get('telegramChatId') ?? '',
+    telegramChatId: telegramChatId(config.get('telegramChatId')),
     secrets: {
       postgresUser: secret('postgresUser', 'trading'),
       postgresPassword: config.requireSecret('postgresPassword'),

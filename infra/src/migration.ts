@@ -31,7 +31,9 @@ export class Migration extends pulumi.ComponentResource {
         environment: { DATABASE_URL: pulumi.secret(args.databaseUrl), DOCKER_HOST: args.dockerHost },
         triggers: [args.trigger],
       },
-      { parent: this },
+      // The component's dependencies are the command's: without them the migration could run
+      // before PostgreSQL exists.
+      { parent: this, dependsOn: opts?.dependsOn },
     );
     this.registerOutputs({ stdout: this.command.stdout });
   }

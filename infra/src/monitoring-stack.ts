@@ -47,7 +47,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
     const amConfig = readFileSync(args.alertmanagerConfig, 'utf8').replaceAll(
       // eslint-disable-next-line no-template-curly-in-string -- the placeholder in alertmanager.yml.
       '${TELEGRAM_CHAT_ID}',
-      args.telegramChatId || '0',
+      args.telegramChatId,
     );
 
     this.alertmanager = new docker.Container(
