@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # One Dockerfile for the seven services: `docker build --build-arg SERVICE=<name> .` builds one
 # service's image on its own (the Pulumi program builds all seven from it).
 #

@@ -27,6 +27,10 @@ const defaultArg = (name: string) =>
   instructions.find((i) => i.op === 'ARG' && i.args.startsWith(`${name}=`))?.args.split('=')[1];
 
 describe('Dockerfile', () => {
+  it('needs no BuildKit frontend from a registry (no syntax directive): it builds where no registry answers', () => {
+    expect(text).not.to.match(/^#\s*syntax=/im);
+  });
+
   it('is multi-stage, the runtime stage last, on a pinned node:22 bookworm-slim base', () => {
     expect(stages.length).to.be.at.least(3);
     // eslint-disable-next-line no-template-curly-in-string -- a Dockerfile variable, not a template.

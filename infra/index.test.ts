@@ -153,6 +153,23 @@ describe('Pulumi program (infra/) under mocks', function () {
     expect(env('api')).to.include.members(['API_AUTH_TOKEN', 'DATABASE_URL', 'REDIS_URL', 'SYMBOLS']);
   });
 
+  it('rotates every container’s logs, gives every service longer than the API’s drain to stop, caps Redis', () => {
+    for (const c of containers()) {
+      expect(c.inputs.logDriver, String(c.inputs.name)).to.equal('json-file');
+      expect(c.inputs.logOpts, String(c.inputs.name)).to.deep.equal({ 'max-size': '10m', 'max-file': '3' });
+    }
+    for (const service of SERVICES) {
+      // `docker stop` and a reboot use stopTimeout; destroyGraceSeconds only applies to a destroy.
+      expect(serviceContainer(service).inputs.stopTimeout, service).to.be.greaterThan(30);
+    }
+    const redis = serviceContainer('redis').inputs.command as string[];
+    expect(redis.join(' ')).to.include('--maxmemory 400mb --maxmemory-policy noeviction');
+    const internal = registered.find(
+      (r) => r.type === 'docker:index/network:Network' && String(r.inputs.name).endsWith('-internal'),
+    );
+    expect(internal?.inputs.internal).to.equal(true);
+  });
+
   it('runs the migration before any service: every service container depends on it', () => {
     for (const service of SERVICES) {
       const deps = dependencies.get(`docker:index/container:Container::${service}`) ?? [];
@@ -207,7 +224,11 @@ describe('Pulumi program (infra/) under mocks', function () {
     expect(
       images.map((i) => (i.inputs.build as { args: { SERVICE: string } }).args.SERVICE).sort(),
     ).to.deep.equal([...SERVICES].sort());
-    for (const i of images) expect(i.inputs.skipPush).to.equal(true);
+    for (const i of images) {
+      expect(i.inputs.skipPush).to.equal(true);
+      // The engine's own architecture: nothing forces linux/amd64 on an arm64 host.
+      expect((i.inputs.build as { platform?: string }).platform).to.equal(undefined);
+    }
   });
 
   it('exports the API URL, every health URL, the Prometheus and Alertmanager URLs and the image digests', async () => {

@@ -1,6 +1,8 @@
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 
+import { LOG_ROTATION } from './container-defaults.js';
+
 /** Arguments of {@link Postgres} and {@link Redis}. */
 export interface DataStoreArgs {
   network: docker.Network;
@@ -54,6 +56,7 @@ export class Postgres extends pulumi.ComponentResource {
           startPeriod: '20s',
         },
         restart: 'unless-stopped',
+        ...LOG_ROTATION,
         memory: 1024,
         cpus: '1.0',
         wait: true,
@@ -97,11 +100,23 @@ export class Redis extends pulumi.ComponentResource {
       {
         name,
         image: image.imageId,
-        command: ['redis-server', '--appendonly', 'yes', '--appendfsync', 'everysec'],
+        // Under its 512 MB limit Redis refuses writes at 400 MB instead of being OOM-killed.
+        command: [
+          'redis-server',
+          '--appendonly',
+          'yes',
+          '--appendfsync',
+          'everysec',
+          '--maxmemory',
+          '400mb',
+          '--maxmemory-policy',
+          'noeviction',
+        ],
         volumes: [{ volumeName: volume.name, containerPath: '/data' }],
         networksAdvanced: [{ name: args.network.name, aliases: ['redis'] }],
         healthcheck: { tests: ['CMD', 'redis-cli', 'ping'], interval: '10s', timeout: '5s', retries: 5 },
         restart: 'unless-stopped',
+        ...LOG_ROTATION,
         memory: 512,
         cpus: '1.0',
         wait: true,

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 
+import { LOG_ROTATION } from './container-defaults.js';
+
 const toArray = (deps: pulumi.ComponentResourceOptions['dependsOn']): pulumi.Input<pulumi.Resource>[] =>
   deps === undefined ? [] : Array.isArray(deps) ? deps : [deps as pulumi.Input<pulumi.Resource>];
 
@@ -68,6 +70,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
         memory: 256,
         cpus: '0.5',
         restart: 'unless-stopped',
+        ...LOG_ROTATION,
         privileged: false,
       },
       { parent: this, dependsOn: opts?.dependsOn },
@@ -100,6 +103,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
         memory: 512,
         cpus: '1.0',
         restart: 'unless-stopped',
+        ...LOG_ROTATION,
         privileged: false,
       },
       { parent: this, dependsOn: [this.alertmanager, ...toArray(opts?.dependsOn)] },

@@ -13,7 +13,9 @@ export class PlatformNetworks extends pulumi.ComponentResource {
     super('trading:infra:PlatformNetworks', name, {}, opts);
     this.internal = new docker.Network(
       `${name}-internal`,
-      { name: `${name}-internal`, driver: 'bridge' },
+      // No way out of `internal`: PostgreSQL and Redis reach nothing beyond it; the services reach
+      // their providers through `monitoring`.
+      { name: `${name}-internal`, driver: 'bridge', internal: true },
       { parent: this },
     );
     this.monitoring = new docker.Network(

@@ -1,6 +1,8 @@
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 
+import { LOG_ROTATION, STOP_GRACE_SECONDS } from './container-defaults.js';
+
 /** Arguments of {@link PlatformService}. */
 export interface PlatformServiceArgs {
   service: string;
@@ -64,8 +66,9 @@ export class PlatformService extends pulumi.ComponentResource {
           retries: 3,
           startPeriod: '30s',
         },
-        logOpts: { 'max-size': '10m', 'max-file': '3' },
-        destroyGraceSeconds: 40,
+        ...LOG_ROTATION,
+        stopTimeout: STOP_GRACE_SECONDS,
+        destroyGraceSeconds: STOP_GRACE_SECONDS,
         wait: true,
         waitTimeout: 180,
       },

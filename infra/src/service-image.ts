@@ -29,8 +29,8 @@ export class ServiceImage extends pulumi.ComponentResource {
         build: {
           context,
           dockerfile: `${context.replace(/\/$/, '')}/Dockerfile`,
+          // Built for the engine's own architecture (no platform forced: an arm64 host builds arm64).
           args: { SERVICE: args.service },
-          platform: 'linux/amd64',
         },
         skipPush: true,
       },
