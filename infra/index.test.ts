@@ -132,7 +132,9 @@ describe('Pulumi program (infra/) under mocks', function () {
       expect(inputs.capabilities).to.deep.equal({ drops: ['ALL'] });
       expect(inputs.restart).to.equal('unless-stopped');
       expect((inputs.healthcheck as { tests: string[] }).tests.join(' ')).to.include('/health');
-      expect(inputs.ports).to.deep.equal(service === 'api' ? [{ internal: 8000, external: 8000 }] : []);
+      expect(inputs.ports).to.deep.equal(
+        service === 'api' ? [{ internal: 8000, external: 8000, ip: '127.0.0.1' }] : [],
+      );
     });
 
     it(`${service}: its environment is a secret, and no credential is readable anywhere in its inputs`, () => {
@@ -168,6 +170,12 @@ describe('Pulumi program (infra/) under mocks', function () {
       (r) => r.type === 'docker:index/network:Network' && String(r.inputs.name).endsWith('-internal'),
     );
     expect(internal?.inputs.internal).to.equal(true);
+  });
+
+  it('binds the published API port to 127.0.0.1 unless publishAddress says otherwise', () => {
+    const ports = serviceContainer('api').inputs.ports as { ip?: string; external: number }[];
+    expect(ports).to.have.length(1);
+    expect(ports[0]).to.include({ ip: '127.0.0.1', external: 8000 });
   });
 
   it('runs the migration before any service: every service container depends on it', () => {

@@ -70,6 +70,7 @@ const services = Object.fromEntries(
           memoryMb: SERVICES[service].memoryMb,
           healthPort: api ? 8000 : 8080,
           publishPort: api ? config.apiPort : undefined,
+          publishAddress: config.publishAddress,
         },
         { ...onHost, dependsOn: [migration, redis] },
       ),
@@ -86,6 +87,7 @@ const monitoring = new MonitoringStack(
     telegramChatId: config.telegramChatId,
     telegramBotToken: config.secrets.telegramBotToken,
     publish: config.publishMonitoring,
+    publishAddress: config.publishAddress,
   },
   { ...onHost, dependsOn: host.ready },
 );

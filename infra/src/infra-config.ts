@@ -38,6 +38,11 @@ export interface InfraConfig {
   apiPort: number;
   /** Publish Prometheus (9090) and Alertmanager (9093) on the host too. */
   publishMonitoring: boolean;
+  /**
+   * Host address the published ports bind to: 127.0.0.1 by default (reach them through a TLS proxy
+   * or an SSH tunnel); `0.0.0.0` exposes plain HTTP on every interface, only when set on purpose.
+   */
+  publishAddress: string;
   /** Tag of the images built from the Dockerfile. */
   imageTag: string;
   /** Plain settings for every service (SYMBOLS, STRATEGIES, ALPACA_TRADING_URL, LOG_LEVEL, …). */
@@ -70,6 +75,7 @@ export function readInfraConfig(): InfraConfig {
     hostDir: config.get('hostDir') ?? '/opt/trading-platform',
     apiPort: config.getNumber('apiPort') ?? 8000,
     publishMonitoring: config.getBoolean('publishMonitoring') ?? false,
+    publishAddress: config.get('publishAddress') ?? '127.0.0.1',
     imageTag: config.get('imageTag') ?? 'latest',
     serviceEnv: config.getObject<Record<string, string>>('serviceEnv') ?? {},
     telegramChatId: telegramChatId(config.get('telegramChatId')),

@@ -23,6 +23,8 @@ export interface MonitoringStackArgs {
   telegramBotToken: pulumi.Output<string>;
   /** Publish 9090 and 9093 on the host. */
   publish: boolean;
+  /** Host address the published ports bind to. */
+  publishAddress?: string;
 }
 
 /**
@@ -66,7 +68,9 @@ export class MonitoringStack extends pulumi.ComponentResource {
           },
         ],
         networksAdvanced: [{ name: args.network.name, aliases: ['alertmanager'] }],
-        ports: args.publish ? [{ internal: 9093, external: 9093 }] : [],
+        ports: args.publish
+          ? [{ internal: 9093, external: 9093, ip: args.publishAddress ?? '127.0.0.1' }]
+          : [],
         memory: 256,
         cpus: '0.5',
         restart: 'unless-stopped',
@@ -99,7 +103,9 @@ export class MonitoringStack extends pulumi.ComponentResource {
           },
         ],
         networksAdvanced: [{ name: args.network.name, aliases: ['prometheus'] }],
-        ports: args.publish ? [{ internal: 9090, external: 9090 }] : [],
+        ports: args.publish
+          ? [{ internal: 9090, external: 9090, ip: args.publishAddress ?? '127.0.0.1' }]
+          : [],
         memory: 512,
         cpus: '1.0',
         restart: 'unless-stopped',

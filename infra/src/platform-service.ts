@@ -16,6 +16,8 @@ export interface PlatformServiceArgs {
   healthPort: number;
   /** Publish `healthPort` on this host port (the API only, by default). */
   publishPort?: number;
+  /** Host address the published port binds to. */
+  publishAddress?: string;
 }
 
 /** The uid:gid of the `node` user of the official Node images. */
@@ -53,7 +55,15 @@ export class PlatformService extends pulumi.ComponentResource {
         cpus: '1.0',
         restart: 'unless-stopped',
         networksAdvanced: args.networks.map((n) => ({ name: n.name, aliases: [args.service] })),
-        ports: args.publishPort ? [{ internal: args.healthPort, external: args.publishPort }] : [],
+        ports: args.publishPort
+          ? [
+              {
+                internal: args.healthPort,
+                external: args.publishPort,
+                ip: args.publishAddress ?? '127.0.0.1',
+              },
+            ]
+          : [],
         healthcheck: {
           tests: [
             'CMD',
