@@ -1,30 +1,8 @@
-import type { StrategyBar, StrategyInstance } from '@trading/domain';
 import { expect } from 'chai';
 
+import { bars, DAY, scripted } from '../testing/scripted.js';
 import { DEFAULT_MODEL, runBacktest } from './backtest-engine.js';
 
-const DAY = 86_400_000;
-const bars = (rows: [open: number, close: number][]): StrategyBar[] =>
-  rows.map(([open, close], i) => ({
-    ts: i * DAY,
-    open,
-    high: Math.max(open, close),
-    low: Math.min(open, close),
-    close,
-    volume: 1,
-  }));
-/** A strategy that decides at given bars: a controllable stand-in for the plug-in interface. */
-const scripted = (decisions: Record<number, 'buy' | 'sell'>): StrategyInstance => {
-  let i = -1;
-  return {
-    warmupBars: 0,
-    update() {
-      i++;
-      const side = decisions[i];
-      return side ? { side, strength: 1, describe: () => 'scripted' } : undefined;
-    },
-  };
-};
 const series = bars([
   [10, 10],
   [10, 11],

@@ -1,29 +1,9 @@
-import type { RiskLimits, StrategyBar, StrategyInstance } from '@trading/domain';
+import type { RiskLimits } from '@trading/domain';
 import { expect } from 'chai';
 
+import { bars, DAY, scripted } from '../testing/scripted.js';
 import { runLiveBacktest } from './live-execution.js';
 
-const DAY = 86_400_000;
-const bars = (rows: [open: number, close: number][]): StrategyBar[] =>
-  rows.map(([open, close], i) => ({
-    ts: i * DAY,
-    open,
-    high: Math.max(open, close),
-    low: Math.min(open, close),
-    close,
-    volume: 1,
-  }));
-const scripted = (decisions: Record<number, 'buy' | 'sell'>): StrategyInstance => {
-  let i = -1;
-  return {
-    warmupBars: 0,
-    update() {
-      i++;
-      const side = decisions[i];
-      return side ? { side, strength: 1, describe: () => 'scripted' } : undefined;
-    },
-  };
-};
 const LIMITS: RiskLimits = {
   maxPositionSize: '1000',
   maxOpenPositions: 5,

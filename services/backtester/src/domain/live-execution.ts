@@ -1,10 +1,10 @@
 import {
+  applyEntry,
   checkOrderNotional,
   evaluateRisk,
-  type Fill,
   type FillModel,
   fillPrice,
-  foldFills,
+  FLAT,
   type RiskDecision,
   type RiskLimits,
   type RiskRule,
@@ -59,10 +59,9 @@ export function runLiveBacktest(
   const exposed = new Uint8Array(n);
   const trades: BacktestTrade[] = [];
   const decisions: LiveDecision[] = [];
-  const fills: Fill[] = [];
   let cash = new Big(options.cash);
   let commissions = new Big(0);
-  let position = foldFills([]);
+  let position = FLAT;
   let lastOrderAt: Date | undefined;
   let lastEquity = cash;
   let day: number | undefined;
@@ -87,8 +86,7 @@ export function runLiveBacktest(
         ? cash.minus(qty.times(price)).minus(commission)
         : cash.plus(qty.times(price)).minus(commission);
     const before = new Big(position.qty);
-    fills.push({ side, qty: qty.toString(), price: price.toString() });
-    position = foldFills(fills);
+    position = applyEntry(position, { kind: 'fill', side, qty: qty.toString(), price: price.toString() });
     if (before.eq(0)) entry = { bar: i, ts: bar.ts, price, commission };
     else if (new Big(position.qty).eq(0) && entry) {
       const held = before.abs();
