@@ -1,17 +1,24 @@
 # One Dockerfile for the seven services: `docker build --build-arg SERVICE=<name> .` builds one
-# service's image on its own (the Pulumi program builds all seven from it).
+# service's image on its own (the Pulumi program builds all seven from it). It needs BuildKit
+# (Docker 23+ by default; DOCKER_BUILDKIT=1 on 20.10) for its secret and cache mounts.
 #
-#   builder: the workspaces the service needs (never shared/simulator or shared/testkit), compiled
-#   deps:    the same workspaces' production dependencies only
+#   builder: the production workspaces and the seven services (never shared/simulator or
+#            shared/testkit), compiled once and shared by the seven builds
+#   deps:    the service's production dependencies only
 #   runtime: node:22-bookworm-slim with dist/ and production node_modules, as the non-root `node` user
+#
+# Behind a registry mirror or a TLS-intercepting proxy, pass npm's settings and CA certificates as
+# secrets (see infra/image/npm-ci.sh): they reach `npm ci` and never a layer.
 
 ARG NODE_IMAGE=node:22.12.0-bookworm-slim
 # The production shared packages a service is built from and runs on (never shared/simulator or
 # shared/testkit: the image-content test checks it).
+ARG SERVICE_WORKSPACES="--workspace services/data-collector --workspace services/news-collector --workspace services/strategy-engine --workspace services/order-executor --workspace services/portfolio-manager --workspace services/backtester --workspace services/api"
 ARG SHARED_WORKSPACES="--workspace shared/domain --workspace shared/platform --workspace shared/messaging --workspace shared/store --workspace shared/providers --workspace shared/orders --workspace shared/runtime"
 
 FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
+COPY infra/image/npm-ci.sh /usr/local/bin/npm-ci
 # Every workspace manifest: npm ci checks the lockfile against all of them.
 COPY package.json package-lock.json ./
 COPY shared/domain/package.json shared/domain/
@@ -33,14 +40,14 @@ COPY services/portfolio-manager/package.json services/portfolio-manager/
 COPY services/backtester/package.json services/backtester/
 COPY services/api/package.json services/api/
 
+# Every service compiled once: this stage does not depend on SERVICE, so the seven builds share it.
 FROM manifests AS builder
-ARG SERVICE
 ARG SHARED_WORKSPACES
-RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=<service name>" && exit 1)
+ARG SERVICE_WORKSPACES
 # The root's dev dependencies (TypeScript), the production shared packages, migrations and the
-# service; the simulator and the testkit are never installed, built or copied. No install scripts run.
-RUN npm ci --ignore-scripts --no-audit --no-fund --include-workspace-root $SHARED_WORKSPACES \
-      --workspace migrations --workspace "services/${SERVICE}"
+# services; the simulator and the testkit are never installed, built or copied. No install scripts run.
+RUN --mount=type=secret,id=npmrc --mount=type=secret,id=ca --mount=type=cache,target=/root/.npm,sharing=locked \
+    npm-ci --include-workspace-root $SHARED_WORKSPACES --workspace migrations $SERVICE_WORKSPACES
 COPY tsconfig.base.json ./
 COPY shared/domain/ shared/domain/
 COPY shared/platform/ shared/platform/
@@ -50,17 +57,21 @@ COPY shared/providers/ shared/providers/
 COPY shared/orders/ shared/orders/
 COPY shared/runtime/ shared/runtime/
 COPY migrations/ migrations/
-COPY services/${SERVICE}/ services/${SERVICE}/
-RUN npx tsc -b migrations/tsconfig.build.json "services/${SERVICE}/tsconfig.build.json" \
- && if [ -f "services/${SERVICE}/dashboard/tsconfig.json" ]; then npx tsc -p "services/${SERVICE}/dashboard/tsconfig.json"; fi \
- && mkdir -p "services/${SERVICE}/dashboard"
+COPY services/ services/
+# Declarations and source maps are for development: the images carry JavaScript only.
+RUN npx tsc -b migrations/tsconfig.build.json services/*/tsconfig.build.json \
+ && npx tsc -p services/api/dashboard/tsconfig.json \
+ && for s in services/*/; do mkdir -p "${s}dashboard"; done \
+ && find shared migrations services -path '*/dist/*' \( -name '*.map' -o -name '*.d.ts' \) -delete
 
 FROM manifests AS deps
 ARG SERVICE
 ARG SHARED_WORKSPACES
-RUN npm ci --ignore-scripts --no-audit --no-fund --omit=dev $SHARED_WORKSPACES \
-      --workspace migrations --workspace "services/${SERVICE}" \
- && npm cache clean --force
+RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=<service name>" && exit 1)
+# Production dependencies only; PGlite (optional: the embedded database) stays out, the images
+# always run on PostgreSQL.
+RUN --mount=type=secret,id=npmrc --mount=type=secret,id=ca --mount=type=cache,target=/root/.npm,sharing=locked \
+    npm-ci --omit=dev --omit=optional $SHARED_WORKSPACES --workspace migrations --workspace "services/${SERVICE}"
 
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
@@ -95,7 +106,8 @@ RUN mkdir -p services && ln -s /app/service "services/${SERVICE}" \
  && find node_modules/@trading -maxdepth 1 -xtype l -delete
 USER node
 # Workers serve /health on HEALTH_PORT (8080); the API on API_PORT (8000).
-HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+# Exec form (no shell). A loaded API may take seconds to answer: 10 s per try, three misses in a row.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
   CMD ["node", "-e", "const p=process.env.SERVICE==='api'?(process.env.API_PORT||8000):(process.env.HEALTH_PORT||8080);fetch('http://127.0.0.1:'+p+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Node is PID 1: the services handle SIGTERM/SIGINT themselves (drain, close, exit 0), and the
 # containers run with --init so a reaper collects any orphaned child.

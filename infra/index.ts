@@ -2,18 +2,21 @@
 // This file only composes the building blocks in src/; see infra/README.md for the steps.
 import * as pulumi from '@pulumi/pulumi';
 
-import { Postgres, Redis } from './src/data-stores.js';
 import { DockerHost, parseSshHost } from './src/docker-host.js';
 import { readInfraConfig, type ServiceName, SERVICES } from './src/infra-config.js';
 import { Migration } from './src/migration.js';
 import { MonitoringStack } from './src/monitoring-stack.js';
 import { PlatformNetworks } from './src/platform-networks.js';
 import { PlatformService } from './src/platform-service.js';
-import { serviceEnv } from './src/service-env.js';
+import { Postgres } from './src/postgres.js';
+import { PostgresBackup } from './src/postgres-backup.js';
+import { Redis } from './src/redis.js';
+import { serviceSettings } from './src/service-env.js';
 import { ServiceImage } from './src/service-image.js';
 
 const config = readInfraConfig();
 const repo = new URL('../', import.meta.url);
+const serviceNames = Object.keys(SERVICES) as ServiceName[];
 
 const host = new DockerHost('host', {
   dockerHost: config.dockerHost,
@@ -24,9 +27,19 @@ const host = new DockerHost('host', {
 const onHost: pulumi.ComponentResourceOptions = { providers: [host.provider] };
 
 const images = Object.fromEntries(
-  (Object.keys(SERVICES) as ServiceName[]).map((service) => [
+  serviceNames.map((service) => [
     service,
-    new ServiceImage(`image-${service}`, { service, tag: config.imageTag, context: repo }, onHost),
+    new ServiceImage(
+      `image-${service}`,
+      {
+        service,
+        tag: config.imageTag,
+        context: repo,
+        npmrc: config.build.npmrc,
+        caFile: config.build.caFile,
+      },
+      onHost,
+    ),
   ]),
 ) as Record<ServiceName, ServiceImage>;
 
@@ -41,22 +54,39 @@ const postgres = new Postgres(
   },
   onHost,
 );
-const redis = new Redis('redis', { network: networks.internal }, onHost);
+const backup = new PostgresBackup(
+  'postgres-backup',
+  {
+    network: networks.internal,
+    image: postgres.image.repoDigest,
+    user: config.secrets.postgresUser,
+    password: config.secrets.postgresPassword,
+    database: postgres.database,
+    ...config.backup,
+  },
+  { ...onHost, dependsOn: [postgres] },
+);
+const redis = new Redis(
+  'redis',
+  { network: networks.internal, password: config.secrets.redisPassword },
+  onHost,
+);
 
 const migration = new Migration(
   'migrate',
   {
-    image: images.api.imageName,
-    trigger: images.api.digest,
+    image: images.api.imageId,
+    trigger: images.api.imageId,
     network: networks.internal.name,
     databaseUrl: postgres.url,
-    dockerHost: config.dockerHost,
+    ssh: host.ssh,
+    dockerHost: host.ssh ? undefined : config.dockerHost,
   },
   { dependsOn: [postgres, images.api] },
 );
 
 const services = Object.fromEntries(
-  (Object.keys(SERVICES) as ServiceName[]).map((service) => {
+  serviceNames.map((service) => {
     const api = service === 'api';
     return [
       service,
@@ -64,9 +94,9 @@ const services = Object.fromEntries(
         service,
         {
           service,
-          image: images[service].digest,
+          image: images[service].imageId,
           networks: [networks.internal, networks.monitoring],
-          envs: serviceEnv(service, config, { databaseUrl: postgres.url, redisUrl: redis.url }),
+          settings: serviceSettings(service, config, { databaseUrl: postgres.url, redisUrl: redis.url }),
           memoryMb: SERVICES[service].memoryMb,
           healthPort: api ? 8000 : 8080,
           publishPort: api ? config.apiPort : undefined,
@@ -102,15 +132,14 @@ const published = (port: number, name: string) =>
 export const apiUrl = `http://${hostName}:${String(config.apiPort)}`;
 /** Each service's health URL: the API's on the host, the workers' inside the platform's networks. */
 export const healthUrls = Object.fromEntries(
-  (Object.keys(services) as ServiceName[]).map((s) => [
-    s,
-    s === 'api' ? `${apiUrl}/health` : services[s].healthUrl,
-  ]),
+  serviceNames.map((s) => [s, s === 'api' ? `${apiUrl}/health` : services[s].healthUrl]),
 );
 export const prometheusUrl = published(9090, 'prometheus');
 export const alertmanagerUrl = published(9093, 'alertmanager');
 /** The image each service runs, by id. */
-export const imageDigests = Object.fromEntries(
-  (Object.keys(images) as ServiceName[]).map((s) => [s, images[s].digest]),
-);
+export const imageDigests = Object.fromEntries(serviceNames.map((s) => [s, images[s].imageId]));
+/** The tag of each service's image (the hash of its sources, unless imageTag is set): for a rollback. */
+export const imageTags = Object.fromEntries(serviceNames.map((s) => [s, images[s].imageName]));
+/** Where the PostgreSQL dumps are (a volume on the host). */
+export const backupVolume = backup.volume.name;
 export const monitoringContainers = [monitoring.prometheus.name, monitoring.alertmanager.name];

@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import * as command from '@pulumi/command';
@@ -13,6 +17,29 @@ export interface DockerHostArgs {
   hostDir: string;
   /** The repository's `monitoring/` directory, copied to a remote host. */
   monitoringDir: URL;
+}
+
+/** How @pulumi/command reaches a remote Docker host. */
+export interface SshConnection {
+  host: string;
+  port: number;
+  user: string;
+  privateKey?: pulumi.Input<string>;
+}
+
+/**
+ * Writes the stack's SSH key where ssh can read it (0600, under ~/.ssh, named by its hash) and
+ * returns the path: the Docker provider reaches an `ssh://` host through the ssh binary, which
+ * otherwise only knows the agent's keys.
+ */
+export function writeSshKey(privateKey: string, dir = join(homedir(), '.ssh')): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const path = join(
+    dir,
+    `trading-platform-${createHash('sha256').update(privateKey).digest('hex').slice(0, 16)}`,
+  );
+  writeFileSync(path, privateKey.endsWith('\n') ? privateKey : `${privateKey}\n`, { mode: 0o600 });
+  return path;
 }
 
 /** `ssh://user@host:port` split for @pulumi/command; undefined for a local socket. */
@@ -37,25 +64,39 @@ export class DockerHost extends pulumi.ComponentResource {
   readonly monitoringDir: pulumi.Output<string>;
   /** Resources that must exist before containers use the host's files. */
   readonly ready: pulumi.Resource[];
+  /** The SSH connection for commands run on a remote host; undefined for a local socket. */
+  readonly ssh: SshConnection | undefined;
 
   constructor(name: string, args: DockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
     super('trading:infra:DockerHost', name, {}, opts);
     const ssh = parseSshHost(args.dockerHost);
+    // With a key in the stack, the provider's ssh uses it (and only it); without one, the agent's.
+    const key = args.sshPrivateKey;
+    const sshOpts = !ssh
+      ? undefined
+      : key === undefined
+        ? ['-o', 'StrictHostKeyChecking=accept-new']
+        : pulumi
+            .secret(key)
+            .apply((k) => [
+              '-o',
+              'StrictHostKeyChecking=accept-new',
+              '-o',
+              'IdentitiesOnly=yes',
+              '-i',
+              writeSshKey(k),
+            ]);
     this.provider = new docker.Provider(
       `${name}-docker`,
-      { host: args.dockerHost, sshOpts: ssh ? ['-o', 'StrictHostKeyChecking=accept-new'] : undefined },
+      { host: args.dockerHost, sshOpts },
       { parent: this },
     );
+    this.ssh = ssh ? { ...ssh, privateKey: args.sshPrivateKey } : undefined;
     if (!ssh) {
       this.monitoringDir = pulumi.output(fileURLToPath(args.monitoringDir).replace(/\/$/, ''));
       this.ready = [];
     } else {
-      const connection = {
-        host: ssh.host,
-        port: ssh.port,
-        user: ssh.user,
-        privateKey: args.sshPrivateKey,
-      };
+      const connection = { ...ssh, privateKey: args.sshPrivateKey };
       const prepare = new command.remote.Command(
         `${name}-prepare`,
         {

@@ -18,6 +18,7 @@ export type ServiceName = keyof typeof SERVICES;
 export interface PlatformSecrets {
   postgresUser: pulumi.Output<string>;
   postgresPassword: pulumi.Output<string>;
+  redisPassword: pulumi.Output<string>;
   apiAuthToken: pulumi.Output<string>;
   alpacaApiKey: pulumi.Output<string>;
   alpacaApiSecret: pulumi.Output<string>;
@@ -43,13 +44,59 @@ export interface InfraConfig {
    * or an SSH tunnel); `0.0.0.0` exposes plain HTTP on every interface, only when set on purpose.
    */
   publishAddress: string;
-  /** Tag of the images built from the Dockerfile. */
-  imageTag: string;
+  /**
+   * Tag of the images built from the Dockerfile; unset (the default), each image is tagged with the
+   * hash of the sources it is built from, so every version stays on the host for a rollback.
+   */
+  imageTag: string | undefined;
+  /** Build secrets for the images' `npm ci`: an npm config file (registry mirror) and a CA bundle. */
+  build: { npmrc: string | undefined; caFile: string | undefined };
+  /** PostgreSQL backups: a `pg_dump` every `intervalHours`, kept `keepDays` days. */
+  backup: { intervalHours: number; keepDays: number };
   /** Plain settings for every service (SYMBOLS, STRATEGIES, ALPACA_TRADING_URL, LOG_LEVEL, …). */
   serviceEnv: Record<string, string>;
   /** Telegram chat that receives alerts and trade notices (not a secret). */
   telegramChatId: string;
   secrets: PlatformSecrets;
+  /** The optional credentials that are set (an unset one reaches no container). */
+  setSecrets: ReadonlySet<keyof PlatformSecrets>;
+}
+
+/** Environment names that are credentials: they belong in Pulumi secrets, never in `serviceEnv`. */
+const CREDENTIAL_ENVS = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'API_AUTH_TOKEN',
+  'ALPACA_API_KEY',
+  'ALPACA_API_SECRET',
+  'FINNHUB_API_KEY',
+  'ANTHROPIC_API_KEY',
+  'TELEGRAM_BOT_TOKEN',
+];
+
+/** The stack's `serviceEnv`, refusing a credential (it would be plain text in `docker inspect`). */
+export function plainServiceEnv(value: Record<string, string> | undefined): Record<string, string> {
+  const env = value ?? {};
+  const credentials = Object.keys(env).filter((k) => CREDENTIAL_ENVS.includes(k.replace(/_FILE$/, '')));
+  if (credentials.length > 0) {
+    throw new Error(
+      `trading-platform:serviceEnv must not hold credentials (${credentials.join(', ')}): set each as a secret, e.g. \`pulumi config set --secret alpacaApiKey …\``,
+    );
+  }
+  return env;
+}
+
+/**
+ * The Redis password, required: it goes into an ACL line and a URL, so it must be one word; a
+ * password made as the README says (`openssl rand -base64 24`) is.
+ */
+export function checkRedisPassword(value: string): string {
+  if (value.length < 16 || /\s/.test(value)) {
+    throw new Error(
+      'trading-platform:redisPassword must be at least 16 characters without spaces; make one with `openssl rand -base64 24`',
+    );
+  }
+  return value;
 }
 
 /**
@@ -68,7 +115,13 @@ export function telegramChatId(value: string | undefined): string {
 /** Read the stack's configuration; secrets stay Pulumi secrets from here to the containers. */
 export function readInfraConfig(): InfraConfig {
   const config = new pulumi.Config();
-  const secret = (key: string, fallback = '') => config.getSecret(key) ?? pulumi.secret(fallback);
+  const setSecrets = new Set<keyof PlatformSecrets>(['postgresPassword', 'redisPassword', 'apiAuthToken']);
+  const secret = (key: keyof PlatformSecrets, fallback = '') => {
+    const value = config.getSecret(key);
+    if (value === undefined) return pulumi.secret(fallback);
+    setSecrets.add(key);
+    return value;
+  };
   return {
     dockerHost: config.get('dockerHost') ?? 'unix:///var/run/docker.sock',
     sshPrivateKey: config.getSecret('sshPrivateKey'),
@@ -76,12 +129,18 @@ export function readInfraConfig(): InfraConfig {
     apiPort: config.getNumber('apiPort') ?? 8000,
     publishMonitoring: config.getBoolean('publishMonitoring') ?? false,
     publishAddress: config.get('publishAddress') ?? '127.0.0.1',
-    imageTag: config.get('imageTag') ?? 'latest',
-    serviceEnv: config.getObject<Record<string, string>>('serviceEnv') ?? {},
+    imageTag: config.get('imageTag'),
+    build: { npmrc: config.get('buildNpmrc'), caFile: config.get('buildCaFile') },
+    backup: {
+      intervalHours: config.getNumber('backupIntervalHours', { min: 1 }) ?? 24,
+      keepDays: config.getNumber('backupKeepDays', { min: 1 }) ?? 7,
+    },
+    serviceEnv: plainServiceEnv(config.getObject<Record<string, string>>('serviceEnv')),
     telegramChatId: telegramChatId(config.get('telegramChatId')),
     secrets: {
       postgresUser: secret('postgresUser', 'trading'),
       postgresPassword: config.requireSecret('postgresPassword'),
+      redisPassword: config.requireSecret('redisPassword').apply(checkRedisPassword),
       apiAuthToken: config.requireSecret('apiAuthToken'),
       alpacaApiKey: secret('alpacaApiKey'),
       alpacaApiSecret: secret('alpacaApiSecret'),
@@ -89,5 +148,6 @@ export function readInfraConfig(): InfraConfig {
       anthropicApiKey: secret('anthropicApiKey'),
       telegramBotToken: secret('telegramBotToken'),
     },
+    setSecrets,
   };
 }

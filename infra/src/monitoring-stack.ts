@@ -3,14 +3,21 @@ import { readFileSync } from 'node:fs';
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 
-import { LOG_ROTATION } from './container-defaults.js';
+import { HARDENED, LOG_ROTATION } from './container-defaults.js';
+import { FileVolume } from './file-volume.js';
+import { PINNED_IMAGES } from './pinned-images.js';
 
 const toArray = (deps: pulumi.ComponentResourceOptions['dependsOn']): pulumi.Input<pulumi.Resource>[] =>
   deps === undefined ? [] : Array.isArray(deps) ? deps : [deps as pulumi.Input<pulumi.Resource>];
 
-/** Pinned images of the monitoring stack. */
-export const PROMETHEUS_IMAGE = 'prom/prometheus:v2.55.1';
-export const ALERTMANAGER_IMAGE = 'prom/alertmanager:v0.27.0';
+/** A healthcheck without a shell: the images' own wget asks the server's `/-/healthy`. */
+const healthy = (port: number) => ({
+  tests: ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${String(port)}/-/healthy`],
+  interval: '15s',
+  timeout: '5s',
+  retries: 3,
+  startPeriod: '20s',
+});
 
 /** Arguments of {@link MonitoringStack}. */
 export interface MonitoringStackArgs {
@@ -29,8 +36,9 @@ export interface MonitoringStackArgs {
 
 /**
  * Prometheus (scraping every service on the monitoring network, rules from `monitoring/prometheus/`) and
- * Alertmanager (routing to Telegram). The bot token is uploaded into Alertmanager's container as a
- * file (`bot_token_file`), a secret in the state, never in a config file on disk.
+ * Alertmanager (routing to Telegram), each with its data on a named volume, a read-only root
+ * filesystem and a healthcheck. Alertmanager's configuration and bot token are files in its own
+ * volume (`bot_token_file`), the token a secret in the state, never in a config file on disk.
  */
 export class MonitoringStack extends pulumi.ComponentResource {
   readonly prometheus: docker.Container;
@@ -40,33 +48,43 @@ export class MonitoringStack extends pulumi.ComponentResource {
     super('trading:infra:MonitoringStack', name, {}, opts);
     const promImage = new docker.RemoteImage(
       `${name}-prometheus`,
-      { name: PROMETHEUS_IMAGE, keepLocally: true },
+      { name: PINNED_IMAGES.prometheus, keepLocally: true },
       { parent: this },
     );
     const amImage = new docker.RemoteImage(
       `${name}-alertmanager`,
-      { name: ALERTMANAGER_IMAGE, keepLocally: true },
+      { name: PINNED_IMAGES.alertmanager, keepLocally: true },
       { parent: this },
     );
+    const volume = (volumeName: string) =>
+      new docker.Volume(volumeName, { name: volumeName }, { parent: this, retainOnDelete: true });
+    const promData = volume('prometheus-data');
+    const amData = volume('alertmanager-data');
     const amConfig = readFileSync(args.alertmanagerConfig, 'utf8').replaceAll(
       // eslint-disable-next-line no-template-curly-in-string -- the placeholder in alertmanager.yml.
       '${TELEGRAM_CHAT_ID}',
       args.telegramChatId,
     );
 
+    // alertmanager.yml names the token file at this path.
+    const amFiles = new FileVolume(
+      'alertmanager-files',
+      {
+        dir: '/etc/alertmanager/secrets',
+        files: { 'alertmanager.yml': amConfig, telegram_bot_token: pulumi.secret(args.telegramBotToken) },
+      },
+      { parent: this },
+    );
     this.alertmanager = new docker.Container(
       `${name}-alertmanager`,
       {
         name: 'alertmanager',
-        image: amImage.imageId,
-        command: ['--config.file=/etc/alertmanager/alertmanager.yml', '--storage.path=/alertmanager'],
-        uploads: [
-          { file: '/etc/alertmanager/alertmanager.yml', content: amConfig },
-          {
-            file: '/etc/alertmanager/secrets/telegram_bot_token',
-            content: pulumi.secret(args.telegramBotToken),
-          },
-        ],
+        image: amImage.repoDigest,
+        command: [`--config.file=${amFiles.paths['alertmanager.yml'] ?? ''}`, '--storage.path=/alertmanager'],
+        volumes: [{ volumeName: amData.name, containerPath: '/alertmanager' }, amFiles.mount],
+        uploads: amFiles.uploads,
+        ...HARDENED,
+        healthcheck: healthy(9093),
         networksAdvanced: [{ name: args.network.name, aliases: ['alertmanager'] }],
         ports: args.publish
           ? [{ internal: 9093, external: 9093, ip: args.publishAddress ?? '127.0.0.1' }]
@@ -75,7 +93,6 @@ export class MonitoringStack extends pulumi.ComponentResource {
         cpus: '0.5',
         restart: 'unless-stopped',
         ...LOG_ROTATION,
-        privileged: false,
       },
       { parent: this, dependsOn: opts?.dependsOn },
     );
@@ -83,13 +100,14 @@ export class MonitoringStack extends pulumi.ComponentResource {
       `${name}-prometheus`,
       {
         name: 'prometheus',
-        image: promImage.imageId,
+        image: promImage.repoDigest,
         command: [
           '--config.file=/etc/prometheus/prometheus.yml',
           '--storage.tsdb.path=/prometheus',
           '--storage.tsdb.retention.time=15d',
         ],
         volumes: [
+          { volumeName: promData.name, containerPath: '/prometheus' },
           {
             hostPath: pulumi.interpolate`${args.monitoringDir}/prometheus.yml`,
             containerPath: '/etc/prometheus/prometheus.yml',
@@ -106,11 +124,12 @@ export class MonitoringStack extends pulumi.ComponentResource {
         ports: args.publish
           ? [{ internal: 9090, external: 9090, ip: args.publishAddress ?? '127.0.0.1' }]
           : [],
+        ...HARDENED,
+        healthcheck: healthy(9090),
         memory: 512,
         cpus: '1.0',
         restart: 'unless-stopped',
         ...LOG_ROTATION,
-        privileged: false,
       },
       { parent: this, dependsOn: [this.alertmanager, ...toArray(opts?.dependsOn)] },
     );

@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 
+import { secretFileName } from './file-volume.js';
 import type { InfraConfig, ServiceName } from './infra-config.js';
 
 /** The secrets each service needs: nothing more reaches a container (least privilege). */
@@ -13,9 +14,7 @@ const NEEDS: Record<ServiceName, readonly (keyof InfraConfig['secrets'])[]> = {
   api: ['apiAuthToken', 'alpacaApiKey', 'alpacaApiSecret', 'telegramBotToken'],
 };
 
-const ENV_NAME: Record<keyof InfraConfig['secrets'], string> = {
-  postgresUser: 'POSTGRES_USER',
-  postgresPassword: 'POSTGRES_PASSWORD',
+const ENV_NAME: Partial<Record<keyof InfraConfig['secrets'], string>> = {
   apiAuthToken: 'API_AUTH_TOKEN',
   alpacaApiKey: 'ALPACA_API_KEY',
   alpacaApiSecret: 'ALPACA_API_SECRET',
@@ -24,16 +23,35 @@ const ENV_NAME: Record<keyof InfraConfig['secrets'], string> = {
   telegramBotToken: 'TELEGRAM_BOT_TOKEN',
 };
 
+/** Where a service's credential files are mounted. */
+export const SECRETS_DIR = '/run/secrets';
+
+/** A service's settings: plain environment, and its credentials as files. */
+export interface ServiceSettings {
+  /** `KEY=value` lines, none of them a credential: `docker inspect` may show them. */
+  envs: string[];
+  /** Credential file name → value (secrets), for a {@link FileVolume} at {@link SECRETS_DIR}. */
+  files: Record<string, pulumi.Output<string>>;
+}
+
 /**
- * A service's environment: the stack's plain settings, the fixed ports, the database and Redis URLs
- * and the credentials it needs. The whole list is a secret (it holds credentials), so the state
- * and `pulumi stack output` never show it in plain text.
+ * A service's settings: the stack's plain settings, the fixed ports, and the database URL, the Redis
+ * URL and the credentials it needs as files, each named by a `<KEY>_FILE` variable (the config
+ * module reads them). An unset credential is left out, as an empty variable would be.
  */
-export function serviceEnv(
+export function serviceSettings(
   service: ServiceName,
   config: InfraConfig,
   urls: { databaseUrl: pulumi.Output<string>; redisUrl: pulumi.Output<string> },
-): pulumi.Output<string[]> {
+): ServiceSettings {
+  const credentials: [string, pulumi.Output<string>][] = [
+    ['DATABASE_URL', urls.databaseUrl],
+    ['REDIS_URL', urls.redisUrl],
+  ];
+  for (const key of NEEDS[service]) {
+    const env = ENV_NAME[key];
+    if (env && config.setSecrets.has(key)) credentials.push([env, config.secrets[key]]);
+  }
   const plain = {
     ...config.serviceEnv,
     HEALTH_PORT: '8080',
@@ -41,15 +59,11 @@ export function serviceEnv(
     DB_MIGRATE_ON_START: 'false',
     TELEGRAM_CHAT_ID: config.telegramChatId,
   };
-  const secrets = NEEDS[service].map((key) => config.secrets[key].apply((v) => `${ENV_NAME[key]}=${v}`));
-  return pulumi.secret(
-    pulumi
-      .all([urls.databaseUrl, urls.redisUrl, ...secrets])
-      .apply(([databaseUrl, redisUrl, ...lines]) => [
-        ...Object.entries(plain).map(([k, v]) => `${k}=${v}`),
-        `DATABASE_URL=${databaseUrl}`,
-        `REDIS_URL=${redisUrl}`,
-        ...lines.filter((line) => !line.endsWith('=')),
-      ]),
-  );
+  return {
+    envs: [
+      ...Object.entries(plain).map(([k, v]) => `${k}=${v}`),
+      ...credentials.map(([env]) => `${env}_FILE=${SECRETS_DIR}/${secretFileName(env)}`),
+    ],
+    files: Object.fromEntries(credentials.map(([env, value]) => [secretFileName(env), pulumi.secret(value)])),
+  };
 }

@@ -1,7 +1,7 @@
 // `npm run migrate` (to latest) and `npm run migrate:down` (one step; `-- --force` to drop data)
 // against DATABASE_URL, or the embedded database under DATA_DIR when no URL is set.
 import { createLogger, loadConfig } from '@trading/platform';
-import { createDb } from '@trading/store';
+import { createDb, waitForDatabase } from '@trading/store';
 
 import { appliedMigrations, DataLossRefusedError, migrateDown, migrateLatest } from './index.js';
 
@@ -17,6 +17,11 @@ const logger = createLogger({ service: 'migrations', level: config.logLevel });
 const db = createDb(config, logger);
 const target = db.embedded ? `embedded database in ${config.dataDir}` : 'PostgreSQL at DATABASE_URL';
 try {
+  // A deploy starts PostgreSQL and the migration together: wait for it rather than fail in 3 s.
+  await waitForDatabase(db, {
+    onRetry: (err, attempt, delayMs) =>
+      logger.warn('database not reachable yet; waiting', { attempt, delayMs, error: (err as Error).message }),
+  });
   if (command === 'latest') {
     const applied = await migrateLatest(db.knex);
     console.log(

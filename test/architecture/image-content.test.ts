@@ -112,7 +112,7 @@ describe('production image content', function () {
     expect(offending).to.deep.equal([]);
   });
 
-  it("the Dockerfile's production install (npm ci --omit=dev, its workspace list) brings no test tool, and the image drops the dangling links", () => {
+  it("the Dockerfile's production install (npm ci --omit=dev --omit=optional, its workspace list) brings no test tool, and the image drops the dangling links", () => {
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
     const workspaces = /ARG SHARED_WORKSPACES="([^"]*)"/.exec(dockerfile)?.[1]?.split(' ') ?? [];
     expect(dockerStages().get('runtime')?.join('\n')).to.include(
@@ -143,6 +143,7 @@ describe('production image content', function () {
           '--no-fund',
           '--prefer-offline',
           '--omit=dev',
+          '--omit=optional',
           ...workspaces,
         ].concat(['--workspace', 'migrations', '--workspace', 'services/api']),
         { cwd: dir, stdio: 'ignore' },
@@ -151,6 +152,11 @@ describe('production image content', function () {
       for (const tool of ['sinon', 'chai', 'mocha', 'fast-check', 'playwright-core', 'typescript', 'tsx']) {
         expect(installed, `${tool} in the production install`).not.to.include(tool);
       }
+      // The images always run on PostgreSQL: the embedded database (27 MB) stays out.
+      expect(installed, 'PGlite in the production install').not.to.include.members([
+        '@electric-sql',
+        'knex-pglite',
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-import { PGlite, types } from '@electric-sql/pglite';
+import type * as PGliteModule from '@electric-sql/pglite';
+import { ConfigError } from '@trading/domain';
 import type { Config, Logger } from '@trading/platform';
 import knexFactory, { type Knex } from 'knex';
-import ClientPgLite from 'knex-pglite';
+import type ClientPgLite from 'knex-pglite';
 import type pg from 'pg';
 
 import { postProcessResponse, wrapIdentifier } from './case-mapping.js';
@@ -89,7 +91,30 @@ function createPostgres(config: Config, url: string, logger?: Logger): Db {
   };
 }
 
+/**
+ * PGlite and its knex client, loaded only when the embedded database is used: they are optional
+ * dependencies, which the Docker images (always on PostgreSQL) leave out.
+ */
+function loadEmbedded(): { pglite: typeof PGliteModule; client: typeof ClientPgLite } {
+  const require = createRequire(import.meta.url);
+  try {
+    return {
+      pglite: require('@electric-sql/pglite') as typeof PGliteModule,
+      // Its CommonJS build exports the client class itself.
+      client: require('knex-pglite') as typeof ClientPgLite,
+    };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new ConfigError(
+      'DATABASE_URL is not set and the embedded database (PGlite) is not installed here: set DATABASE_URL',
+      [{ key: 'DATABASE_URL', message: 'required where PGlite is not installed (the Docker images)' }],
+    );
+  }
+}
+
 function createEmbedded(config: Config, logger?: Logger): Db {
+  const { pglite: PGliteLib, client: ClientPgLite } = loadEmbedded();
+  const { PGlite, types } = PGliteLib;
   const inMemory = config.dataDir.startsWith('memory://');
   const dataDir = inMemory ? 'memory://' : join(config.dataDir, 'pglite');
   if (!inMemory) mkdirSync(dataDir, { recursive: true });

@@ -36,3 +36,4 @@ export { SymbolScoreRepository } from './repositories/symbol-score-repository.js
 export type { NewTrade, TradeFilter, TradeRow } from './repositories/trade-repository.js';
 export { TradeRepository } from './repositories/trade-repository.js';
 export { readWatchlist } from './repositories/watchlist.js';
+export { waitForDatabase } from './wait-for-database.js';

@@ -128,6 +128,55 @@ describe('Secret', () => {
   });
 });
 
+describe('loadConfig with <KEY>_FILE credentials', () => {
+  const files: Record<string, string> = {
+    '/run/secrets/database_url': 'postgres://u:p%2Fw@postgres:5432/trading\n',
+    '/run/secrets/api_auth_token': 'token-from-file',
+  };
+  const read = (path: string) => {
+    const text = files[path];
+    if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    return text;
+  };
+
+  it('reads each secret from the file its _FILE key names, without the trailing newline', () => {
+    const config = loadConfig(
+      { DATABASE_URL_FILE: '/run/secrets/database_url', API_AUTH_TOKEN_FILE: '/run/secrets/api_auth_token' },
+      read,
+    );
+    expect(config.databaseUrl?.getSecretValue()).to.equal('postgres://u:p%2Fw@postgres:5432/trading');
+    expect(config.apiAuthToken?.getSecretValue()).to.equal('token-from-file');
+    expect(secretsOf(config)).to.have.length(2);
+  });
+
+  it('with a missing file, or with both the key and its file set, fails naming the key and the path only', () => {
+    const err = (() => {
+      try {
+        loadConfig(
+          {
+            REDIS_URL_FILE: '/run/secrets/nope',
+            API_AUTH_TOKEN: 'x',
+            API_AUTH_TOKEN_FILE: '/run/secrets/api_auth_token',
+          },
+          read,
+        );
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+    expect(err).to.be.instanceOf(ConfigError);
+    const message = (err as Error).message;
+    expect(message).to.include('REDIS_URL_FILE').and.include('/run/secrets/nope').and.include('ENOENT');
+    expect(message).to.include('API_AUTH_TOKEN_FILE').and.include('both set');
+    expect(message).not.to.include('token-from-file');
+  });
+
+  it('leaves a _FILE key of a setting that is not a secret alone', () => {
+    expect(loadConfig({ LOG_LEVEL_FILE: '/run/secrets/nope' }, read).logLevel).to.equal('info');
+  });
+});
+
 describe('.env.example', () => {
   const text = readFileSync(new URL('../../../../.env.example', import.meta.url), 'utf8');
 

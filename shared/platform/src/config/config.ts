@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 import { ConfigError } from '@trading/domain';
 import Joi from 'joi';
 
@@ -103,11 +105,57 @@ const envSchema = Joi.object<Record<string, unknown>>(
   Object.fromEntries(Object.values(CONFIG_KEYS).map((k: ConfigKey) => [k.env, k.schema])),
 ).unknown(true);
 
+/** Reads a credential file; the default reads the file system. */
+export type ReadSecretFile = (path: string) => string;
+
+const readUtf8: ReadSecretFile = (path) => readFileSync(path, 'utf8');
+
 /**
- * Validate the environment once, reporting every bad key at the same time.
+ * Every secret key may be given as a file instead (`DATABASE_URL_FILE=/run/secrets/database_url`),
+ * as the official database images do: a container's environment is readable by `docker inspect`, a
+ * file mounted read-only is not. One trailing newline is dropped (`echo value > file`).
+ */
+function withSecretFiles(env: NodeJS.ProcessEnv, read: ReadSecretFile): NodeJS.ProcessEnv {
+  const resolved: NodeJS.ProcessEnv = { ...env };
+  const problems: { key: string; message: string }[] = [];
+  for (const key of Object.values(CONFIG_KEYS).filter((k: ConfigKey) => k.secret)) {
+    const fileKey = `${key.env}_FILE`;
+    const path = env[fileKey];
+    if (path === undefined || path === '') continue;
+    delete resolved[fileKey];
+    if (env[key.env] !== undefined && env[key.env] !== '') {
+      problems.push({ key: fileKey, message: `"${fileKey}" and "${key.env}" are both set; set one` });
+      continue;
+    }
+    try {
+      resolved[key.env] = read(path).replace(/\r?\n$/, '');
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      problems.push({
+        key: fileKey,
+        message: `"${fileKey}" names ${path}, which cannot be read (${reason})`,
+      });
+    }
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(
+      `invalid configuration: ${problems.map((d) => `${d.key}: ${d.message}`).join('; ')}`,
+      problems,
+    );
+  }
+  return resolved;
+}
+
+/**
+ * Validate the environment once, reporting every bad key at the same time. A secret may come from
+ * the file its `<KEY>_FILE` names.
  * @throws ConfigError listing each bad key and why.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(
+  rawEnv: NodeJS.ProcessEnv = process.env,
+  readSecretFile: ReadSecretFile = readUtf8,
+): Config {
+  const env = withSecretFiles(rawEnv, readSecretFile);
   // Empty strings mean "unset" for keys with defaults, as in most .env tooling.
   const input = Object.fromEntries(
     Object.entries(env)
