@@ -113,7 +113,15 @@ export default tseslint.config(
   },
   {
     // Tests (the ruff override for tests/*): unused setup values, chai expressions, non-null assertions.
-    files: ['**/*.test.ts', 'test/**/*.ts', 'shared/testkit/**/*.ts', 'bench/**/*.ts'],
+    // infra/smoke and infra/testing are test harnesses too (the deploy smoke, the program under mocks).
+    files: [
+      '**/*.test.ts',
+      'test/**/*.ts',
+      'shared/testkit/**/*.ts',
+      'bench/**/*.ts',
+      'infra/smoke/**/*.ts',
+      'infra/testing/**/*.ts',
+    ],
     rules: {
       '@typescript-eslint/unbound-method': 'off',
       '@typescript-eslint/no-confusing-void-expression': 'off',

@@ -65,7 +65,29 @@ describe('Dockerfile', () => {
     expect(copies.filter((c) => c.includes('src'))).to.deep.equal([]);
     expect(copies).to.include('--from=deps /app/node_modules node_modules');
     const deps = stages.find((s) => s.from.endsWith('AS deps'));
-    expect(deps?.body.find((i) => i.op === 'RUN')?.args).to.include('--omit=dev');
+    const install = deps?.body.find((i) => i.op === 'RUN' && i.args.includes('npm-ci'))?.args ?? '';
+    // Production dependencies only, and not PGlite (optional: the images always run on PostgreSQL).
+    expect(install).to.include('--omit=dev').and.include('--omit=optional');
+  });
+
+  it('compiles once for the seven builds (the builder stage does not depend on SERVICE)', () => {
+    const builder = stages.find((s) => s.from.endsWith('AS builder'));
+    expect(builder?.body.map((i) => i.args).join('\n')).not.to.include('SERVICE}');
+    expect(builder?.body.filter((i) => i.op === 'ARG').map((i) => i.args)).not.to.include('SERVICE');
+  });
+
+  it('installs through npm-ci.sh with npm settings and CA certificates as BuildKit secrets, never in a layer', () => {
+    const script = readFileSync(new URL('infra/image/npm-ci.sh', ROOT), 'utf8');
+    expect(script).to.include('npm ci --ignore-scripts');
+    expect(script).to.include('/run/secrets/npmrc').and.include('/run/secrets/ca');
+    const installs = instructions.filter((i) => i.op === 'RUN' && /npm[ -]ci/.test(i.args));
+    expect(installs).to.have.length(2);
+    for (const run of installs) {
+      expect(run.args).to.match(/^--mount=type=secret,id=npmrc --mount=type=secret,id=ca /);
+      expect(run.args).not.to.match(/npm ci/);
+    }
+    for (const copy of instructions.filter((i) => i.op === 'COPY'))
+      expect(copy.args).not.to.match(/npmrc|\.pem|\.crt/);
   });
 
   it('holds no secret, runs no install script, and copies only files that exist', () => {

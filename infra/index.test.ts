@@ -8,7 +8,6 @@ import { expect } from 'chai';
 
 import { DockerHost } from './src/docker-host.js';
 import { Migration } from './src/migration.js';
-
 import {
   declaredImageId,
   type DeclaredResource,
@@ -314,6 +313,12 @@ describe('Pulumi program (infra/) under mocks', function () {
       user: 'deploy',
     });
     expect(JSON.stringify(plain(migrate?.inputs))).not.to.include('smoke-canary-key');
+  });
+
+  it('the memory the README says the host needs is the sum of the declared limits', () => {
+    const mb = containers().reduce((sum, c) => sum + Number(c.inputs.memory ?? 0), 0);
+    const readme = readFileSync(new URL('README.md', import.meta.url), 'utf8');
+    expect(readme).to.include(`${(mb / 1024).toFixed(1)} GB of memory for the containers' limits summed`);
   });
 
   it('exports the API URL, every health URL, the monitoring URLs, the image ids and tags', async () => {

@@ -21,6 +21,9 @@ export const REDIS_USER = 'trading';
  */
 export function redisConf(password: string): string {
   return [
+    // Reached over the internal network: protected mode would refuse every connection that is not
+    // from loopback while the default user has no password (it may only PING).
+    'protected-mode no',
     'appendonly yes',
     'appendfsync everysec',
     'dir /data',

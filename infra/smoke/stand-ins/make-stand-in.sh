@@ -16,6 +16,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${STAND_IN_CACHE:-/var/cache/trading-stand-ins}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 docker=${DOCKER:-docker}
+# The hash of these scripts: a stand-in made by an older version is made again.
+label="trading-platform.stand-in=${STAND_IN_VERSION:-unversioned}"
 mkdir -p "$cache"
 
 # A minimal bookworm, made once.
@@ -61,7 +63,7 @@ case "$kind" in
     # The official images' non-root user.
     chroot "$work/rootfs" sh -c 'groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node'
     slim "$work/rootfs"
-    import_rootfs "$work/rootfs" "$tag" "ENV NODE_VERSION=$node_version" 'CMD ["node"]'
+    import_rootfs "$work/rootfs" "$tag" "ENV NODE_VERSION=$node_version" "LABEL $label" 'CMD ["node"]'
     ;;
   postgres | redis | prometheus | alertmanager)
     base_rootfs
@@ -82,7 +84,7 @@ case "$kind" in
     if ! "$docker" image inspect trading-stand-in/stores:bookworm >/dev/null 2>&1; then
       import_rootfs "$cache/stores" trading-stand-in/stores:bookworm
     fi
-    DOCKER_BUILDKIT=0 "$docker" build -q -t "$tag" -f "$here/$kind.Dockerfile" "$here" >/dev/null
+    DOCKER_BUILDKIT=0 "$docker" build -q --label "$label" -t "$tag" -f "$here/$kind.Dockerfile" "$here" >/dev/null
     ;;
   *)
     echo "unknown stand-in: $kind" >&2

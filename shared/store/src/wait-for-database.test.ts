@@ -18,7 +18,7 @@ describe('waitForDatabase', () => {
     const waits: number[] = [];
     const ready = waitForDatabase(
       {
-        ping: () => (++calls < 4 ? Promise.reject(refused()) : Promise.resolve()),
+        ping: async () => (++calls < 4 ? Promise.reject(refused()) : Promise.resolve()),
       },
       { jitter: false, onRetry: (_err, _n, delay) => waits.push(delay) },
     );
@@ -31,7 +31,7 @@ describe('waitForDatabase', () => {
   it('with a failure that waiting cannot fix (bad password), fails on the first attempt', async () => {
     const denied = Object.assign(new Error('password authentication failed'), { code: '28P01' });
     let calls = 0;
-    const result = waitForDatabase({ ping: () => (calls++, Promise.reject(denied)) }).catch(
+    const result = waitForDatabase({ ping: async () => (calls++, Promise.reject(denied)) }).catch(
       (e: unknown) => e,
     );
     await clock.runAllAsync();
@@ -42,11 +42,11 @@ describe('waitForDatabase', () => {
   it('when the database never comes, gives up after its retries with the last error', async () => {
     let calls = 0;
     const result = waitForDatabase(
-      { ping: () => (calls++, Promise.reject(refused())) },
+      { ping: async () => (calls++, Promise.reject(refused())) },
       { retries: 3 },
     ).catch((e: unknown) => e);
     await clock.runAllAsync();
-    expect((await result) as Error).to.have.property('code', 'ECONNREFUSED');
+    expect((await result)).to.have.property('code', 'ECONNREFUSED');
     expect(calls).to.equal(4);
   });
 });

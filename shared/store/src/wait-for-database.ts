@@ -1,4 +1,4 @@
-import { type RetryOptions, retryAsync } from '@trading/platform';
+import { retryAsync,type RetryOptions } from '@trading/platform';
 
 import type { Db } from './create-db.js';
 
@@ -12,5 +12,5 @@ export async function waitForDatabase(
   db: Pick<Db, 'ping'>,
   options: Omit<RetryOptions, 'retries'> & { retries?: number } = {},
 ): Promise<void> {
-  await retryAsync(() => db.ping(), { retries: 10, baseDelayMs: 500, maxDelayMs: 5000, ...options });
+  await retryAsync(async () => db.ping(), { retries: 10, baseDelayMs: 500, maxDelayMs: 5000, ...options });
 }

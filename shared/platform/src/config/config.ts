@@ -116,13 +116,16 @@ const readUtf8: ReadSecretFile = (path) => readFileSync(path, 'utf8');
  * file mounted read-only is not. One trailing newline is dropped (`echo value > file`).
  */
 function withSecretFiles(env: NodeJS.ProcessEnv, read: ReadSecretFile): NodeJS.ProcessEnv {
-  const resolved: NodeJS.ProcessEnv = { ...env };
+  const secretKeys = Object.values(CONFIG_KEYS).filter((k: ConfigKey) => k.secret);
+  const fileKeys = new Set(secretKeys.map((k) => `${k.env}_FILE`));
+  const resolved: NodeJS.ProcessEnv = Object.fromEntries(
+    Object.entries(env).filter(([k]) => !fileKeys.has(k)),
+  );
   const problems: { key: string; message: string }[] = [];
-  for (const key of Object.values(CONFIG_KEYS).filter((k: ConfigKey) => k.secret)) {
+  for (const key of secretKeys) {
     const fileKey = `${key.env}_FILE`;
     const path = env[fileKey];
     if (path === undefined || path === '') continue;
-    delete resolved[fileKey];
     if (env[key.env] !== undefined && env[key.env] !== '') {
       problems.push({ key: fileKey, message: `"${fileKey}" and "${key.env}" are both set; set one` });
       continue;
@@ -130,11 +133,10 @@ function withSecretFiles(env: NodeJS.ProcessEnv, read: ReadSecretFile): NodeJS.P
     try {
       resolved[key.env] = read(path).replace(/\r?\n$/, '');
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-      problems.push({
-        key: fileKey,
-        message: `"${fileKey}" names ${path}, which cannot be read (${reason})`,
-      });
+      // A file-system error (ENOENT, EACCES, EISDIR) is a configuration mistake; anything else is not.
+      const { code } = error as NodeJS.ErrnoException;
+      if (code === undefined) throw error;
+      problems.push({ key: fileKey, message: `"${fileKey}" names ${path}, which cannot be read (${code})` });
     }
   }
   if (problems.length > 0) {
