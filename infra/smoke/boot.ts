@@ -26,12 +26,38 @@ export interface BuiltImage {
   sizeBytes: number;
 }
 
-interface DeclaredBuild {
+/** A declared image build (`RemoteImage.build`). */
+export interface DeclaredBuild {
   context: string;
   dockerfile?: string;
   buildArgs?: Record<string, string>;
   secrets?: { id: string; src?: string }[];
   label?: Record<string, string>;
+}
+
+/** Build one image as the declared build says (BuildKit, its build arguments, secrets and labels). */
+export async function buildImage(
+  engine: Engine,
+  name: string,
+  b: DeclaredBuild,
+): Promise<Omit<BuiltImage, 'resource'>> {
+  await sh(
+    [
+      ...engine.build.argv,
+      '--progress=plain',
+      '-t',
+      name,
+      '-f',
+      join(b.context, b.dockerfile ?? 'Dockerfile'),
+      ...Object.entries(b.buildArgs ?? {}).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
+      ...(b.secrets ?? []).flatMap((s) => ['--secret', `id=${s.id},src=${s.src ?? ''}`]),
+      ...Object.entries(b.label ?? {}).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+      b.context,
+    ],
+    { env: engine.build.env },
+  );
+  const info = await engine.docker.getImage(name).inspect();
+  return { name, id: info.Id, sizeBytes: info.Size };
 }
 
 /** Build every declared image that has a `build`, the first alone (it fills the shared stage), then two at a time. */
@@ -44,25 +70,9 @@ export async function buildImages(
   const built = new Map<string, BuiltImage>();
   const buildOne = async (r: DeclaredResource) => {
     const name = String(r.inputs.name);
-    const b = reveal(r.inputs.build) as DeclaredBuild;
     const started = Date.now();
-    await sh(
-      [
-        ...engine.build.argv,
-        '--progress=plain',
-        '-t',
-        name,
-        '-f',
-        join(b.context, b.dockerfile ?? 'Dockerfile'),
-        ...Object.entries(b.buildArgs ?? {}).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
-        ...(b.secrets ?? []).flatMap((s) => ['--secret', `id=${s.id},src=${s.src ?? ''}`]),
-        ...Object.entries(b.label ?? {}).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
-        b.context,
-      ],
-      { env: engine.build.env },
-    );
-    const info = await engine.docker.getImage(name).inspect();
-    built.set(r.name, { resource: r.name, name, id: info.Id, sizeBytes: info.Size });
+    const image = await buildImage(engine, name, reveal(r.inputs.build) as DeclaredBuild);
+    built.set(r.name, { ...image, resource: r.name });
     log(`built ${name} in ${String(Math.round((Date.now() - started) / 1000))} s`);
   };
   const [first, ...rest] = declared;
@@ -88,7 +98,10 @@ export async function diagnose(docker: Docker, name: string): Promise<string> {
     `${name}: ${State.Status}, health ${String(State.Health?.Status)}, exit ${String(State.ExitCode)}, OOM ${String(State.OOMKilled)}`,
     probe ? `last healthcheck: exit ${String(probe.ExitCode)} ${probe.Output.trim()}` : 'no healthcheck run',
     // Docker frames each log line with an 8-byte header; keep the printable text.
-    `last log lines:\n${logs.split('').filter((ch) => ch >= ' ' || ch === '\n').join('')}`,
+    `last log lines:\n${logs
+      .split('')
+      .filter((ch) => ch >= ' ' || ch === '\n')
+      .join('')}`,
   ].join('\n');
 }
 

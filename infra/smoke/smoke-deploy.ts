@@ -29,6 +29,7 @@ import {
 import { openEngine } from './engine.js';
 import { runMutations } from './mutations.js';
 import { type SmokeProviders, startSmokeProviders } from './providers.js';
+import { newCodeIsDeployed } from './upgrade.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SERVICES = [
@@ -174,6 +175,14 @@ try {
       noSecretsExposed(docker, [...booted.containers.keys()], Object.values(secrets)),
     ),
   );
+
+  results.push(
+    await check(
+      'new code: a changed source rebuilds the image, runs the new migration, replaces the container',
+      async () => newCodeIsDeployed(engine, resources, container('api').spec, ROOT),
+    ),
+  );
+  booted.containers.set('api', { ...container('api'), container: docker.getContainer('api') });
 
   const victim = container('order-executor');
   const mutations = await runMutations(

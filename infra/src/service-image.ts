@@ -23,6 +23,9 @@ const SHARED_SOURCES = [
   'migrations',
 ];
 
+/** The files a service's image is built from, relative to the repository root. */
+export const imageSources = (service: string): string[] => [...SHARED_SOURCES, `services/${service}`];
+
 /** Arguments of {@link ServiceImage}. */
 export interface ServiceImageArgs {
   service: string;
@@ -50,7 +53,7 @@ export class ServiceImage extends pulumi.ComponentResource {
   constructor(name: string, args: ServiceImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super('trading:infra:ServiceImage', name, {}, opts);
     const context = fileURLToPath(args.context).replace(/\/$/, '');
-    this.sourceHash = sourceHash(context, [...SHARED_SOURCES, `services/${args.service}`]);
+    this.sourceHash = sourceHash(context, imageSources(args.service));
     this.imageName = `trading-platform/${args.service}:${args.tag ?? this.sourceHash.slice(0, 12)}`;
     const secrets = [
       ...(args.npmrc ? [{ id: 'npmrc', src: args.npmrc }] : []),

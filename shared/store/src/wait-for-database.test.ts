@@ -46,7 +46,7 @@ describe('waitForDatabase', () => {
       { retries: 3 },
     ).catch((e: unknown) => e);
     await clock.runAllAsync();
-    expect((await result)).to.have.property('code', 'ECONNREFUSED');
+    expect(await result).to.have.property('code', 'ECONNREFUSED');
     expect(calls).to.equal(4);
   });
 });

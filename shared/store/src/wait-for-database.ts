@@ -1,4 +1,4 @@
-import { retryAsync,type RetryOptions } from '@trading/platform';
+import { retryAsync, type RetryOptions } from '@trading/platform';
 
 import type { Db } from './create-db.js';
 
