@@ -40,6 +40,7 @@ export interface Workspace {
 interface Manifest {
   name: string;
   dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
 }
 
@@ -58,7 +59,8 @@ export function workspaces(): Workspace[] {
     return {
       name: manifest.name,
       dir,
-      dependencies: Object.keys(manifest.dependencies ?? {}),
+      // An optional dependency is a production one the images may leave out (PGlite).
+      dependencies: Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }),
       devDependencies: Object.keys(manifest.devDependencies ?? {}),
     };
   });
