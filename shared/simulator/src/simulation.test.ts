@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -49,6 +49,52 @@ describe('startSimulation', () => {
         await second.close();
       }
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('has an order and its fill on disk before the broker answers, with no clean stop (kill -9 loses neither)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-'));
+    const config = loadConfig({ DATA_DIR: dir });
+    const first = await startSimulation(config, { logger: captureLogger().logger, bundled });
+    try {
+      first.alpaca.setPrice('GOOG', '150');
+      const response = await fetch(`${first.alpaca.url}/v2/orders`, {
+        method: 'POST',
+        headers: {
+          'APCA-API-KEY-ID': first.env.ALPACA_API_KEY ?? '',
+          'APCA-API-SECRET-KEY': first.env.ALPACA_API_SECRET ?? '',
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          symbol: 'GOOG',
+          qty: '3',
+          side: 'buy',
+          type: 'market',
+          time_in_force: 'day',
+          client_order_id: 'crash-1',
+        }),
+      });
+      expect(response.status).to.equal(200);
+      expect(((await response.json()) as { status: string }).status).to.equal('filled');
+      // What a process killed now would leave: the file as it is, never closed.
+      const saved = JSON.parse(readFileSync(join(dir, 'simulation', 'alpaca-account.json'), 'utf8')) as {
+        positions: [string, { qty: string }][];
+        orders: { client_order_id: string; status: string }[];
+      };
+      expect(saved.orders.map((o) => [o.client_order_id, o.status])).to.deep.equal([['crash-1', 'filled']]);
+      const second = await startSimulation(config, { logger: captureLogger().logger, bundled });
+      try {
+        expect(second.alpaca.exportState().positions).to.deep.equal(first.alpaca.exportState().positions);
+        expect(second.alpaca.orders().map((o) => [o.clientOrderId, o.status])).to.deep.equal([
+          ['crash-1', 'filled'],
+        ]);
+      } finally {
+        await second.alpaca.close();
+        await second.finnhub.close();
+      }
+    } finally {
+      await first.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,10 +1,11 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { parseCsvBars } from '@trading/domain';
 import type { Config, Logger } from '@trading/platform';
 import type { Repositories } from '@trading/store';
 
+import { writeFileDurably } from './durable-file.js';
 import { type MarketSimulator, type SimResume, startMarketSimulator } from './market-simulator.js';
 import { type PriceSeries, randomWalkSeries, replaySeries } from './price-series.js';
 import { type AlpacaServer, type AlpacaState, startAlpacaServer } from './providers/alpaca-server.js';
@@ -22,7 +23,7 @@ export interface Simulation {
   env: Record<string, string>;
   /** Start the market where the stored candles end. */
   startMarket(repos: Repositories): Promise<MarketSimulator>;
-  /** Save the paper account (to resume it on the next start) and stop the servers. */
+  /** Stop the servers (the paper account is already on disk: it is saved at every change). */
   close(): Promise<void>;
 }
 
@@ -63,6 +64,9 @@ export async function startSimulation(
     secretKey: SIM_SECRET,
     cash: '100000',
     state: await loadState(stateFile),
+    // Saved at every change, before the platform can see it: after a crash the paper broker knows
+    // every order and fill the platform was told of (it used to be saved only on a clean stop).
+    persist: stateFile ? (state) => writeFileDurably(stateFile, JSON.stringify(state)) : undefined,
   });
   const finnhub = await startFinnhubServer({ token: SIM_KEY });
   const series = [
@@ -103,12 +107,7 @@ export async function startSimulation(
     },
     async close() {
       await market?.close();
-      if (stateFile) {
-        await mkdir(join(config.dataDir, 'simulation'), { recursive: true });
-        // Written beside and renamed: a crash mid-write never leaves half an account.
-        await writeFile(`${stateFile}.tmp`, JSON.stringify(alpaca.exportState()));
-        await rename(`${stateFile}.tmp`, stateFile);
-      }
+      if (stateFile) writeFileDurably(stateFile, JSON.stringify(alpaca.exportState()));
       await alpaca.close();
       await finnhub.close();
     },

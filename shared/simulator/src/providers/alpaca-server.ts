@@ -55,6 +55,11 @@ export interface AlpacaServerOptions {
   port?: number;
   /** Start from an exported account instead of a fresh one. */
   state?: AlpacaState;
+  /**
+   * Called with the account after every change (an order taken, a fill, a cancel), before anyone
+   * can see the change: a durable `persist` makes every acknowledged order and fill survive a crash.
+   */
+  persist?: (state: AlpacaState) => void;
 }
 
 /** The local Alpaca: state and test controls beside the running server. */
@@ -144,6 +149,28 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
     }
   }
 
+  function exportState(): AlpacaState {
+    return {
+      cash: String(cash),
+      positions: [...positions].map(([symbol, p]) => [symbol, toExported(p)]),
+      orders: orders.map((o) => ({
+        ...o,
+        qty: String(o.qty),
+        filled_qty: String(o.filled_qty),
+        filled_notional: String(o.filled_notional),
+        limit_price: o.limit_price === null ? null : String(o.limit_price),
+      })),
+    };
+  }
+  // Every mutation ends in commit(), synchronously, before its effect can be read (a response, a
+  // later request): what the platform has seen is what `persist` kept.
+  let dirty = false;
+  const commit = (): void => {
+    if (!dirty) return;
+    dirty = false;
+    options.persist?.(exportState());
+  };
+
   const now = (): string => new Date().toISOString();
   const priceOf = (symbol: string, p: PositionState): bigint => prices.get(symbol) ?? toMicro(p.avgCost);
   const positionValue = (): bigint =>
@@ -165,6 +192,7 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
     order.status = order.filled_qty >= order.qty ? 'filled' : 'partially_filled';
     order.updated_at = now();
     if (order.status === 'filled') order.filled_at = order.updated_at;
+    dirty = true;
   }
 
   function tryFill(order: Order): void {
@@ -334,7 +362,9 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
     };
     orders.push(order);
     byClientId.set(clientOrderId, order);
+    dirty = true;
     tryFill(order);
+    commit();
     ctx.body = wireOrder(order);
   });
 
@@ -380,6 +410,8 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
     }
     order.status = 'canceled';
     order.canceled_at = order.updated_at = now();
+    dirty = true;
+    commit();
     ctx.status = 204;
   });
 
@@ -473,11 +505,13 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
     setPrice(symbol: string, price: string) {
       prices.set(symbol, toMicro(price));
       for (const o of orders) if (o.symbol === symbol) tryFill(o);
+      commit();
     },
     fill(orderId: string, qty: string, price: string) {
       const order = orders.find((o) => o.id === orderId);
       if (!order || !OPEN.has(order.status)) throw new Error(`order ${orderId} is not open`);
       applyFill(order, toMicro(qty), toMicro(price));
+      commit();
     },
     setPosition(symbol: string, qty: string, avgEntryPrice: string) {
       if (new Big(qty).eq(0)) positions.delete(symbol);
@@ -487,6 +521,8 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
           avgCost: fromMicro(toMicro(avgEntryPrice)),
           realizedPnl: '0',
         });
+      dirty = true;
+      commit();
     },
     orders() {
       return orders.map((o) => ({
@@ -502,22 +538,11 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
     setMarketOpen(open: boolean) {
       marketOpen = open;
       if (open) for (const o of orders) tryFill(o);
+      commit();
     },
     setLastEquity(value: string) {
       lastEquity = toMicro(value);
     },
-    exportState(): AlpacaState {
-      return {
-        cash: String(cash),
-        positions: [...positions].map(([symbol, p]) => [symbol, toExported(p)]),
-        orders: orders.map((o) => ({
-          ...o,
-          qty: String(o.qty),
-          filled_qty: String(o.filled_qty),
-          filled_notional: String(o.filled_notional),
-          limit_price: o.limit_price === null ? null : String(o.limit_price),
-        })),
-      };
-    },
+    exportState,
   });
 }
