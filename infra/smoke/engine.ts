@@ -71,8 +71,11 @@ export async function openEngine(log: (line: string) => void): Promise<Engine> {
     build: await buildkitCli(),
     async close() {
       if (!daemon?.pid) return;
+      // Referenced again: an unreferenced child's exit would not keep this process waiting for it.
+      daemon.ref();
+      const exited = new Promise((resolve) => daemon.once('exit', resolve));
       process.kill(daemon.pid, 'SIGTERM');
-      await new Promise((resolve) => daemon.once('exit', resolve));
+      await exited;
     },
   };
 }

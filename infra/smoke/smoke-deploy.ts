@@ -232,24 +232,27 @@ try {
   results.push({ name: 'smoke run', ok: false, detail: (error as Error).stack ?? String(error) });
 } finally {
   await providers?.close();
+  printReport();
   // `--keep` leaves the stack running to look at (the next run removes it first).
   if (!process.argv.includes('--keep')) {
-    await removeAll(docker).catch((error: unknown) => {
-      log(`clean-up: ${String(error)}`);
-    });
+    await removeAll(docker).catch((error: unknown) => log(`clean-up: ${String(error)}`));
     await engine.close();
   }
 }
 
-const header = ['container', 'image', 'health', 'stop exit', 'memory/limit'];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
-console.log(
-  `\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n`,
-);
-for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name}: ${r.detail}`);
-const failed = results.filter((r) => !r.ok).length;
-console.log(
-  `\nsmoke:deploy: ${String(results.length - failed)} passed, ${String(failed)} failed in ${String(Math.round((Date.now() - started) / 1000))} s`,
-);
-process.exit(failed > 0 ? 1 : 0);
+/** The table and every check's outcome. */
+function printReport(): void {
+  const header = ['container', 'image', 'health', 'stop exit', 'memory/limit'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
+  console.log(
+    `\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n`,
+  );
+  for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name}: ${r.detail}`);
+  const failed = results.filter((r) => !r.ok).length;
+  console.log(
+    `\nsmoke:deploy: ${String(results.length - failed)} passed, ${String(failed)} failed in ${String(Math.round((Date.now() - started) / 1000))} s`,
+  );
+}
+
+process.exit(results.some((r) => !r.ok) ? 1 : 0);

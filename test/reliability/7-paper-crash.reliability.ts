@@ -56,7 +56,7 @@ describe('reliability: the simulation killed at random moments keeps broker and 
       process.execPath,
       ['--import', 'tsx', '--conditions=source', join(ROOT, 'scripts/start.ts')],
       {
-        cwd: dir,
+        cwd: ROOT,
         env: {
           PATH: process.env.PATH ?? '',
           DATA_DIR: dir,
