@@ -5,7 +5,7 @@
 // reconciliation never had to post an adjusting entry. Before the paper account was saved at every
 // change, three kills left SIM1 at −8 shares.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -47,8 +47,13 @@ describe('reliability: the simulation killed at random moments keeps broker and 
     if (res.status !== 200) throw new Error(`GET ${path}: ${String(res.status)}`);
     return ((await res.json()) as { data: T }).data;
   };
-  const broker = (): Broker =>
-    JSON.parse(readFileSync(join(dir, 'simulation', 'alpaca-account.json'), 'utf8')) as Broker;
+  /** The paper broker's account as it is on disk (none before its first order). */
+  const broker = (): Broker => {
+    const file = join(dir, 'simulation', 'alpaca-account.json');
+    return existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as Broker)
+      : { positions: [], orders: [] };
+  };
 
   const start = (): ChildProcess => {
     output = '';
@@ -95,12 +100,14 @@ describe('reliability: the simulation killed at random moments keeps broker and 
   };
   const filledCount = async () => (await api<{ status: string }[]>('/orders?status=filled&limit=500')).length;
 
+  let mismatch = '';
   /** Broker and platform agree (retried while an order in flight settles). */
   const inStep = async (round: number) =>
     waitFor(
       async () => {
         const state = broker();
-        const atBroker = new Map(state.positions.map(([s, p]) => [s, Number(p.qty)]));
+        // The state file keeps quantities in micro-units.
+        const atBroker = new Map(state.positions.map(([s, p]) => [s, Number(p.qty) / 1e6]));
         const platform = await api<{ symbol: string; qty: string }[]>('/positions');
         const ours = new Map(platform.map((p) => [p.symbol, Number(p.qty)]));
         for (const [symbol, qty] of ours)
@@ -117,14 +124,20 @@ describe('reliability: the simulation killed at random moments keeps broker and 
           ).to.equal('filled');
         }
         const symbols = new Set([...atBroker.keys(), ...ours.keys()]);
-        return [...symbols].every((s) => (atBroker.get(s) ?? 0) === (ours.get(s) ?? 0));
+        mismatch = [...symbols]
+          .filter((s) => (atBroker.get(s) ?? 0) !== (ours.get(s) ?? 0))
+          .map((s) => `${s}: broker ${String(atBroker.get(s) ?? 0)}, platform ${String(ours.get(s) ?? 0)}`)
+          .join('; ');
+        return mismatch === '';
       },
       {
         timeoutMs: 30_000,
         intervalMs: 250,
         what: `round ${String(round)}: platform positions equal the broker's`,
       },
-    );
+    ).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}; last seen: ${mismatch}\n${output.slice(-3000)}`);
+    });
 
   before(async () => {
     apiPort = await freePort();
