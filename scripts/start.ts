@@ -91,7 +91,7 @@ if (ctx) {
       '',
       `  Trading platform running — ${mode}`,
       '',
-      `  dashboard   ${url}/${config.apiAuthToken ? '  (asks for API_AUTH_TOKEN)' : ''}`,
+      `  dashboard   ${url}/  ${config.apiAuthToken ? '(asks for API_AUTH_TOKEN)' : `(this machine only, on ${config.apiHost}: set API_AUTH_TOKEN to open it to others)`}`,
       `  API docs    ${url}/docs`,
       `  data        ${data}; events ${config.redisUrl ? 'through Redis at REDIS_URL' : 'in process'}`,
       `  stop        Ctrl-C (state is kept: the next start resumes from it)`,

@@ -97,7 +97,9 @@ export const CONFIG_KEYS = {
     schema: Joi.string()
       .hostname()
       .default('0.0.0.0')
-      .description('Address the REST API binds (127.0.0.1: this host only)'),
+      .description(
+        'Address the REST API binds: every interface with API_AUTH_TOKEN set, 127.0.0.1 (this host only) without one; another address without a token is refused',
+      ),
   },
   dataDir: {
     env: 'DATA_DIR',

@@ -128,6 +128,19 @@ describe('Secret', () => {
   });
 });
 
+describe('loadConfig: the API without a token', () => {
+  it('listens on 127.0.0.1 only, and refuses another address until API_AUTH_TOKEN is set', () => {
+    expect(loadConfig({}).apiHost).to.equal('127.0.0.1');
+    expect(loadConfig({ API_HOST: 'localhost' }).apiHost).to.equal('localhost');
+    expect(() => loadConfig({ API_HOST: '0.0.0.0' })).to.throw(
+      ConfigError,
+      /API_HOST: "0.0.0.0" would let anyone/,
+    );
+    expect(loadConfig({ API_AUTH_TOKEN: 't' }).apiHost).to.equal('0.0.0.0');
+    expect(loadConfig({ API_AUTH_TOKEN: 't', API_HOST: '10.0.0.5' }).apiHost).to.equal('10.0.0.5');
+  });
+});
+
 describe('loadConfig with <KEY>_FILE credentials', () => {
   const files: Record<string, string> = {
     '/run/secrets/database_url': 'postgres://u:p%2Fw@postgres:5432/trading\n',

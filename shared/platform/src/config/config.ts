@@ -188,7 +188,23 @@ export function loadConfig(
       config[name] = raw;
     }
   }
-  return config as unknown as Config;
+  return withSafeApiHost(config as unknown as Config, env.API_HOST);
+}
+
+const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|::1)$/;
+
+/**
+ * Without API_AUTH_TOKEN anyone who reaches the API can place orders: it then listens on this
+ * machine only (127.0.0.1), and binding it elsewhere is refused until a token is set.
+ */
+function withSafeApiHost(config: Config, requestedHost: string | undefined): Config {
+  if (config.apiAuthToken) return config;
+  if (requestedHost === undefined || requestedHost === '') return { ...config, apiHost: '127.0.0.1' };
+  if (LOOPBACK.test(config.apiHost)) return config;
+  throw new ConfigError(
+    `invalid configuration: API_HOST: "${config.apiHost}" would let anyone who reaches this machine place orders without a token; set API_AUTH_TOKEN, or leave API_HOST unset (127.0.0.1)`,
+    [{ key: 'API_HOST', message: 'a non-loopback address requires API_AUTH_TOKEN' }],
+  );
 }
 
 /** Every secret value set in a config, for scrubbing log lines and responses. */
