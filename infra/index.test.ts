@@ -7,6 +7,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { expect } from 'chai';
 
 import { DockerHost } from './src/docker-host.js';
+import { SERVICES as SERVICE_LIMITS } from './src/infra-config.js';
 import { Migration } from './src/migration.js';
 import {
   declaredImageId,
@@ -28,15 +29,8 @@ const SECRETS: Record<string, string> = {
   telegramBotToken: 'telegram-canary-66',
 };
 
-const SERVICES = [
-  'data-collector',
-  'news-collector',
-  'strategy-engine',
-  'order-executor',
-  'portfolio-manager',
-  'backtester',
-  'api',
-];
+/** The seven services, as the program declares them. */
+const SERVICES = Object.keys(SERVICE_LIMITS);
 
 describe('Pulumi program (infra/) under mocks', function () {
   this.timeout(60_000);

@@ -11,6 +11,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { SERVICES as SERVICE_LIMITS } from '../src/infra-config.js';
 import { declareStack } from '../testing/declared-stack.js';
 import { type BaseImage, dockerfileBaseImage, ensureBaseImage } from './base-images.js';
 import { boot, buildImages, removeAll } from './boot.js';
@@ -32,15 +33,8 @@ import { type SmokeProviders, startSmokeProviders } from './providers.js';
 import { newCodeIsDeployed } from './upgrade.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SERVICES = [
-  'data-collector',
-  'news-collector',
-  'strategy-engine',
-  'order-executor',
-  'portfolio-manager',
-  'backtester',
-  'api',
-];
+/** The seven services, as the program declares them. */
+const SERVICES = Object.keys(SERVICE_LIMITS);
 const started = Date.now();
 const log = (line: string) => {
   console.log(`[smoke ${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] ${line}`);

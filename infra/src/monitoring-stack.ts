@@ -5,7 +5,7 @@ import * as pulumi from '@pulumi/pulumi';
 
 import { HARDENED, LOG_ROTATION } from './container-defaults.js';
 import { FileVolume } from './file-volume.js';
-import { PINNED_IMAGES } from './pinned-images.js';
+import { pinnedImage, retainedVolume } from './pinned-images.js';
 
 const toArray = (deps: pulumi.ComponentResourceOptions['dependsOn']): pulumi.Input<pulumi.Resource>[] =>
   deps === undefined ? [] : Array.isArray(deps) ? deps : [deps as pulumi.Input<pulumi.Resource>];
@@ -46,20 +46,10 @@ export class MonitoringStack extends pulumi.ComponentResource {
 
   constructor(name: string, args: MonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super('trading:infra:MonitoringStack', name, {}, opts);
-    const promImage = new docker.RemoteImage(
-      `${name}-prometheus`,
-      { name: PINNED_IMAGES.prometheus, keepLocally: true },
-      { parent: this },
-    );
-    const amImage = new docker.RemoteImage(
-      `${name}-alertmanager`,
-      { name: PINNED_IMAGES.alertmanager, keepLocally: true },
-      { parent: this },
-    );
-    const volume = (volumeName: string) =>
-      new docker.Volume(volumeName, { name: volumeName }, { parent: this, retainOnDelete: true });
-    const promData = volume('prometheus-data');
-    const amData = volume('alertmanager-data');
+    const promImage = pinnedImage(`${name}-prometheus`, 'prometheus', this);
+    const amImage = pinnedImage(`${name}-alertmanager`, 'alertmanager', this);
+    const promData = retainedVolume('prometheus-data', this);
+    const amData = retainedVolume('alertmanager-data', this);
     const amConfig = readFileSync(args.alertmanagerConfig, 'utf8').replaceAll(
       // eslint-disable-next-line no-template-curly-in-string -- the placeholder in alertmanager.yml.
       '${TELEGRAM_CHAT_ID}',

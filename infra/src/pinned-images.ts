@@ -1,3 +1,6 @@
+import * as docker from '@pulumi/docker';
+import type * as pulumi from '@pulumi/pulumi';
+
 /**
  * The images the platform runs but does not build, pinned by digest (the multi-architecture index of
  * the tag named): a tag can be moved, a digest cannot. Containers run the image by that digest.
@@ -11,3 +14,17 @@ export const PINNED_IMAGES = {
   alertmanager:
     'prom/alertmanager:v0.27.0@sha256:e13b6ed5cb929eeaee733479dce55e10eb3bc2e9c4586c705a4e8da41e5eacf5',
 } as const;
+
+/** A pinned image pulled onto the host and kept there; containers run its `repoDigest`. */
+export function pinnedImage(
+  resourceName: string,
+  image: keyof typeof PINNED_IMAGES,
+  parent: pulumi.Resource,
+): docker.RemoteImage {
+  return new docker.RemoteImage(resourceName, { name: PINNED_IMAGES[image], keepLocally: true }, { parent });
+}
+
+/** A named volume of data (databases, dumps, metrics), kept when the stack is destroyed. */
+export function retainedVolume(name: string, parent: pulumi.Resource): docker.Volume {
+  return new docker.Volume(name, { name }, { parent, retainOnDelete: true });
+}

@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 
 import { HARDENED, LOG_ROTATION } from './container-defaults.js';
 import { FileVolume } from './file-volume.js';
+import { retainedVolume } from './pinned-images.js';
 
 /** Arguments of {@link PostgresBackup}. */
 export interface PostgresBackupArgs {
@@ -68,7 +69,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
 
   constructor(name: string, args: PostgresBackupArgs, opts?: pulumi.ComponentResourceOptions) {
     super('trading:infra:PostgresBackup', name, {}, opts);
-    this.volume = new docker.Volume(`${name}s`, { name: `${name}s` }, { parent: this, retainOnDelete: true });
+    this.volume = retainedVolume(`${name}s`, this);
     const files = new FileVolume(
       `${name}-files`,
       {

@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 
 import { HARDENED, LOG_ROTATION } from './container-defaults.js';
 import { FileVolume } from './file-volume.js';
-import { PINNED_IMAGES } from './pinned-images.js';
+import { pinnedImage, retainedVolume } from './pinned-images.js';
 
 /** Arguments of {@link Postgres}. */
 export interface PostgresArgs {
@@ -27,21 +27,13 @@ export class Postgres extends pulumi.ComponentResource {
   constructor(name: string, args: PostgresArgs, opts?: pulumi.ComponentResourceOptions) {
     super('trading:infra:Postgres', name, {}, opts);
     this.database = args.database;
-    const volume = new docker.Volume(
-      `${name}-data`,
-      { name: `${name}-data` },
-      { parent: this, retainOnDelete: true },
-    );
+    const volume = retainedVolume(`${name}-data`, this);
     const secrets = new FileVolume(
       `${name}-secrets`,
       { dir: '/run/secrets', files: { postgres_user: args.user, postgres_password: args.password } },
       { parent: this },
     );
-    this.image = new docker.RemoteImage(
-      name,
-      { name: PINNED_IMAGES.postgres, keepLocally: true },
-      { parent: this },
-    );
+    this.image = pinnedImage(name, 'postgres', this);
     this.container = new docker.Container(
       name,
       {

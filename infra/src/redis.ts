@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 
 import { HARDENED, LOG_ROTATION } from './container-defaults.js';
 import { FileVolume } from './file-volume.js';
-import { PINNED_IMAGES } from './pinned-images.js';
+import { pinnedImage, retainedVolume } from './pinned-images.js';
 
 /** Arguments of {@link Redis}. */
 export interface RedisArgs {
@@ -46,21 +46,13 @@ export class Redis extends pulumi.ComponentResource {
 
   constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
     super('trading:infra:Redis', name, {}, opts);
-    const volume = new docker.Volume(
-      `${name}-data`,
-      { name: `${name}-data` },
-      { parent: this, retainOnDelete: true },
-    );
+    const volume = retainedVolume(`${name}-data`, this);
     const conf = new FileVolume(
       `${name}-config`,
       { dir: '/usr/local/etc/redis', files: { 'redis.conf': pulumi.secret(args.password.apply(redisConf)) } },
       { parent: this },
     );
-    const image = new docker.RemoteImage(
-      name,
-      { name: PINNED_IMAGES.redis, keepLocally: true },
-      { parent: this },
-    );
+    const image = pinnedImage(name, 'redis', this);
     this.container = new docker.Container(
       name,
       {
