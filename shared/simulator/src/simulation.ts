@@ -66,7 +66,11 @@ export async function startSimulation(
     state: await loadState(stateFile),
     // Saved at every change, before the platform can see it: after a crash the paper broker knows
     // every order and fill the platform was told of (it used to be saved only on a clean stop).
-    persist: stateFile ? (state) => writeFileDurably(stateFile, JSON.stringify(state)) : undefined,
+    persist: stateFile
+      ? (state) => {
+          writeFileDurably(stateFile, JSON.stringify(state));
+        }
+      : undefined,
   });
   const finnhub = await startFinnhubServer({ token: SIM_KEY });
   const series = [
