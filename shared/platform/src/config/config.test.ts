@@ -44,6 +44,11 @@ describe('loadConfig', () => {
     });
     expect(() => loadConfig({ STRATEGY_PARAMS: '{sma-cross' })).to.throw(ConfigError, /STRATEGY_PARAMS/);
     expect(() => loadConfig({ STRATEGY_PARAMS: '[1]' })).to.throw(ConfigError, /STRATEGY_PARAMS/);
+    // Unquoted keys (a shell habit) are named as not JSON, with an example, not "must be an object".
+    expect(() => loadConfig({ STRATEGY_PARAMS: '{fast:5}' })).to.throw(
+      ConfigError,
+      /"STRATEGY_PARAMS" is not JSON \(\{fast:5\}\): quote every key/,
+    );
   });
 
   it('wraps every secret key in Secret', () => {

@@ -101,6 +101,12 @@ function parseJsonEnv(raw: string): unknown {
   }
 }
 
+/** What to tell about a JSON key whose text is not JSON (joi would only say "must be of type object"). */
+function notJsonMessage(key: string, raw: unknown): string | undefined {
+  if (!JSON_ENVS.has(key) || typeof raw !== 'string') return undefined;
+  return `"${key}" is not JSON (${raw.slice(0, 40)}): quote every key and string, e.g. {"sma-cross":{"fast":5,"slow":30}}`;
+}
+
 const envSchema = Joi.object<Record<string, unknown>>(
   Object.fromEntries(Object.values(CONFIG_KEYS).map((k: ConfigKey) => [k.env, k.schema])),
 ).unknown(true);
@@ -171,7 +177,10 @@ export function loadConfig(
   const { error } = result;
   const value = result.value as Record<string, unknown>;
   if (error) {
-    const details = error.details.map((d) => ({ key: String(d.path[0]), message: d.message }));
+    const details = error.details.map((d) => {
+      const key = String(d.path[0]);
+      return { key, message: notJsonMessage(key, input[key]) ?? d.message };
+    });
     throw new ConfigError(
       `invalid configuration: ${details.map((d) => `${d.key}: ${d.message}`).join('; ')}`,
       details,
