@@ -6,19 +6,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { imageSources } from '../src/service-image.js';
-import { sourceHash } from '../src/source-hash.js';
+import { SKIP_DIRS, sourceHash } from '../src/source-hash.js';
 import { type DeclaredResource, reveal } from '../testing/declared-stack.js';
 import { buildImage, type DeclaredBuild, startContainer } from './boot.js';
 import type { DeclaredContainer } from './container-spec.js';
 import { type Engine, sh } from './engine.js';
 
-const SKIP = new Set(['node_modules', '.git', 'dist', 'data', 'coverage', 'test-artifacts']);
 const PROBE = '008_smoke_upgrade';
 
 /** A copy of the repository with one migration more. */
 function withNewMigration(root: string): string {
   const copy = mkdtempSync(join(tmpdir(), 'smoke-upgrade-'));
-  cpSync(root, copy, { recursive: true, filter: (src) => !SKIP.has(src.slice(src.lastIndexOf('/') + 1)) });
+  cpSync(root, copy, {
+    recursive: true,
+    filter: (src) => !SKIP_DIRS.has(src.slice(src.lastIndexOf('/') + 1)),
+  });
   writeFileSync(
     join(copy, `migrations/src/migrations/${PROBE}.ts`),
     [

@@ -62,17 +62,18 @@ export interface InfraConfig {
   setSecrets: ReadonlySet<keyof PlatformSecrets>;
 }
 
+/** The environment name each service credential has in the services' config. */
+export const CREDENTIAL_ENV = {
+  apiAuthToken: 'API_AUTH_TOKEN',
+  alpacaApiKey: 'ALPACA_API_KEY',
+  alpacaApiSecret: 'ALPACA_API_SECRET',
+  finnhubApiKey: 'FINNHUB_API_KEY',
+  anthropicApiKey: 'ANTHROPIC_API_KEY',
+  telegramBotToken: 'TELEGRAM_BOT_TOKEN',
+} as const satisfies Partial<Record<keyof PlatformSecrets, string>>;
+
 /** Environment names that are credentials: they belong in Pulumi secrets, never in `serviceEnv`. */
-const CREDENTIAL_ENVS = [
-  'DATABASE_URL',
-  'REDIS_URL',
-  'API_AUTH_TOKEN',
-  'ALPACA_API_KEY',
-  'ALPACA_API_SECRET',
-  'FINNHUB_API_KEY',
-  'ANTHROPIC_API_KEY',
-  'TELEGRAM_BOT_TOKEN',
-];
+const CREDENTIAL_ENVS: readonly string[] = ['DATABASE_URL', 'REDIS_URL', ...Object.values(CREDENTIAL_ENV)];
 
 /** The stack's `serviceEnv`, refusing a credential (it would be plain text in `docker inspect`). */
 export function plainServiceEnv(value: Record<string, string> | undefined): Record<string, string> {

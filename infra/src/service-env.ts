@@ -1,10 +1,10 @@
 import * as pulumi from '@pulumi/pulumi';
 
 import { secretFileName } from './file-volume.js';
-import type { InfraConfig, ServiceName } from './infra-config.js';
+import { CREDENTIAL_ENV, type InfraConfig, type ServiceName } from './infra-config.js';
 
 /** The secrets each service needs: nothing more reaches a container (least privilege). */
-const NEEDS: Record<ServiceName, readonly (keyof InfraConfig['secrets'])[]> = {
+const NEEDS: Record<ServiceName, readonly (keyof typeof CREDENTIAL_ENV)[]> = {
   'data-collector': ['alpacaApiKey', 'alpacaApiSecret', 'telegramBotToken'],
   'news-collector': ['finnhubApiKey', 'telegramBotToken'],
   'strategy-engine': ['anthropicApiKey', 'telegramBotToken'],
@@ -12,15 +12,6 @@ const NEEDS: Record<ServiceName, readonly (keyof InfraConfig['secrets'])[]> = {
   'portfolio-manager': ['alpacaApiKey', 'alpacaApiSecret', 'telegramBotToken'],
   backtester: ['telegramBotToken'],
   api: ['apiAuthToken', 'alpacaApiKey', 'alpacaApiSecret', 'telegramBotToken'],
-};
-
-const ENV_NAME: Partial<Record<keyof InfraConfig['secrets'], string>> = {
-  apiAuthToken: 'API_AUTH_TOKEN',
-  alpacaApiKey: 'ALPACA_API_KEY',
-  alpacaApiSecret: 'ALPACA_API_SECRET',
-  finnhubApiKey: 'FINNHUB_API_KEY',
-  anthropicApiKey: 'ANTHROPIC_API_KEY',
-  telegramBotToken: 'TELEGRAM_BOT_TOKEN',
 };
 
 /** Where a service's credential files are mounted. */
@@ -49,8 +40,7 @@ export function serviceSettings(
     ['REDIS_URL', urls.redisUrl],
   ];
   for (const key of NEEDS[service]) {
-    const env = ENV_NAME[key];
-    if (env && config.setSecrets.has(key)) credentials.push([env, config.secrets[key]]);
+    if (config.setSecrets.has(key)) credentials.push([CREDENTIAL_ENV[key], config.secrets[key]]);
   }
   const plain = {
     ...config.serviceEnv,

@@ -2,8 +2,16 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-/** What never enters an image (as the .dockerignore says): skipped when hashing. */
-const SKIP_DIRS = new Set(['node_modules', 'dist', 'data', 'test', 'coverage', '.git']);
+/** Directories that never enter an image (as the .dockerignore says). */
+export const SKIP_DIRS: ReadonlySet<string> = new Set([
+  'node_modules',
+  'dist',
+  'data',
+  'test',
+  'test-artifacts',
+  'coverage',
+  '.git',
+]);
 const SKIP_FILE = /(\.test\.ts|\.tsbuildinfo|\.md|\.log)$/;
 
 function files(root: string, path: string): string[] {
