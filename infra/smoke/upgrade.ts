@@ -12,7 +12,7 @@ import { buildImage, type DeclaredBuild, startContainer } from './boot.js';
 import type { DeclaredContainer } from './container-spec.js';
 import { type Engine, sh } from './engine.js';
 
-const PROBE = '008_smoke_upgrade';
+const PROBE = '999_smoke_upgrade';
 
 /** A copy of the repository with one migration more. */
 function withNewMigration(root: string): string {
@@ -42,8 +42,8 @@ function withNewMigration(root: string): string {
   writeFileSync(
     index,
     readFileSync(index, 'utf8')
-      .replace('import * as m007', `import * as m008 from './migrations/${PROBE}.js';\nimport * as m007`)
-      .replace("'007_event_outbox': m007,", `'007_event_outbox': m007,\n  '${PROBE}': m008,`),
+      .replace('const MIGRATIONS', `import * as probe from './migrations/${PROBE}.js';\n\nconst MIGRATIONS`)
+      .replace(/\n};/, `\n  '${PROBE}': probe,\n};`),
   );
   return copy;
 }

@@ -24,6 +24,7 @@ const TABLES = [
   'signals',
   'symbol_scores',
   'trades',
+  'trading_control',
 ];
 
 forEachDatabase(
@@ -36,7 +37,7 @@ forEachDatabase(
       return rows.map((r) => r.tablename);
     }
 
-    it('go up to latest, creating the eleven tables', async () => {
+    it('go up to latest, creating the twelve tables', async () => {
       expect(await migrateLatest(get().db.knex)).to.deep.equal([
         '001_initial_schema',
         '002_service_state',
@@ -45,6 +46,7 @@ forEachDatabase(
         '005_position_ledger',
         '006_news_outbox',
         '007_event_outbox',
+        '008_trading_control',
       ]);
       expect(await tables()).to.deep.equal(TABLES);
     });
@@ -65,6 +67,8 @@ forEachDatabase(
 
     it('go down one step at a time, each down undoing its up', async () => {
       const { knex } = get().db;
+      expect(await migrateDown(knex)).to.deep.equal(['008_trading_control']);
+      expect(await tables()).not.to.include('trading_control');
       expect(await migrateDown(knex)).to.deep.equal(['007_event_outbox']);
       expect(await tables()).not.to.include('event_outbox');
       expect(await migrateDown(knex)).to.deep.equal(['006_news_outbox']);
@@ -103,6 +107,7 @@ forEachDatabase(
         publishedAt: new Date(),
       });
       // Index-only steps and empty tables drop no data and go down freely.
+      expect(await migrateDown(knex)).to.deep.equal(['008_trading_control']);
       expect(await migrateDown(knex)).to.deep.equal(['007_event_outbox']);
       expect(await migrateDown(knex)).to.deep.equal(['006_news_outbox']);
       expect(await migrateDown(knex)).to.deep.equal(['005_position_ledger']);
@@ -119,7 +124,7 @@ forEachDatabase(
         /refusing to undo 001_initial_schema: it would drop candles \(1 rows\)/,
       );
       expect(await tables()).to.deep.equal(
-        TABLES.filter((t) => t !== 'position_entries' && t !== 'event_outbox'),
+        TABLES.filter((t) => !['position_entries', 'event_outbox', 'trading_control'].includes(t)),
       );
     });
 
@@ -168,10 +173,10 @@ forEachDatabase(
     it('go up again after a full rollback', async () => {
       const { knex } = get().db;
       await migrateLatest(knex);
-      expect(await migrateRollbackAll(knex)).to.have.length(7);
+      expect(await migrateRollbackAll(knex)).to.have.length(8);
       await migrateLatest(knex);
       expect(await tables()).to.deep.equal(TABLES);
-      expect(await appliedMigrations(knex)).to.have.length(7);
+      expect(await appliedMigrations(knex)).to.have.length(8);
     });
   },
   { migrate: false },

@@ -19,9 +19,11 @@ import { type Repositories } from '@trading/store';
 import Koa from 'koa';
 
 import { createManualOrders } from './domain/manual-order.js';
+import { createTraderControls, type TraderControls } from './domain/trader-controls.js';
 import { backtestsEndpoints } from './entry-points/http/backtests-routes.js';
 import { bearerAuth } from './entry-points/http/bearer-auth.js';
 import { candlesEndpoints } from './entry-points/http/candles-routes.js';
+import { controlEndpoints } from './entry-points/http/control-routes.js';
 import { dashboardRoutes } from './entry-points/http/dashboard-routes.js';
 import { docsRoutes } from './entry-points/http/docs-routes.js';
 import type { Endpoint } from './entry-points/http/endpoint.js';
@@ -62,16 +64,30 @@ export interface ApiDeps {
   now?: Clock;
 }
 
+/** A trader's orders and controls over the API's dependencies: the HTTP routes and the Telegram bot share them. */
+export function traderDesk(
+  deps: Pick<
+    ApiDeps,
+    'config' | 'repos' | 'broker' | 'trading' | 'prices' | 'notifier' | 'logger' | 'now'
+  > & {
+    metrics?: Metrics;
+  },
+): { manual: ReturnType<typeof createManualOrders>; controls: TraderControls } {
+  const manual = createManualOrders({ ...deps, limits: riskLimits(deps.config) });
+  return { manual, controls: createTraderControls({ ...deps, manual }) };
+}
+
 /** Every `/api/v1` endpoint, in the order the document lists them. */
 export function apiEndpoints(deps: ApiDeps): Endpoint[] {
   const { config, repos } = deps;
-  const manual = createManualOrders({ ...deps, limits: riskLimits(config) });
+  const { manual, controls } = traderDesk(deps);
   return [
     ...summaryEndpoints(repos, deps.now),
     ...signalsEndpoints(repos),
     ...ordersEndpoints(repos, manual),
     ...tradesEndpoints(repos),
     ...portfolioEndpoints(repos),
+    ...controlEndpoints(controls),
     ...scoresEndpoints(repos),
     ...strategiesEndpoints(config),
     ...backtestsEndpoints(repos, deps.broker),

@@ -1,8 +1,9 @@
 import { listen } from '@trading/platform';
 import { orderPathDeps, storageChecks, type WorkerDefinition } from '@trading/runtime';
 
-import { createApp } from './create-app.js';
+import { createApp, traderDesk } from './create-app.js';
 import { createRateLimitStore } from './data-access/rate-limit-store.js';
+import { startTelegramBot } from './entry-points/telegram/telegram-bot.js';
 
 /**
  * The REST API and the dashboard on API_HOST:API_PORT (with `/health` for load balancers); its
@@ -16,8 +17,9 @@ export const apiWorker: WorkerDefinition = {
       'rate-limit store',
       await createRateLimitStore(config, { logger, metrics }),
     );
+    const deps = orderPathDeps(ctx);
     const app = createApp({
-      ...orderPathDeps(ctx),
+      ...deps,
       rateLimitStore: rateLimit.store,
       onFatal: handleFatal,
       isStopping: () => lifecycle.stopping,
@@ -27,5 +29,8 @@ export const apiWorker: WorkerDefinition = {
     // Closed first on shutdown: stop accepting, let requests in flight finish for up to API_DRAIN_MS.
     lifecycle.onStop('http server', async () => server.close(config.apiDrainMs));
     logger.info('api listening', { port: server.port });
+    const bot = startTelegramBot({ config, repos: ctx.repos, controls: traderDesk(deps).controls, logger });
+    // Stopped before the HTTP server (closed in reverse order): no command acts during shutdown.
+    if (bot) lifecycle.add('telegram bot', bot);
   },
 };

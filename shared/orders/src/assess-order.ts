@@ -34,6 +34,8 @@ export interface OrderIntent {
   signal?: { price: Decimal; barTs: Date; timeframe: Timeframe };
   /** A manual limit order's limit price. */
   limitPrice?: Decimal;
+  /** Whole shares a trader asked for; without it the rules size the order. */
+  qty?: Decimal;
 }
 
 /** What {@link assessOrder} reads. */
@@ -51,7 +53,7 @@ export type OrderAssessment = RiskDecision & { price?: Decimal };
 /**
  * The risk decision on an order, on live numbers. The one path by which the executor's signals and
  * the API's manual orders are judged, so both obey the same rules. Decided from the database first,
- * before any broker call (Alpaca allows 200 a minute): the symbol's cooldown, and for a signal its
+ * before any broker call (Alpaca allows 200 a minute): for a signal, the symbol's cooldown, its
  * age and that it is on the newest stored bar. Then the account, the broker's positions, the
  * market clock (only when regular hours are enforced) and the latest trade: a signal whose price is
  * too far from that fresh price is refused; the order is sized at the fresh price (a limit buy at
@@ -60,10 +62,12 @@ export type OrderAssessment = RiskDecision & { price?: Decimal };
 export async function assessOrder(deps: AssessOrderDeps, intent: OrderIntent): Promise<OrderAssessment> {
   const { trading, repos, limits } = deps;
   const [last] = await repos.orders.list({ symbol: intent.symbol, limit: 1 });
-  const cooling = checkCooldown(last?.createdAt, deps.now, limits.cooldownMs);
-  if (cooling) return cooling;
   const { signal } = intent;
   if (signal) {
+    // A signal in its symbol's cooldown is routine: refused before any broker call. A trader's
+    // order is judged whole first (evaluateRisk), so a refusal names what the trader can fix.
+    const cooling = checkCooldown(last?.createdAt, deps.now, limits.cooldownMs);
+    if (cooling) return cooling;
     const barMs = timeframeMs(signal.timeframe);
     const stale = checkSignalAge({ barTs: signal.barTs, barMs }, deps.now, limits.maxSignalAgeMs);
     if (stale) return stale;
@@ -100,6 +104,7 @@ export async function assessOrder(deps: AssessOrderDeps, intent: OrderIntent): P
       side: intent.side,
       price,
       source: signal ? 'signal' : 'manual',
+      ...(intent.qty === undefined ? {} : { requestedQty: intent.qty }),
       buyingPower: account.buyingPower,
       equity: account.equity,
       lastEquity: account.lastEquity,

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { toQuantity } from '@trading/domain';
 import { type Broker, createBroker, STREAMS } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
@@ -57,7 +59,10 @@ describe('placeOrder, the one order path (real PostgreSQL, Redis, local Alpaca)'
     await drop();
   });
 
-  const place = async (request: Omit<PlaceOrderRequest, 'clientOrderId'> & { clientOrderId?: string }) =>
+  const place = async (
+    request: Omit<PlaceOrderRequest, 'clientOrderId'> & { clientOrderId?: string },
+    cooldownSeconds = '0',
+  ) =>
     createPlaceOrder({
       repos,
       broker,
@@ -65,8 +70,24 @@ describe('placeOrder, the one order path (real PostgreSQL, Redis, local Alpaca)'
       logger,
       trading,
       prices,
-      limits: riskLimits(loadConfig({ RISK_COOLDOWN_SECONDS: '0' })),
+      limits: riskLimits(loadConfig({ RISK_COOLDOWN_SECONDS: cooldownSeconds })),
     })({ clientOrderId: request.clientOrderId ?? `t-${++n}`, ...request });
+  /** A stored signal on a bar that closed a moment ago, at the broker's price of 100. */
+  const freshSignal = async (symbol: string, side: 'buy' | 'sell') => {
+    const barTs = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60_000);
+    const { row } = await repos.signals.insertOnce({
+      symbol,
+      strategy: `test-${randomUUID()}`,
+      side,
+      strength: '1',
+      price: '100',
+      params: {},
+      reason: 'test',
+      timeframe: '1Min',
+      barTs,
+    });
+    return { signalId: row.id, price: '100', barTs, timeframe: '1Min' as const };
+  };
 
   it('places, records and publishes an order, and a replay of its id answers the same order', async () => {
     const published = await broker.length(STREAMS.orders);
@@ -125,6 +146,51 @@ describe('placeOrder, the one order path (real PostgreSQL, Redis, local Alpaca)'
     expect(refused).to.deep.include({ outcome: 'refused', rule: 'max_quantity' });
     expect(await repos.orders.findByClientOrderId('big-1')).to.equal(undefined);
     expect(alpaca.orders().filter((o) => o.clientOrderId === 'big-1')).to.deep.equal([]);
+  });
+
+  it('refuses an oversized order for its size, not for the cooldown a recent order in the symbol started', async () => {
+    alpaca.setPrice('MSFT', '100');
+    expect((await place({ symbol: 'MSFT', side: 'buy', qty: toQuantity('1') })).outcome).to.equal('placed');
+    const big = await place({ symbol: 'MSFT', side: 'buy', qty: toQuantity('1000000') }, '3600');
+    expect(big).to.deep.include({ outcome: 'refused', rule: 'max_quantity' });
+    const small = await place({ symbol: 'MSFT', side: 'buy', qty: toQuantity('1') }, '3600');
+    expect(small).to.deep.include({ outcome: 'refused', rule: 'cooldown' });
+  });
+
+  it("lets a trader sell a held position during the symbol's cooldown: an exit only lowers risk", async () => {
+    alpaca.setPrice('AMZN', '50');
+    expect((await place({ symbol: 'AMZN', side: 'buy', qty: toQuantity('4') })).outcome).to.equal('placed');
+    const exit = await place({ symbol: 'AMZN', side: 'sell' }, '3600');
+    expect(exit.outcome).to.equal('placed');
+    expect(exit.outcome === 'placed' && Number(exit.order.qty)).to.equal(4);
+    const signalled = await place(
+      { symbol: 'AMZN', side: 'buy', signal: await freshSignal('AMZN', 'buy') },
+      '3600',
+    );
+    expect(signalled).to.deep.include({ outcome: 'refused', rule: 'cooldown' });
+  });
+
+  it("refuses every strategy's order while trading is paused, naming who paused and why; a trader's order still goes", async () => {
+    alpaca.setPrice('NVDA', '100');
+    await repos.control.set({ paused: true, reason: 'FOMC today', changedBy: 'telegram' });
+    try {
+      const fromSignal = await place({
+        symbol: 'NVDA',
+        side: 'buy',
+        signal: await freshSignal('NVDA', 'buy'),
+      });
+      expect(fromSignal).to.deep.include({ outcome: 'refused', rule: 'trading_paused' });
+      expect(fromSignal.outcome === 'refused' && fromSignal.details).to.deep.include({
+        pausedBy: 'telegram',
+        reason: 'FOMC today',
+      });
+      expect(alpaca.orders().filter((o) => o.symbol === 'NVDA')).to.deep.equal([]);
+      expect((await place({ symbol: 'NVDA', side: 'buy', qty: toQuantity('1') })).outcome).to.equal('placed');
+    } finally {
+      await repos.control.set({ paused: false, changedBy: 'test' });
+    }
+    const after = await place({ symbol: 'NVDA', side: 'sell', signal: await freshSignal('NVDA', 'sell') });
+    expect(after.outcome).to.equal('placed');
   });
 
   it("records the broker's refusal once, and a replay answers it without asking the broker again", async () => {

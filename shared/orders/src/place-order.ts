@@ -14,7 +14,6 @@ import {
 } from '@trading/domain';
 import { providerStatus } from '@trading/platform';
 import type { OrderRow } from '@trading/store';
-import { Big } from 'big.js';
 
 import { assessOrder } from './assess-order.js';
 import { createOrderRecorder, type OrderRecorderDeps } from './order-recorder.js';
@@ -68,8 +67,9 @@ export type PlaceOrderOutcome =
  * The one order path of the platform, used by the executor's signals and the API's manual orders:
  * idempotency by `client_order_id` (a replay brings the existing order up to date, and an order
  * recorded but never submitted because of a crash is submitted now, once), then the risk rules on
- * live numbers ({@link assessOrder}: cooldown, signal age, fresh price, limits), the requested size
- * against the allowed one, the notional cap at the fresh price, then record → submit → record, which
+ * live numbers: a strategy's signal is refused while trading is paused (the kill switch, read from
+ * the database at every signal, so a pause holds at once in every process); then {@link assessOrder}
+ * (cooldown, signal age, fresh price, limits, the requested size against the allowed one), the notional cap at the fresh price, then record → submit → record, which
  * publishes `order.updated`. Outcomes are values, not HTTP errors: each caller says them its own way.
  */
 export function createPlaceOrder(
@@ -108,19 +108,26 @@ export function createPlaceOrder(
   return async (request) => {
     const mine = await deps.repos.orders.findByClientOrderId(request.clientOrderId);
     if (mine) return resume(request, mine);
+    if (request.signal) {
+      const control = await deps.repos.control.get();
+      if (control.paused) {
+        return {
+          outcome: 'refused',
+          rule: 'trading_paused',
+          details: {
+            pausedBy: control.changedBy,
+            reason: control.reason ?? '',
+            since: control.changedAt?.toISOString() ?? '',
+          },
+        };
+      }
+    }
     const limitPrice = request.type === 'limit' ? request.limitPrice : undefined;
     const assessed = await assessOrder(
       { trading: deps.trading, prices: deps.prices, repos: deps.repos, limits: deps.limits, now: now() },
-      { symbol: request.symbol, side: request.side, limitPrice, signal: request.signal },
+      { symbol: request.symbol, side: request.side, limitPrice, signal: request.signal, qty: request.qty },
     );
     if (!assessed.approved) return { outcome: 'refused', rule: assessed.rule, details: assessed.details };
-    if (request.qty !== undefined && new Big(request.qty).gt(assessed.qty)) {
-      return {
-        outcome: 'refused',
-        rule: 'max_quantity',
-        details: { requested: request.qty, allowed: assessed.qty },
-      };
-    }
     const qty = request.qty ?? assessed.qty;
     const capped = checkOrderNotional({ side: request.side, qty, price: assessed.price ?? '0' }, deps.limits);
     if (capped && !capped.approved) return { outcome: 'refused', rule: capped.rule, details: capped.details };

@@ -20,8 +20,9 @@ import {
   requirePostgres,
 } from '@trading/testkit';
 
-import { createApp } from '../create-app.js';
+import { createApp, traderDesk } from '../create-app.js';
 import { createRateLimitStore } from '../data-access/rate-limit-store.js';
+import type { TraderControls } from '../domain/trader-controls.js';
 
 /** The bearer token every fixture API expects. */
 export const TOKEN = 'api-canary-token-5c1d';
@@ -47,6 +48,8 @@ export interface ApiFixture {
   captured: CapturedLogger;
   /** Errors that reached the top-level handler (each would be a 500). */
   fatals: unknown[];
+  /** The trader's controls over the same store and broker (what the Telegram bot is given). */
+  controls: TraderControls;
   /** Call the API; authenticated unless `headers` says otherwise. */
   call(
     method: string,
@@ -141,6 +144,7 @@ export async function startApiFixture(
     metrics,
     captured,
     fatals,
+    controls: traderDesk({ config, repos, broker, trading, prices, notifier, logger }).controls,
     async call(method, path, options = {}) {
       const headers: Record<string, string> = options.headers ?? { Authorization: `Bearer ${TOKEN}` };
       const body =

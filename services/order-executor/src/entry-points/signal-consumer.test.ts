@@ -307,6 +307,22 @@ describe('order-executor (real PostgreSQL, Redis, local Alpaca and Telegram)', f
     expect(telegram.messages).to.deep.equal([]);
   });
 
+  it('while trading is paused, obeys at once: the signal is rejected as trading_paused and nothing reaches the broker', async () => {
+    const ex = executor();
+    await repos.control.set({ paused: true, reason: 'kill switch test', changedBy: 'api' });
+    try {
+      const paused = await newSignal('buy');
+      await ex.handle(paused);
+      expect(alpaca.orders()).to.deep.equal([]);
+      const row = await repos.signals.get(paused.payload.signalId);
+      expect(row).to.include({ status: 'rejected', rejectionRule: 'trading_paused' });
+      expect(row?.rejectionDetails).to.include({ pausedBy: 'api', reason: 'kill switch test' });
+    } finally {
+      await repos.control.set({ paused: false, changedBy: 'api' });
+      await ex.close();
+    }
+  });
+
   it('a repeated entry while holding does nothing, a sell while flat does nothing, and neither notifies', async () => {
     alpaca.setPosition('GOOG', '10', '100');
     const ex = executor();

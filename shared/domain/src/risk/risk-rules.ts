@@ -28,6 +28,8 @@ export interface RiskInput {
   price: Decimal;
   /** Who asks: a strategy's repeated entry signal does nothing; a trader may add to a position. */
   source: 'signal' | 'manual';
+  /** Whole shares a trader asked for; without it the order is sized by the rules. */
+  requestedQty?: Decimal;
   buyingPower: Decimal;
   equity: Decimal;
   /** Equity at the previous close (Alpaca's `last_equity`): today's P&L is measured from it. */
@@ -56,7 +58,8 @@ export type RiskRule =
   | 'max_position_size'
   | 'max_quantity'
   | 'buying_power'
-  | 'no_position';
+  | 'no_position'
+  | 'trading_paused';
 
 /**
  * Approved with a size (and `atOpen` when the market is closed and orders execute in regular hours
@@ -146,19 +149,42 @@ export function checkPriceDeviation(
 }
 
 /**
- * Decide on one order, long-only, at the broker's fresh price. Checks, in order: a price > 0, the
- * per-symbol cooldown, then for a buy: no repeated entry from a signal while a position is held,
- * the daily loss limit (no new exposure once breached), the number of open positions (a new
- * symbol only), the position size cap and buying power, sizing the order in whole shares to the
- * smaller room; for a sell: that there is a position, sold whole. While the market is closed and
- * orders execute in regular hours only, the approval says `atOpen`. Pure: no I/O, exact decimals.
+ * Decide on one order, long-only, at the broker's fresh price. Checks, in order: a price > 0; for a
+ * strategy's signal the per-symbol cooldown first (routine, and decided before anything else); then
+ * for a buy: no repeated entry from a signal while a position is held, the daily loss limit (no new
+ * exposure once breached), the number of open positions (a new symbol only), the position size cap
+ * and buying power, sizing the order in whole shares to the smaller room; for a sell: that there is
+ * a position, sold whole. A trader's requested size above that is refused for its size
+ * (`max_quantity`) before the cooldown is checked, so the answer names the problem the trader can
+ * fix; a trader's sell (an exit only lowers risk) is never held back by the cooldown. While the
+ * market is closed and orders execute in regular hours only, the approval says `atOpen`. Pure: no
+ * I/O, exact decimals.
  */
 export function evaluateRisk(input: RiskInput, limits: RiskLimits): RiskDecision {
   if (!/^\d+(\.\d+)?$/.test(input.price) || new Big(input.price).lte(0)) {
     return reject('invalid_price', { price: input.price });
   }
-  const cooling = checkCooldown(input.lastOrderAt, input.now, limits.cooldownMs);
-  if (cooling) return cooling;
+  const cooling = () => checkCooldown(input.lastOrderAt, input.now, limits.cooldownMs);
+  if (input.source === 'signal') {
+    const cooldown = cooling();
+    if (cooldown) return cooldown;
+  }
+  const sized = sizeOrder(input, limits);
+  if (!sized.approved) return sized;
+  if (input.requestedQty !== undefined && new Big(input.requestedQty).gt(sized.qty)) {
+    return reject('max_quantity', { requested: input.requestedQty, allowed: sized.qty });
+  }
+  if (input.source === 'manual' && input.side === 'buy') {
+    const cooldown = cooling();
+    if (cooldown) return cooldown;
+  }
+  if (input.requestedQty === undefined) return sized;
+  const qty = new Big(input.requestedQty);
+  return { ...sized, qty: qty.toString(), notional: qty.times(input.price).toString() };
+}
+
+/** The most the position and money rules allow, or the rule that allows nothing. */
+function sizeOrder(input: RiskInput, limits: RiskLimits): RiskDecision {
   const atOpen = limits.marketHoursOnly && !input.marketOpen;
   const price = new Big(input.price);
   const held = new Big(input.heldQty);

@@ -218,6 +218,14 @@ export const CONFIG_KEYS = {
       .default('')
       .description('Telegram chat that receives alerts and trade notices'),
   },
+  telegramCommands: {
+    env: 'TELEGRAM_COMMANDS',
+    schema: Joi.boolean()
+      .default(true)
+      .description(
+        'The API answers bot commands from TELEGRAM_CHAT_ID (/status, /pause…); one API replica only',
+      ),
+  },
 
   // API
   corsOrigins: {

@@ -48,6 +48,7 @@ export interface Config {
   anthropicModel: string;
   telegramBaseUrl: string;
   telegramChatId: string;
+  telegramCommands: boolean;
   corsOrigins: string[];
   trustedProxy: boolean;
   apiRateLimitPerMin: number;

@@ -40,4 +40,30 @@ export class PortfolioSnapshotRepository {
       .orderBy([{ column: 'snapshotAt' }, { column: 'id' }])
       .limit(limit);
   }
+
+  /** The oldest snapshot: where the account started. */
+  async first(): Promise<PortfolioSnapshotRow | undefined> {
+    return this.knex<PortfolioSnapshotRow>('portfolio_snapshots')
+      .orderBy([{ column: 'snapshotAt' }, { column: 'id' }])
+      .first();
+  }
+
+  /**
+   * Each UTC day's last snapshot since a time, oldest first, with the last snapshot before that time
+   * first (the close the first day's profit is measured from), however many snapshots a day holds.
+   */
+  async dailyCloses(since: Date): Promise<(PortfolioSnapshotRow & { day: string })[]> {
+    const { rows } = await this.knex.raw<{ rows: (PortfolioSnapshotRow & { day: string })[] }>(
+      `select * from ((select *, to_char(snapshot_at at time zone 'UTC', 'YYYY-MM-DD') as day
+          from portfolio_snapshots where snapshot_at < ? order by snapshot_at desc, id desc limit 1)
+       union all
+       (select distinct on (day) * from (
+          select *, to_char(snapshot_at at time zone 'UTC', 'YYYY-MM-DD') as day
+            from portfolio_snapshots where snapshot_at >= ?) s
+        order by day, snapshot_at desc, id desc)) u
+       order by snapshot_at, id`,
+      [since, since],
+    );
+    return rows;
+  }
 }

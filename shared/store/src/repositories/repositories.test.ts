@@ -278,4 +278,46 @@ forEachDatabase('repositories', (get) => {
       });
     });
   });
+
+  describe('daily closes', () => {
+    it("answers each UTC day's last snapshot, after the last one before the window", async () => {
+      const at = async (iso: string, equity: string) =>
+        repos.snapshots.insert({
+          snapshotAt: new Date(iso),
+          cash: equity,
+          equity,
+          positionsValue: '0',
+          realizedPnl: '0',
+          unrealizedPnl: '0',
+          openPositions: 0,
+        });
+      await at('2030-03-01T20:00:00Z', '1000');
+      await at('2030-03-02T10:00:00Z', '1010');
+      await at('2030-03-02T23:59:00Z', '1020');
+      await at('2030-03-03T00:01:00Z', '990');
+      await at('2030-03-03T12:00:00Z', '1005');
+      const closes = await repos.snapshots.dailyCloses(new Date('2030-03-02T00:00:00Z'));
+      expect(closes.map((c) => [c.day, Number(c.equity)])).to.deep.equal([
+        ['2030-03-01', 1000],
+        ['2030-03-02', 1020],
+        ['2030-03-03', 1005],
+      ]);
+    });
+  });
+
+  describe('trading control', () => {
+    it('reads running before anyone paused, then keeps the last pause or resume with who and why', async () => {
+      expect(await repos.control.get()).to.include({ paused: false, changedBy: 'default', changedAt: null });
+      const paused = await repos.control.set({
+        paused: true,
+        reason: 'earnings week',
+        changedBy: 'telegram',
+      });
+      expect(paused).to.include({ paused: true, reason: 'earnings week', changedBy: 'telegram' });
+      expect(paused.changedAt).to.be.instanceOf(Date);
+      await repos.control.set({ paused: false, changedBy: 'api' });
+      expect(await repos.control.get()).to.include({ paused: false, reason: null, changedBy: 'api' });
+      expect(await get().db.knex('trading_control').count({ n: '*' })).to.deep.equal([{ n: '1' }]);
+    });
+  });
 });

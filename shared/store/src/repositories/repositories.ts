@@ -11,6 +11,7 @@ import { PositionRepository } from './position-repository.js';
 import { SignalRepository } from './signal-repository.js';
 import { SymbolScoreRepository } from './symbol-score-repository.js';
 import { TradeRepository } from './trade-repository.js';
+import { TradingControlRepository } from './trading-control-repository.js';
 
 /** Every table's repository over one knex. */
 export interface Repositories {
@@ -25,6 +26,7 @@ export interface Repositories {
   scores: SymbolScoreRepository;
   backtests: BacktestRunRepository;
   outbox: EventOutboxRepository;
+  control: TradingControlRepository;
   /** Run `work` in one transaction, over repositories bound to it: all of it is stored, or none. */
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
 }
@@ -42,6 +44,7 @@ export function createRepositories(knex: Knex): Repositories {
     scores: new SymbolScoreRepository(knex),
     backtests: new BacktestRunRepository(knex),
     outbox: new EventOutboxRepository(knex),
+    control: new TradingControlRepository(knex),
     transaction: async (work) => knex.transaction(async (trx) => work(createRepositories(trx))),
   };
 }

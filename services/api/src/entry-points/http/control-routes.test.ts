@@ -1,0 +1,82 @@
+import { expect } from 'chai';
+
+import { type ApiFixture, startApiFixture } from '../../testing/api-fixture.js';
+
+type Json = Record<string, unknown>;
+const dataOf = (body: Json) => body.data as Json;
+const errorOf = (body: Json) => body.error as { code: string; message: string; details: Json };
+
+describe('control API (real PostgreSQL, Redis, local Alpaca): pause, resume, force-exit', function () {
+  this.timeout(30_000);
+  let api: ApiFixture;
+
+  before(async function () {
+    api = await startApiFixture(this);
+    api.alpaca.setPrice('GOOG', '100');
+  });
+  after(async () => {
+    await api?.close();
+  });
+
+  it('reads running before anyone paused', async () => {
+    const res = await api.call('GET', '/api/v1/control');
+    expect(res.status).to.equal(200);
+    expect(dataOf(res.body)).to.deep.equal({
+      paused: false,
+      reason: null,
+      changedBy: 'default',
+      changedAt: null,
+    });
+  });
+
+  it('pauses with a reason and resumes: stored, answered, and kept in the database for every process', async () => {
+    const paused = await api.call('POST', '/api/v1/control/pause', { body: { reason: 'FOMC at 2pm' } });
+    expect(paused.status).to.equal(200);
+    expect(dataOf(paused.body)).to.include({ paused: true, reason: 'FOMC at 2pm', changedBy: 'api' });
+    expect(await api.repos.control.get()).to.include({ paused: true, reason: 'FOMC at 2pm' });
+    const resumed = await api.call('POST', '/api/v1/control/resume', { body: {} });
+    expect(resumed.status).to.equal(200);
+    expect(dataOf(resumed.body)).to.include({ paused: false, changedBy: 'api' });
+  });
+
+  it('refuses a pause reason that is not a short text with 400 naming the field', async () => {
+    const res = await api.call('POST', '/api/v1/control/pause', { body: { reason: 'x'.repeat(201) } });
+    expect(res.status).to.equal(400);
+    expect(JSON.stringify(errorOf(res.body).details)).to.include('reason');
+    expect((await api.repos.control.get()).paused).to.equal(false);
+  });
+
+  it('force-exits a held position: 201 with a market sell of the whole position, filled at the broker', async () => {
+    const bought = await api.call('POST', '/api/v1/orders', {
+      body: { symbol: 'GOOG', side: 'buy', qty: 7 },
+    });
+    expect(bought.status).to.equal(201);
+    // The platform's position is the portfolio manager's; here it is written as it would be.
+    await api.repos.positions.upsert({
+      symbol: 'GOOG',
+      qty: '7',
+      avgCost: '100',
+      marketPrice: '100',
+      realizedPnl: '0',
+      unrealizedPnl: '0',
+    });
+    const exit = await api.call('POST', '/api/v1/positions/GOOG/close', { body: {} });
+    expect(exit.status).to.equal(201);
+    expect(dataOf(exit.body)).to.include({ symbol: 'GOOG', side: 'sell', type: 'market', status: 'filled' });
+    expect(Number(dataOf(exit.body).qty)).to.equal(7);
+    expect(String(dataOf(exit.body).clientOrderId)).to.match(/^man-exit-/);
+  });
+
+  it('answers 404 for a force-exit without an open position, and sends nothing', async () => {
+    const before = api.alpaca.orders().length;
+    const res = await api.call('POST', '/api/v1/positions/MSFT/close', { body: {} });
+    expect(res.status).to.equal(404);
+    expect(errorOf(res.body).message).to.equal('no open position in MSFT');
+    expect(api.alpaca.orders()).to.have.length(before);
+  });
+
+  it('refuses a force-exit of a symbol that is not a ticker with 400', async () => {
+    const res = await api.call('POST', '/api/v1/positions/goog/close', { body: {} });
+    expect(res.status).to.equal(400);
+  });
+});
