@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 
 import { ConfigError } from '@trading/domain';
 import { migrateLatest } from '@trading/migrations';
-import { createLogger, loadConfig } from '@trading/platform';
+import { createLogger, type DataDirLock, loadConfig, lockDataDir } from '@trading/platform';
 import { runPlatform } from '@trading/runtime';
 import { type Simulation, startSimulation } from '@trading/simulator';
 
@@ -17,6 +17,9 @@ import { newsCollectorWorker } from '../services/news-collector/src/worker.js';
 import { orderExecutorWorker } from '../services/order-executor/src/worker.js';
 import { portfolioManagerWorker } from '../services/portfolio-manager/src/worker.js';
 import { strategyEngineWorker } from '../services/strategy-engine/src/worker.js';
+import { startBanner } from './start/banner.js';
+import { buildDashboardIfStale } from './start/dashboard-build.js';
+import { assertPortFree } from './start/port-probe.js';
 
 /** What the simulation sets when the user has not: trades within a minute of the first start. */
 const SIMULATION_DEFAULTS: Record<string, string> = {
@@ -33,22 +36,32 @@ const SIMULATION_DEFAULTS: Record<string, string> = {
   LOG_LEVEL: 'warn',
 };
 
+/** A setting or a data folder the platform cannot start with: one line, exit 78 (EX_CONFIG). */
+function refuse(err: ConfigError): never {
+  console.error(`not starting: ${err.message}`);
+  process.exit(78);
+}
+
 // Without a .env the environment alone configures the platform.
 if (existsSync('.env')) process.loadEnvFile('.env');
 
+// Settings and the data folder first: a mistake is reported at once, before anything is compiled.
 let base;
+let lock: DataDirLock | undefined;
 try {
   base = loadConfig(process.env);
+  await assertPortFree(base.apiPort, base.apiHost, 'API_PORT');
+  if (!base.dataDir.startsWith('memory://')) lock = lockDataDir(base.dataDir);
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
-  console.error(`invalid configuration, not starting:\n${err.message}`);
-  process.exit(78);
+  refuse(err);
 }
+buildDashboardIfStale(new URL('..', import.meta.url).pathname);
 
 let simulation: Simulation | undefined;
 if (!base.alpacaApiKey) {
   simulation = await startSimulation(base, {
-    logger: createLogger({ service: 'simulation', level: base.logLevel }),
+    logger: createLogger({ service: 'simulation', level: base.logLevel, format: base.logFormat }),
     defaults: Object.fromEntries(
       Object.entries(SIMULATION_DEFAULTS).filter(([k]) => process.env[k] === undefined),
     ),
@@ -71,31 +84,14 @@ const ctx = await runPlatform(
     migrate: migrateLatest,
     env,
     before: async ({ lifecycle, repos }) => {
+      // Registered first, so released last: the folder is ours until everything else stopped.
+      if (lock) lifecycle.add('data folder lock', lock);
       if (!simulation) return;
-      // Registered first, so closed last: the paper account is saved after every service stopped.
       lifecycle.add('simulated providers', simulation);
       await simulation.startMarket(repos);
     },
   },
 );
 
-if (ctx) {
-  const { config } = ctx;
-  const url = `http://localhost:${String(config.apiPort)}`;
-  const data = config.databaseUrl ? 'PostgreSQL at DATABASE_URL' : `embedded PostgreSQL in ${config.dataDir}`;
-  const mode = simulation
-    ? `simulation: paper broker, simulated market (${simulation.series.map((s) => s.symbol).join(', ')})`
-    : `${config.alpacaTradingUrl.includes('paper') ? 'paper' : 'LIVE'} trading through Alpaca at ${config.alpacaTradingUrl}`;
-  console.log(
-    [
-      '',
-      `  Trading platform running — ${mode}`,
-      '',
-      `  dashboard   ${url}/  ${config.apiAuthToken ? '(asks for API_AUTH_TOKEN)' : `(this machine only, on ${config.apiHost}: set API_AUTH_TOKEN to open it to others)`}`,
-      `  API docs    ${url}/docs`,
-      `  data        ${data}; events ${config.redisUrl ? 'through Redis at REDIS_URL' : 'in process'}`,
-      `  stop        Ctrl-C (state is kept: the next start resumes from it)`,
-      '',
-    ].join('\n'),
-  );
-}
+// Only once every service listens: a start that failed has said why and exits.
+if (ctx) console.log(startBanner(ctx.config, simulation));

@@ -13,7 +13,7 @@ if (command !== 'latest' && command !== 'down' && command !== 'status') {
 }
 
 const config = loadConfig();
-const logger = createLogger({ service: 'migrations', level: config.logLevel });
+const logger = createLogger({ service: 'migrations', level: config.logLevel, format: config.logFormat });
 const db = createDb(config, logger);
 const target = db.embedded ? `embedded database in ${config.dataDir}` : 'PostgreSQL at DATABASE_URL';
 try {

@@ -126,6 +126,7 @@ describe('npm start (simulation) and the dashboard in headless Chromium', functi
     platform.child.kill('SIGINT');
     expect(await platform.exited).to.equal(0);
     expect(existsSync(join(dataDir, 'simulation', 'alpaca-account.json'))).to.equal(true);
+    expect(existsSync(join(dataDir, 'platform.lock')), 'the data folder released').to.equal(false);
 
     // The next start resumes: the stored positions are still held (the paper account came back, so
     // reconciliation finds nothing to correct) and trading goes on.

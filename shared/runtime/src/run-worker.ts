@@ -98,7 +98,8 @@ function workerContext(
 }
 
 const notifierOption: Pick<RunServiceOptions, 'createNotifier'> = {
-  createNotifier: (config, logger) => new TelegramNotifier(config, { logger }),
+  // Quiet when off: the worker's own notifier (trade notices) already says Telegram is off, once.
+  createNotifier: (config, logger) => new TelegramNotifier(config, { logger, quiet: true }),
 };
 
 /**
@@ -143,6 +144,7 @@ export async function runPlatform(
           logger: createLogger({
             service: worker.name,
             level: ctx.config.logLevel,
+            format: ctx.config.logFormat,
             secrets: secretsOf(ctx.config),
           }),
           metrics: createMetrics(worker.name),

@@ -80,6 +80,13 @@ export const CONFIG_KEYS = {
       .default('info')
       .description('Minimum log level'),
   },
+  logFormat: {
+    env: 'LOG_FORMAT',
+    schema: Joi.string()
+      .valid('auto', 'json', 'pretty')
+      .default('auto')
+      .description('json: a JSON object per line; pretty: readable lines; auto: pretty at a terminal'),
+  },
   healthPort: {
     env: 'HEALTH_PORT',
     schema: int(1024, 65535, 8080, 'Port of a worker health/metrics server'),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-import { ConfigError } from '@trading/domain';
+import { ConfigError, configureStrategy, ValidationError } from '@trading/domain';
 import Joi from 'joi';
 
 import { CONFIG_KEYS, type ConfigKey, type LogLevel, TIMEFRAMES } from './config-schema.js';
@@ -18,6 +18,7 @@ export interface Config {
   apiAuthToken: Secret | undefined;
   nodeEnv: 'development' | 'production' | 'test';
   logLevel: LogLevel;
+  logFormat: 'auto' | 'json' | 'pretty';
   healthPort: number;
   healthHost: string;
   apiPort: number;
@@ -198,7 +199,28 @@ export function loadConfig(
       config[name] = raw;
     }
   }
-  return withSafeApiHost(config as unknown as Config, env.API_HOST);
+  return withSafeApiHost(withKnownStrategies(config as unknown as Config), env.API_HOST);
+}
+
+/** STRATEGIES names known strategies, and STRATEGY_PARAMS fits them: found now, not when the engine starts. */
+function withKnownStrategies(config: Config): Config {
+  const problems: { key: string; message: string }[] = [];
+  for (const name of config.strategies) {
+    try {
+      configureStrategy(name, config.strategyParams[name]);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      problems.push({
+        key: err.message.startsWith('unknown') ? 'STRATEGIES' : 'STRATEGY_PARAMS',
+        message: err.message,
+      });
+    }
+  }
+  if (problems.length === 0) return config;
+  throw new ConfigError(
+    `invalid configuration: ${problems.map((d) => `${d.key}: ${d.message}`).join('; ')}`,
+    problems,
+  );
 }
 
 const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|::1)$/;

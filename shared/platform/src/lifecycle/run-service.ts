@@ -6,6 +6,7 @@ import { createTopLevelHandler, type TopLevelHandler } from '../errors/top-level
 import { createLogger, type Logger } from '../logging/logger.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { createLifecycle, type Lifecycle } from './lifecycle.js';
+import { explainStartFailure } from './start-failure.js';
 
 /** What a service's start function receives. */
 export interface ServiceContext {
@@ -32,6 +33,8 @@ export const EXIT_CONFIG = 78;
  * The bootstrap every `main.ts` calls: validate config (a bad one exits {@link EXIT_CONFIG} before
  * anything starts, listing every bad key), build logger, metrics and lifecycle, route uncaught
  * errors to the top-level handler, run `start`, and shut down gracefully on SIGTERM/SIGINT.
+ * Resolves to the context once started, or undefined when it did not start (a failure a person can
+ * fix, such as a port in use, is also said in one line on stderr).
  */
 export async function runService(
   service: string,
@@ -51,7 +54,12 @@ export async function runService(
     exit(EXIT_CONFIG);
     return undefined;
   }
-  const logger = createLogger({ service, level: config.logLevel, secrets: secretsOf(config) });
+  const logger = createLogger({
+    service,
+    level: config.logLevel,
+    format: config.logFormat,
+    secrets: secretsOf(config),
+  });
   const metrics = createMetrics(service);
   const lifecycle = createLifecycle({ logger, graceMs: config.shutdownGraceMs, exit });
   const notifier = options.createNotifier?.(config, logger);
@@ -77,8 +85,10 @@ export async function runService(
   try {
     await start(ctx);
   } catch (err) {
+    const explained = explainStartFailure(err, config);
+    if (explained) process.stderr.write(`${service}: not started: ${explained}\n`);
     fail('start')(err);
-    return ctx;
+    return undefined;
   }
   metrics.serviceUp.set(1);
   logger.info('service started', { service });

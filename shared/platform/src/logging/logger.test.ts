@@ -1,13 +1,40 @@
+import { Writable } from 'node:stream';
+
 import { DataError } from '@trading/domain';
 import { captureLogger } from '@trading/testkit';
 import { expect } from 'chai';
 
 import { Secret } from '../config/secret.js';
+import { createLogger } from './logger.js';
 
 const flush = async (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const CANARY = 'canary-7f3a9c-token';
 
 describe('createLogger', () => {
+  it('at a terminal (format pretty) writes one readable line per entry, an error with its stack, secrets masked', async () => {
+    const chunks: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        chunks.push(chunk.toString());
+        done();
+      },
+    });
+    const logger = createLogger({
+      service: 'executor',
+      format: 'pretty',
+      stream,
+      secrets: [new Secret(CANARY)],
+    });
+    logger.warn('order refused', { rule: 'cooldown', qty: 5 });
+    logger.error('failed', { error: new Error(`broker said ${CANARY}`) });
+    await flush();
+    const [refused, failed] = chunks.join('').split(/\n(?=\d\d:)/);
+    expect(refused).to.match(/^\d\d:\d\d:\d\d WARN {2}executor {10}order refused {2}rule=cooldown qty=5\n?$/);
+    expect(failed).to.match(/^\d\d:\d\d:\d\d ERROR executor {10}failed {2}error="broker said \*+"/);
+    expect(failed).to.include('logger.test.ts');
+    expect(chunks.join('')).not.to.include(CANARY);
+  });
+
   it('writes one JSON object per line with service, level, timestamp and message', async () => {
     const { logger, records } = captureLogger();
     logger.info('hello', { symbol: 'GOOG' });

@@ -16,7 +16,15 @@ export interface LoggerOptions {
   secrets?: readonly Secret[];
   /** Where lines go; stdout by default. Tests pass a stream to read what was written. */
   stream?: Writable;
+  /**
+   * `json`: one JSON object per line (for machines: Docker, Loki). `pretty`: one readable line per
+   * entry (for a person at a terminal). `auto` (default): pretty when stdout is a terminal.
+   */
+  format?: LogFormat;
 }
+
+/** How lines are written; see {@link LoggerOptions.format}. */
+export type LogFormat = 'json' | 'pretty' | 'auto';
 
 const MESSAGE = Symbol.for('message');
 const MAX_DEPTH = 8;
@@ -63,9 +71,37 @@ function scrubber(secrets: readonly Secret[]): winston.Logform.Format {
   })();
 }
 
+const META_SKIP = new Set(['level', 'message', 'timestamp', 'service']);
+
+/** `12:03:04 WARN  executor  order refused  rule=cooldown symbol=GOOG`, an error's stack below it. */
+const prettyLine = winston.format.printf((info) => {
+  const time = String(info.timestamp).slice(11, 19);
+  const level = info.level.toUpperCase().padEnd(5);
+  const service = String(info.service).padEnd(17);
+  const meta: string[] = [];
+  let stack = '';
+  for (const [key, value] of Object.entries(info)) {
+    if (META_SKIP.has(key)) continue;
+    if (typeof value === 'object' && value !== null && 'stack' in value && typeof value.stack === 'string') {
+      meta.push(`${key}=${JSON.stringify((value as { message?: unknown }).message)}`);
+      if (info.level === 'error') stack = `\n    ${value.stack.split('\n').slice(1, 6).join('\n    ')}`;
+      continue;
+    }
+    meta.push(`${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  }
+  return `${time} ${level} ${service} ${String(info.message)}${meta.length ? `  ${meta.join(' ')}` : ''}${stack}`;
+});
+
+function pretty(options: LoggerOptions): boolean {
+  const format = options.format ?? 'auto';
+  if (format === 'auto') return !options.stream && process.stdout.isTTY;
+  return format === 'pretty';
+}
+
 /**
  * A winston logger writing one JSON object per line with `service`, `level`, `timestamp`,
- * the message and metadata; errors carry their stack; secrets are masked.
+ * the message and metadata; errors carry their stack; secrets are masked. At a terminal (format
+ * `auto`, or `pretty`) the same entries are one readable line each, masked the same way.
  */
 export function createLogger(options: LoggerOptions): Logger {
   // winston's transport classes are typed against a second copy of winston-transport.
@@ -81,7 +117,7 @@ export function createLogger(options: LoggerOptions): Logger {
       winston.format.errors({ stack: true }),
       serialise(),
       winston.format.timestamp(),
-      winston.format.json(),
+      pretty(options) ? prettyLine : winston.format.json(),
       scrubber(options.secrets ?? []),
     ),
     transports: [transport],

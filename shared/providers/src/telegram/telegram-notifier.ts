@@ -20,10 +20,12 @@ export class TelegramNotifier implements Notifier {
   readonly #chatId: string;
   readonly #logger: Logger | undefined;
   readonly #token: string;
-  #warned = false;
+  #warned: boolean;
 
-  constructor(config: Config, deps: { logger?: Logger; metrics?: Metrics } = {}) {
+  /** `quiet`: say nothing when off (a second notifier in the process, whose first one already says so). */
+  constructor(config: Config, deps: { logger?: Logger; metrics?: Metrics; quiet?: boolean } = {}) {
     this.#logger = deps.logger;
+    this.#warned = deps.quiet ?? false;
     this.#chatId = config.telegramChatId;
     this.#token = config.telegramBotToken?.getSecretValue() ?? '';
     this.#http =

@@ -1,0 +1,93 @@
+// What a newcomer sees when `npm start` cannot start: one line naming the problem and the setting
+// that fixes it, exit 78, no "running" banner, and nothing compiled or started first.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { freePort } from '@trading/testkit';
+import { expect } from 'chai';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+/** Run `npm start`'s script to its end; what it printed and its exit code. */
+async function start(
+  env: Record<string, string>,
+): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'scripts/start.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', NODE_V8_COVERAGE: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearTimeout(timer);
+  return { code, out, err };
+}
+
+describe('npm start refuses what it cannot start with, in one line, before starting anything', function () {
+  this.timeout(90_000);
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'start-console-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a setting that is not JSON: names it, with an example, exit 78, no banner', async () => {
+    const run = await start({ DATA_DIR: dir, STRATEGY_PARAMS: '{fast:5}' });
+    expect(run.code).to.equal(78);
+    expect(run.err).to.include('STRATEGY_PARAMS: "STRATEGY_PARAMS" is not JSON ({fast:5})');
+    expect(run.out).not.to.include('running');
+  });
+
+  it('an unknown strategy: named with the known ones, exit 78, no stack trace', async () => {
+    const run = await start({ DATA_DIR: dir, STRATEGIES: 'smaa' });
+    expect(run.code).to.equal(78);
+    expect(run.err).to.include("STRATEGIES: unknown strategy 'smaa'; known: sma-cross");
+    expect(run.err).not.to.match(/\n\s+at /);
+  });
+
+  it('the API port in use: names the port and API_PORT, exit 78, no banner pointing at another program', async () => {
+    const port = await freePort();
+    const squatter: Server = createServer();
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    try {
+      const run = await start({ DATA_DIR: dir, API_PORT: String(port) });
+      expect(run.code).to.equal(78);
+      expect(run.err).to.include(
+        `port ${String(port)} on 127.0.0.1 is already in use by another program: stop it, or set API_PORT to a free port, e.g. API_PORT=${String(port + 1)}`,
+      );
+      expect(run.out).not.to.include('running');
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('a data folder another platform runs on: names its pid, exit 78, the other one untouched', async () => {
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      writeFileSync(join(dir, 'platform.lock'), `${String(other.pid)}\n`);
+      const run = await start({ DATA_DIR: dir, API_PORT: String(await freePort()) });
+      expect(run.code).to.equal(78);
+      expect(run.err).to.include(`another platform (pid ${String(other.pid)}) is running on DATA_DIR ${dir}`);
+      expect(other.exitCode).to.equal(null);
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
+  it('a data folder that cannot be written: says DATA_DIR is not writable and why, not ENOENT', async () => {
+    writeFileSync(join(dir, 'file'), '');
+    const data = join(dir, 'file', 'data');
+    const run = await start({ DATA_DIR: data, API_PORT: String(await freePort()) });
+    expect(run.code).to.equal(78);
+    expect(run.err).to.include(`DATA_DIR ${data} is not writable (ENOTDIR: a file is in the way)`);
+  });
+});
