@@ -90,7 +90,7 @@ export function apiEndpoints(deps: ApiDeps): Endpoint[] {
     ...controlEndpoints(controls),
     ...scoresEndpoints(repos),
     ...strategiesEndpoints(config),
-    ...backtestsEndpoints(repos, deps.broker),
+    ...backtestsEndpoints(repos, deps.broker, config.collectorTimeframe),
     ...candlesEndpoints(config, repos),
   ];
 }

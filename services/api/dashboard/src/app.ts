@@ -33,6 +33,10 @@ function card(label: string, value: string, tone?: 'up' | 'down'): HTMLElement {
   ]);
 }
 
+/** A statistic as shown: `n/a` when undefined (null: too few returns or trades), never 0.00. */
+const stat = (v: unknown, digits: number, suffix = ''): string =>
+  typeof v === 'number' && Number.isFinite(v) ? `${v.toFixed(digits)}${suffix}` : 'n/a';
+
 const tone = (v: unknown): 'up' | 'down' | undefined =>
   Number(v) > 0 ? 'up' : Number(v) < 0 ? 'down' : undefined;
 const time = (iso: unknown): string => new Date(String(iso)).toLocaleString();
@@ -184,17 +188,16 @@ async function runBacktest(form: HTMLFormElement): Promise<void> {
       const { stats } = result;
       out.replaceChildren(
         el('div', { class: 'cards', id: 'bt-stats' }, [
-          card('Return', `${Number(stats.returnPct).toFixed(2)}%`, tone(stats.returnPct)),
-          card(
-            'Buy & hold',
-            `${Number(stats.buyAndHoldReturnPct).toFixed(2)}%`,
-            tone(stats.buyAndHoldReturnPct),
-          ),
-          card('Max drawdown', `${Number(stats.maxDrawdownPct).toFixed(2)}%`),
-          card('Sharpe', Number(stats.sharpeRatio).toFixed(2)),
+          card('Return', stat(stats.returnPct, 2, '%'), tone(stats.returnPct)),
+          card('Buy & hold', stat(stats.buyAndHoldReturnPct, 2, '%'), tone(stats.buyAndHoldReturnPct)),
+          card('Max drawdown', stat(stats.maxDrawdownPct, 2, '%')),
+          card('Sharpe', stat(stats.sharpeRatio, 2)),
           card('Trades', String(stats.trades)),
-          card('Win rate', `${Number(stats.winRatePct).toFixed(1)}%`),
+          card('Win rate', stat(stats.winRatePct, 1, '%')),
         ]),
+        ...((stats.notes as string[] | undefined) ?? []).map((n) =>
+          el('p', { class: 'muted note' }, [`n/a: ${n}`]),
+        ),
         el('div', { class: 'chart' }, [lineChart(result.equity.map(([t, v]) => [Date.parse(t), v]))]),
       );
       return;

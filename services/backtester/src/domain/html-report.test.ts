@@ -8,18 +8,19 @@ import { googStrategyBars, requireChromium } from '@trading/testkit';
 import { expect } from 'chai';
 import { chromium } from 'playwright-core';
 
+import { chartLibrary } from '../entry-points/chart-library.js';
 import { backtest } from './backtest.js';
 import { htmlReport } from './html-report.js';
 
 describe('backtest HTML report in headless Chromium', function () {
   this.timeout(60_000);
 
-  it('draws the equity curve with trade markers, the drawdown chart and the statistics, loading nothing from outside', async function () {
+  it('draws candles with every entry and exit marked, equity and drawdown on a time axis, the trades and the statistics, loading nothing from outside', async function () {
     const executablePath = requireChromium(this);
     const bars = googStrategyBars();
     const result = backtest(bars, 'sma-cross', { fast: 10, slow: 20 }, { commission: 0.002 });
     const file = join(tmpdir(), `report-${process.pid}.html`);
-    writeFileSync(file, htmlReport(result));
+    writeFileSync(file, htmlReport(result, chartLibrary()));
     const browser = await chromium.launch({
       executablePath,
       args: [
@@ -37,24 +38,29 @@ describe('backtest HTML report in headless Chromium', function () {
       page.on('request', (req) => {
         if (!req.url().startsWith('file:')) outside.push(req.url());
       });
+      const errors: string[] = [];
+      page.on('pageerror', (err) => errors.push(err.message));
       await page.goto(pathToFileURL(file).href);
-      const equityPoints = await page.$eval(
-        '#equity polyline',
-        (el) => el.getAttribute('points')?.split(' ').length ?? 0,
+      await page.waitForFunction(() => '__report' in window);
+      const drawn = await page.evaluate(
+        () => (window as unknown as { __report: Record<string, unknown> }).__report,
       );
-      const drawdownPoints = await page.$eval(
-        '#drawdown polyline',
-        (el) => el.getAttribute('points')?.split(' ').length ?? 0,
-      );
-      const markers = await page.$$eval('#equity circle', (els) => els.length);
-      const box = await page.$eval('#equity polyline', (el) => (el as SVGGraphicsElement).getBBox().width);
-      const rows = await page.$$eval('#stats tr', (els) => els.length);
-      expect(equityPoints).to.be.greaterThan(1000);
-      expect(drawdownPoints).to.be.greaterThan(1000);
-      expect(box).to.be.greaterThan(900);
-      expect(markers).to.equal(result.run.trades.length * 2);
-      expect(rows).to.equal(29);
+      // The equity chart's axis runs over the bars' times (seconds), from the first bar to the last.
+      expect(drawn).to.deep.equal({
+        candles: bars.length,
+        markers: result.run.trades.length * 2,
+        equity: bars.length,
+        timeRange: { from: (bars[0]?.ts ?? 0) / 1000, to: (bars.at(-1)?.ts ?? 0) / 1000 },
+      });
+      for (const chart of ['#price', '#equity', '#drawdown']) {
+        const size = await page.$eval(`${chart} canvas`, (el) => (el as HTMLCanvasElement).width);
+        expect(size, chart).to.be.greaterThan(900);
+      }
+      expect(await page.$$eval('#trades tbody tr', (els) => els.length)).to.equal(result.run.trades.length);
+      expect(await page.$$eval('#stats tr', (els) => els.length)).to.equal(29);
+      expect(await page.locator('.legend').first().innerText()).to.include('entry');
       expect(outside).to.deep.equal([]);
+      expect(errors).to.deep.equal([]);
       mkdirSync('test-artifacts', { recursive: true });
       await page.screenshot({ path: 'test-artifacts/backtest-report.png', fullPage: true });
     } finally {

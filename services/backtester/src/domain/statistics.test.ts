@@ -24,7 +24,8 @@ describe('computeStats', () => {
     trades: [trade(24, 96, 2), trade(-6, 60, 1), trade(10, 100, 3)],
     commissions: 1.5,
   };
-  const stats = computeStats(run, ts, [50, 51, 52, 53, 54, 60], 100);
+  // Formulas are checked on a few bars: the guard against annualising short runs is turned off (0).
+  const stats = computeStats(run, ts, [50, 51, 52, 53, 54, 60], 100, 0, 0);
 
   it('reports start, end, duration, exposure, final and peak equity, commissions, return and buy & hold', () => {
     expect(stats).to.include({
@@ -97,6 +98,8 @@ describe('computeStats', () => {
       weekdays,
       [1, 1, 1, 1, 1],
       100,
+      0,
+      0,
     );
     const g = 1.04 ** (1 / 4) - 1;
     expect(five.returnAnnPct).to.be.closeTo(((1 + g) ** 252 - 1) * 100, 1e-6);
@@ -111,12 +114,45 @@ describe('computeStats', () => {
       [5 * DAY, 5 * DAY + hour, 6 * DAY, 6 * DAY + hour],
       [1, 1, 1, 1],
       100,
+      0,
+      0,
     );
     // Days end at 90 and 121: one daily return of 121/90 − 1, whatever happened within the days.
     expect(intraday.returnAnnPct).to.be.closeTo(
       ((121 / 90) ** 252 - 1) * 100,
       1e-3 * ((121 / 90) ** 252 - 1) * 100,
     );
+  });
+
+  it('leaves annualised figures undefined for a run shorter than 20 trading days, and says why', () => {
+    const minute = 60_000;
+    const hourOfMinutes = Array.from({ length: 60 }, (_, i) => 10 * DAY + i * minute);
+    const short = computeStats(
+      {
+        equity: Float64Array.from(hourOfMinutes.map((_, i) => 100 * 1.001 ** i)),
+        exposed: new Uint8Array(60),
+        trades: [trade(6, 100, 0)],
+        commissions: 0,
+      },
+      hourOfMinutes,
+      hourOfMinutes.map(() => 1),
+      100,
+    );
+    for (const key of [
+      'returnAnnPct',
+      'volatilityAnnPct',
+      'cagrPct',
+      'sharpeRatio',
+      'sortinoRatio',
+      'calmarRatio',
+    ] as const) {
+      expect(short[key], key).to.be.NaN;
+    }
+    expect(short.returnPct).to.be.closeTo((1.001 ** 59 - 1) * 100, 1e-6);
+    expect(short.notes[0]).to.equal(
+      'Annualised figures (Return (Ann.), Volatility, CAGR, Sharpe, Sortino, Calmar) need 20 trading days of returns; this run has 0.',
+    );
+    expect(JSON.parse(JSON.stringify(short)).sharpeRatio).to.equal(null);
   });
 
   it('reports no-trade runs without dividing by zero', () => {

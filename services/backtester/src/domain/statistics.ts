@@ -32,7 +32,16 @@ export interface BacktestStats {
   profitFactor: number;
   expectancyPct: number;
   sqn: number;
+  /** Why a figure is undefined (NaN here, null in JSON), in words a trader can read. */
+  notes: string[];
 }
+
+/**
+ * Fewest period returns (trading days for intraday and daily bars) a run needs before its figures
+ * are annualised: over a few days or hours, raising a return to the 252nd power says nothing (a
+ * minute-bar run of an hour once reported a CAGR of 1e238).
+ */
+export const MIN_PERIODS_TO_ANNUALISE = 20;
 
 /** The numeric statistics, for ranking. */
 export const STAT_KEYS = [
@@ -111,6 +120,8 @@ function periodReturns(equity: Float64Array, timestamps: readonly number[]): num
  *   with pnl > 0; Profit Factor = sum of winning trade % ÷ |sum of losing trade %| (none lost: NaN);
  *   Expectancy % = arithmetic mean trade %;
  *   SQN = √(trades) · mean(pnl) ÷ std(pnl).
+ * Annualised figures are NaN (undefined, said in `notes`) for a run of fewer than
+ * `minPeriodsToAnnualise` period returns ({@link MIN_PERIODS_TO_ANNUALISE}).
  */
 export function computeStats(
   run: BacktestRun,
@@ -118,6 +129,7 @@ export function computeStats(
   closes: readonly number[],
   cash: number,
   firstTradingBar = 0,
+  minPeriodsToAnnualise = MIN_PERIODS_TO_ANNUALISE,
 ): BacktestStats {
   const { equity, exposed, trades } = run;
   const n = equity.length;
@@ -166,6 +178,15 @@ export function computeStats(
   const pnlStd = Math.sqrt(variance(pnls));
   const exposedBars = exposed.reduce((a, b) => a + b, 0);
   const pct = (x: number): number => x * 100;
+  const notes: string[] = [];
+  const annualisable = returns.length >= minPeriodsToAnnualise;
+  if (!annualisable) {
+    notes.push(
+      `Annualised figures (Return (Ann.), Volatility, CAGR, Sharpe, Sortino, Calmar) need ${String(minPeriodsToAnnualise)} trading days of returns; this run has ${String(returns.length)}.`,
+    );
+  }
+  if (trades.length < 2) notes.push('Trade statistics need at least two trades.');
+  const ann = (x: number): number => (annualisable ? x : Number.NaN);
 
   return {
     start: new Date(first).toISOString(),
@@ -177,13 +198,14 @@ export function computeStats(
     commissions: run.commissions,
     returnPct: pct(final / cash - 1),
     buyAndHoldReturnPct: pct((closes[n - 1] ?? 0) / (closes[Math.min(firstTradingBar, n - 1)] ?? 1) - 1),
-    returnAnnPct: pct(annReturn),
-    volatilityAnnPct: pct(annVol),
-    cagrPct: pct((final / cash) ** (1 / years) - 1),
-    sharpeRatio: annVol === 0 ? Number.NaN : annReturn / annVol,
-    sortinoRatio:
+    returnAnnPct: ann(pct(annReturn)),
+    volatilityAnnPct: ann(pct(annVol)),
+    cagrPct: ann(pct((final / cash) ** (1 / years) - 1)),
+    sharpeRatio: ann(annVol === 0 ? Number.NaN : annReturn / annVol),
+    sortinoRatio: ann(
       downside === 0 || Number.isNaN(downside) ? Number.NaN : annReturn / (downside * Math.sqrt(perYear)),
-    calmarRatio: maxDd === 0 ? Number.NaN : annReturn / Math.abs(maxDd),
+    ),
+    calmarRatio: ann(maxDd === 0 ? Number.NaN : annReturn / Math.abs(maxDd)),
     maxDrawdownPct: pct(maxDd),
     avgDrawdownPct: episodes.length === 0 ? 0 : pct(mean(episodes.map((e) => e.depth))),
     maxDrawdownDurationDays: episodes.length === 0 ? 0 : Math.max(...episodes.map((e) => e.days)),
@@ -198,5 +220,6 @@ export function computeStats(
     profitFactor: losses === 0 ? Number.NaN : gains / losses,
     expectancyPct: trades.length === 0 ? Number.NaN : pct(mean(tradeReturns)),
     sqn: trades.length < 2 || pnlStd === 0 ? Number.NaN : (Math.sqrt(trades.length) * mean(pnls)) / pnlStd,
+    notes,
   };
 }

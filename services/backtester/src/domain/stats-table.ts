@@ -1,6 +1,6 @@
 import type { BacktestStats } from './statistics.js';
 
-const LABELS: [keyof BacktestStats, string][] = [
+const LABELS: [Exclude<keyof BacktestStats, 'notes'>, string][] = [
   ['start', 'Start'],
   ['end', 'End'],
   ['durationDays', 'Duration [days]'],
@@ -32,17 +32,22 @@ const LABELS: [keyof BacktestStats, string][] = [
   ['sqn', 'SQN'],
 ];
 
+/** A figure as shown: `n/a` for an undefined one (NaN, or null once stored as JSON), never 0.00. */
+export function formatStat(v: number | string | null): string {
+  if (v === null || (typeof v === 'number' && !Number.isFinite(v))) return 'n/a';
+  if (typeof v === 'string') return v.slice(0, 10);
+  return Number.isInteger(v) ? String(v) : v.toFixed(2);
+}
+
 /** The statistics as rows of label and formatted value. */
 export function statsRows(stats: BacktestStats): [string, string][] {
-  return LABELS.map(([key, label]) => {
-    const v = stats[key];
-    return [label, typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v.slice(0, 10)];
-  });
+  return LABELS.map(([key, label]) => [label, formatStat(stats[key])]);
 }
 
 /** The statistics as an aligned text table. */
 export function statsTable(stats: BacktestStats): string {
   const rows = statsRows(stats);
   const width = Math.max(...rows.map(([l]) => l.length));
-  return rows.map(([l, v]) => `${l.padEnd(width)}  ${v}`).join('\n');
+  const table = rows.map(([l, v]) => `${l.padEnd(width)}  ${v}`);
+  return [...table, ...stats.notes.map((n) => `n/a: ${n}`)].join('\n');
 }

@@ -69,9 +69,14 @@ describe('backtest CLI', function () {
     expect(stdout).to.match(/Buy & Hold Return \[%\]\s+586\.18/);
     expect(stdout).to.match(/Commissions \[\$\]\s+\d+\.\d\d/);
     const html = readFileSync(report, 'utf8');
-    expect(html).to.include('<svg id="equity"').and.include('<svg id="drawdown"');
-    expect(html).not.to.match(/<script|https?:\/\/(?!www\.w3\.org)/);
-    expect(html.match(/<circle/g)?.length).to.be.greaterThan(40);
+    expect(html)
+      .to.include('<div id="price"')
+      .and.include('<div id="equity"')
+      .and.include('<div id="drawdown"');
+    // Self-contained: the chart library is inlined; no script, style or image is loaded from elsewhere.
+    expect(html).to.include('LightweightCharts');
+    expect(html).not.to.match(/<script[^>]+src=|<link[^>]+href=|<img[^>]+src=/);
+    expect(html.match(/<tr class="(win|loss)"/g)?.length).to.be.greaterThan(20);
   });
 
   it('prints JSON with the same numbers, long-and-short and close fills included', async () => {

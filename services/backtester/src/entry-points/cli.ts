@@ -14,6 +14,7 @@ import { htmlReport } from '../domain/html-report.js';
 import { expandGrid, parseAxis } from '../domain/parameter-grid.js';
 import { type BacktestStats, STAT_KEYS } from '../domain/statistics.js';
 import { statsTable } from '../domain/stats-table.js';
+import { chartLibrary } from './chart-library.js';
 import { progressBar, runSweep } from './sweep.js';
 
 const USAGE = `usage: backtest --csv FILE --strategy NAME [--param k=v ...] [--commission RATE] [--slippage RATE]
@@ -138,7 +139,7 @@ try {
   const execution: Execution =
     values.execution === 'live' ? { mode: 'live', limits: riskLimits(loadConfig()) } : { mode: 'all-in' };
   const result = backtest(parseCsvBars(text), values.strategy, params, model, execution);
-  if (values.report) writeFileSync(values.report, htmlReport(result));
+  if (values.report) writeFileSync(values.report, htmlReport(result, chartLibrary()));
   if (values.json) {
     console.log(
       JSON.stringify(

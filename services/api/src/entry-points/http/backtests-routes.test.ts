@@ -44,6 +44,20 @@ describe('backtests API (real PostgreSQL and Redis): queue a job, read its statu
     });
   });
 
+  it('queues, without a timeframe, the one the platform collects (minute bars in the simulation)', async function () {
+    const minute = await startApiFixture(this, { COLLECTOR_TIMEFRAME: '1Min' });
+    try {
+      await minute.broker.ensureGroup(STREAMS.backtestJobs, 'api-test');
+      const res = await minute.call('POST', '/api/v1/backtests', { body: request });
+      expect(res.status).to.equal(202);
+      const [entry] = await minute.broker.readGroup(STREAMS.backtestJobs, 'api-test', 't', 10);
+      const event = decodeEnvelope(entry?.fields ?? {}) as EventEnvelope<BacktestJobPayload>;
+      expect(event.payload.timeframe).to.equal('1Min');
+    } finally {
+      await minute.close();
+    }
+  });
+
   it('answers the run by id as the backtester moves it along; 404 for an unknown id', async () => {
     const { body } = await api.call('POST', '/api/v1/backtests', { body: request });
     const id = String((body.data as Json).id);

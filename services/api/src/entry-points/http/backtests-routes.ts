@@ -10,31 +10,35 @@ import { idParams, symbol } from './input-schemas.js';
 
 type BacktestRequest = Omit<BacktestJobPayload, 'runId'>;
 
-const backtestBody = Joi.object<BacktestRequest>({
-  symbol: symbol.required(),
-  strategy: Joi.string()
-    .valid(...Object.keys(STRATEGIES))
-    .required(),
-  // `.unknown(true)`: OpenAPI 3.0 cannot state a pattern of keys; without it the document would
-  // allow only an empty object. The strategy's own schema checks the names and values.
-  params: Joi.object()
-    .pattern(Joi.string(), Joi.number())
-    .unknown(true)
-    .default({})
-    .description("The strategy's parameters by name (numbers); unknown names are refused"),
-  timeframe: Joi.string()
-    .valid(...TIMEFRAMES)
-    .default('1Day'),
-  from: Joi.string().isoDate().required(),
-  to: Joi.string().isoDate().required(),
-  model: Joi.object({
-    cash: Joi.number().positive().max(1e12),
-    commission: Joi.number().min(0).max(0.1).description('Fraction of notional per fill'),
-    slippage: Joi.number().min(0).max(0.1).description('Fraction of price per fill'),
-    fill: Joi.string().valid('next-open', 'close'),
-    allowShort: Joi.boolean(),
-  }).default({}),
-}).label('BacktestRequest');
+/** The request's schema; a missing timeframe is the one the platform collects (what it has stored). */
+function backtestBody(storedTimeframe: string): Joi.ObjectSchema<BacktestRequest> {
+  return Joi.object<BacktestRequest>({
+    symbol: symbol.required(),
+    strategy: Joi.string()
+      .valid(...Object.keys(STRATEGIES))
+      .required(),
+    // `.unknown(true)`: OpenAPI 3.0 cannot state a pattern of keys; without it the document would
+    // allow only an empty object. The strategy's own schema checks the names and values.
+    params: Joi.object()
+      .pattern(Joi.string(), Joi.number())
+      .unknown(true)
+      .default({})
+      .description("The strategy's parameters by name (numbers); unknown names are refused"),
+    timeframe: Joi.string()
+      .valid(...TIMEFRAMES)
+      .default(storedTimeframe)
+      .description('Bar size; by default the one the platform collects (COLLECTOR_TIMEFRAME)'),
+    from: Joi.string().isoDate().required(),
+    to: Joi.string().isoDate().required(),
+    model: Joi.object({
+      cash: Joi.number().positive().max(1e12),
+      commission: Joi.number().min(0).max(0.1).description('Fraction of notional per fill'),
+      slippage: Joi.number().min(0).max(0.1).description('Fraction of price per fill'),
+      fill: Joi.string().valid('next-open', 'close'),
+      allowShort: Joi.boolean(),
+    }).default({}),
+  }).label('BacktestRequest');
+}
 
 const runSchema = Joi.object({
   id: uuid,
@@ -64,7 +68,7 @@ function presentRun(r: BacktestRunRow): Record<string, unknown> {
 }
 
 /** Backtests run by the backtester worker: queue one (202), then poll its status and result. */
-export function backtestsEndpoints(repos: Repositories, broker: Broker): Endpoint[] {
+export function backtestsEndpoints(repos: Repositories, broker: Broker, storedTimeframe: string): Endpoint[] {
   return [
     endpoint<Record<string, never>, Record<string, never>, BacktestRequest>({
       method: 'post',
@@ -72,7 +76,7 @@ export function backtestsEndpoints(repos: Repositories, broker: Broker): Endpoin
       operationId: 'queueBacktest',
       summary: 'Queue a backtest; poll its Location for the result',
       tag: 'backtests',
-      body: backtestBody,
+      body: backtestBody(storedTimeframe),
       responses: {
         202: { description: 'Queued', schema: one(runSchema, 'QueuedBacktest') },
         503: { description: 'The job queue is unavailable; nothing was queued' },
