@@ -34,6 +34,7 @@ import { ordersEndpoints } from './entry-points/http/orders-routes.js';
 import { portfolioEndpoints } from './entry-points/http/portfolio-routes.js';
 import { rateLimit, type RateLimitStore } from './entry-points/http/rate-limit.js';
 import { requestMetrics } from './entry-points/http/request-metrics.js';
+import { memoryWindow, successRateLimit } from './entry-points/http/success-rate-limit.js';
 import { ResponseCache } from './entry-points/http/response-cache.js';
 import { scoresEndpoints } from './entry-points/http/scores-routes.js';
 import { signalsEndpoints } from './entry-points/http/signals-routes.js';
@@ -145,10 +146,10 @@ export function createApp(deps: ApiDeps): Koa {
   api.use(bearerAuth(config.apiAuthToken, logger));
   mountEndpoints(api, endpoints, {
     limits: {
-      orders: rateLimit({
+      orders: successRateLimit({
         name: 'orders',
         perMinute: config.apiOrderRateLimitPerMin,
-        store: deps.rateLimitStore,
+        window: deps.rateLimitStore.window ?? memoryWindow(),
       }),
     },
     enforceResponseSchemas: deps.enforceResponseSchemas ?? false,

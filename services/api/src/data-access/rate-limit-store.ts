@@ -2,6 +2,7 @@ import { createRedisClient } from '@trading/messaging';
 import { type Config, type Logger, type Metrics } from '@trading/platform';
 
 import { BoundedMap, type RateLimitStore, redisLimiterDb } from '../entry-points/http/rate-limit.js';
+import { memoryWindow, redisWindow } from '../entry-points/http/success-rate-limit.js';
 
 /** Clients tracked at most by the in-memory store (the oldest is forgotten beyond). */
 const MEMORY_CLIENTS = 100_000;
@@ -16,7 +17,7 @@ export async function createRateLimitStore(
 ): Promise<{ store: RateLimitStore; close(): Promise<void> }> {
   if (!config.redisUrl) {
     return {
-      store: { driver: 'memory', db: new BoundedMap(MEMORY_CLIENTS) },
+      store: { driver: 'memory', db: new BoundedMap(MEMORY_CLIENTS), window: memoryWindow() },
       close: async () => Promise.resolve(),
     };
   }
@@ -27,7 +28,7 @@ export async function createRateLimitStore(
   });
   await client.connect();
   return {
-    store: { driver: 'redis', db: redisLimiterDb(client, deps) },
+    store: { driver: 'redis', db: redisLimiterDb(client, deps), window: redisWindow(client, deps) },
     async close() {
       if (client.isOpen) await client.close();
     },

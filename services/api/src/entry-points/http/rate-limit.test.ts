@@ -47,36 +47,70 @@ describe('rate limits (real Redis store): 60/min per IP, 10/min on orders, share
   });
 
   it('limits order placements to 10 a minute per IP, while reads go on', async () => {
+    api.alpaca.setPrice('GOOG', '10');
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) {
       const res = await api.call('POST', '/api/v1/orders', {
         headers: from('203.0.113.3'),
-        body: { symbol: 'goog' },
+        body: { symbol: 'GOOG', side: 'buy', qty: 1 },
       });
       statuses.push(res.status);
     }
-    expect(statuses.slice(0, 10).every((s) => s === 400)).to.equal(true);
+    expect(statuses.slice(0, 10).every((s) => s === 201)).to.equal(true);
     expect(statuses[10]).to.equal(429);
     expect((await api.call('GET', '/api/v1/orders', { headers: from('203.0.113.3') })).status).to.equal(200);
   });
 
+  it('counts only orders placed: malformed and refused attempts leave the allowance for the right order', async () => {
+    api.alpaca.setPrice('GOOG', '10');
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      statuses.push(
+        (await api.call('POST', '/api/v1/orders', { headers: from('203.0.113.6'), body: { symbol: 'goog' } }))
+          .status,
+      );
+      statuses.push(
+        (
+          await api.call('POST', '/api/v1/orders', {
+            headers: from('203.0.113.6'),
+            body: { symbol: 'GOOG', side: 'sell', qty: 1_000_000 },
+          })
+        ).status,
+      );
+    }
+    expect(new Set(statuses)).to.deep.equal(new Set([400, 422]));
+    const placed = await api.call('POST', '/api/v1/orders', {
+      headers: from('203.0.113.6'),
+      body: { symbol: 'GOOG', side: 'buy', qty: 1 },
+    });
+    expect(placed.status).to.equal(201);
+  });
+
   it('counts in Redis: two replicas share one allowance per client', async () => {
+    api.alpaca.setPrice('GOOG', '10');
     const other = await api.replica();
+    const order = { symbol: 'GOOG', side: 'buy', qty: 1 };
     try {
       for (let i = 0; i < 5; i++) {
-        await api.call('POST', '/api/v1/orders/00000000-0000-4000-8000-000000000000/cancel', {
-          headers: from('203.0.113.4'),
-        });
-        await fetch(`${other.url}/api/v1/orders/00000000-0000-4000-8000-000000000000/cancel`, {
+        expect(
+          (await api.call('POST', '/api/v1/orders', { headers: from('203.0.113.4'), body: order })).status,
+        ).to.equal(201);
+        const there = await fetch(`${other.url}/api/v1/orders`, {
           method: 'POST',
-          headers: from('203.0.113.4'),
+          headers: { ...from('203.0.113.4'), 'Content-Type': 'application/json' },
+          body: JSON.stringify(order),
         });
+        expect(there.status).to.equal(201);
       }
-      const res = await fetch(`${other.url}/api/v1/orders/00000000-0000-4000-8000-000000000000/cancel`, {
+      const res = await fetch(`${other.url}/api/v1/orders`, {
         method: 'POST',
-        headers: from('203.0.113.4'),
+        headers: { ...from('203.0.113.4'), 'Content-Type': 'application/json' },
+        body: JSON.stringify(order),
       });
       expect(res.status).to.equal(429);
+      expect(((await res.json()) as { error: { message: string } }).error.message).to.match(
+        /^too many orders: at most 10 a minute; retry in \d+ s$/,
+      );
     } finally {
       await other.close();
     }

@@ -7,10 +7,15 @@ import ratelimit from 'koa-ratelimit';
 import type { RedisClientType } from 'redis';
 
 import type { ErrorBody } from './error-handler.js';
+import type { SuccessWindow } from './success-rate-limit.js';
 
-/** Where the counts live: Redis (shared by every API replica) or this process's memory. */
-export type RateLimitStore =
-  { driver: 'redis'; db: RedisLimiterDb } | { driver: 'memory'; db: Map<string, unknown> };
+/**
+ * Where the counts live: Redis (shared by every API replica) or this process's memory. `window`
+ * keeps what only successes use (orders placed); without it, this process's memory.
+ */
+export type RateLimitStore = (
+  { driver: 'redis'; db: RedisLimiterDb } | { driver: 'memory'; db: Map<string, unknown> }
+) & { window?: SuccessWindow };
 
 /** The small part of ioredis that koa-ratelimit's Redis driver uses: a Lua command defined once. */
 export interface RedisLimiterDb {
