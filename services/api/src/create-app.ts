@@ -34,11 +34,11 @@ import { ordersEndpoints } from './entry-points/http/orders-routes.js';
 import { portfolioEndpoints } from './entry-points/http/portfolio-routes.js';
 import { rateLimit, type RateLimitStore } from './entry-points/http/rate-limit.js';
 import { requestMetrics } from './entry-points/http/request-metrics.js';
-import { memoryWindow, successRateLimit } from './entry-points/http/success-rate-limit.js';
 import { ResponseCache } from './entry-points/http/response-cache.js';
 import { scoresEndpoints } from './entry-points/http/scores-routes.js';
 import { signalsEndpoints } from './entry-points/http/signals-routes.js';
 import { strategiesEndpoints } from './entry-points/http/strategies-routes.js';
+import { memoryWindow, successRateLimit } from './entry-points/http/success-rate-limit.js';
 import { summaryEndpoints } from './entry-points/http/summary-routes.js';
 import { tradesEndpoints } from './entry-points/http/trades-routes.js';
 
