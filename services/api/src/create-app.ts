@@ -29,8 +29,10 @@ import { docsRoutes } from './entry-points/http/docs-routes.js';
 import type { Endpoint } from './entry-points/http/endpoint.js';
 import { mountEndpoints } from './entry-points/http/endpoint.js';
 import { errorHandler } from './entry-points/http/error-handler.js';
+import { createLiveFeed, type LiveFeed } from './entry-points/http/live-feed.js';
 import { openApiDocument } from './entry-points/http/openapi.js';
 import { ordersEndpoints } from './entry-points/http/orders-routes.js';
+import { performanceEndpoints } from './entry-points/http/performance-routes.js';
 import { portfolioEndpoints } from './entry-points/http/portfolio-routes.js';
 import { rateLimit, type RateLimitStore } from './entry-points/http/rate-limit.js';
 import { requestMetrics } from './entry-points/http/request-metrics.js';
@@ -60,6 +62,8 @@ export interface ApiDeps {
   checks?: Record<string, HealthCheck>;
   /** True once shutdown began: `/health` answers 503 so traffic moves away. */
   isStopping?: () => boolean;
+  /** The live stream (`GET /api/v1/stream`); made here when not given (the worker closes its own). */
+  liveFeed?: LiveFeed;
   /** Check every answer against its documented schema (tests). */
   enforceResponseSchemas?: boolean;
   now?: Clock;
@@ -88,6 +92,7 @@ export function apiEndpoints(deps: ApiDeps): Endpoint[] {
     ...ordersEndpoints(repos, manual),
     ...tradesEndpoints(repos),
     ...portfolioEndpoints(repos),
+    ...performanceEndpoints(repos),
     ...controlEndpoints(controls),
     ...scoresEndpoints(repos),
     ...strategiesEndpoints(config),
@@ -155,6 +160,18 @@ export function createApp(deps: ApiDeps): Koa {
     enforceResponseSchemas: deps.enforceResponseSchemas ?? false,
     cache: new ResponseCache({ ttlMs: config.apiCacheMs }),
   });
+
+  const feed =
+    deps.liveFeed ??
+    createLiveFeed({
+      repos: deps.repos,
+      logger,
+      metrics: deps.metrics,
+      intervalMs: config.apiStreamMs,
+      now: deps.now,
+    });
+  // Behind the same limit and auth as every endpoint; one request per connection.
+  api.get('streamLive', '/stream', feed.handler);
 
   for (const router of [root, docs, dashboardRoutes(), api]) {
     // Not thrown: the router then sets `Allow` on a 405, and the error handler gives it the JSON shape.

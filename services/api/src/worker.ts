@@ -3,6 +3,7 @@ import { orderPathDeps, storageChecks, type WorkerDefinition } from '@trading/ru
 
 import { createApp, traderDesk } from './create-app.js';
 import { createRateLimitStore } from './data-access/rate-limit-store.js';
+import { createLiveFeed } from './entry-points/http/live-feed.js';
 import { startTelegramBot } from './entry-points/telegram/telegram-bot.js';
 
 /**
@@ -18,8 +19,10 @@ export const apiWorker: WorkerDefinition = {
       await createRateLimitStore(config, { logger, metrics }),
     );
     const deps = orderPathDeps(ctx);
+    const liveFeed = createLiveFeed({ repos: ctx.repos, logger, metrics, intervalMs: config.apiStreamMs });
     const app = createApp({
       ...deps,
+      liveFeed,
       rateLimitStore: rateLimit.store,
       onFatal: handleFatal,
       isStopping: () => lifecycle.stopping,
@@ -28,6 +31,8 @@ export const apiWorker: WorkerDefinition = {
     const server = await listen(app.callback(), config.apiPort, config.apiHost);
     // Closed first on shutdown: stop accepting, let requests in flight finish for up to API_DRAIN_MS.
     lifecycle.onStop('http server', async () => server.close(config.apiDrainMs));
+    // Closed before the server: live streams never end by themselves, so they are ended first.
+    lifecycle.add('live stream', liveFeed);
     logger.info('api listening', { port: server.port });
     const bot = startTelegramBot({ config, repos: ctx.repos, controls: traderDesk(deps).controls, logger });
     // Stopped before the HTTP server (closed in reverse order): no command acts during shutdown.

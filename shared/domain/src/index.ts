@@ -37,6 +37,8 @@ export {
   foldLedger,
   unrealizedPnl,
 } from './portfolio/ledger.js';
+export type { AttributedFill, RoundTrip, TripSummary } from './portfolio/round-trips.js';
+export { roundTrips, summariseTrips, utcDay, utcWeek } from './portfolio/round-trips.js';
 export type {
   BrokerAccount,
   BrokerOrder,

@@ -4,6 +4,7 @@ export type { BacktestRunRow, BacktestStatus } from './repositories/backtest-run
 export { BacktestRunRepository } from './repositories/backtest-run-repository.js';
 export type { CandleRow } from './repositories/candle-repository.js';
 export { CandleRepository } from './repositories/candle-repository.js';
+export { ChangeMarkRepository } from './repositories/change-mark-repository.js';
 export type { OutboxRow } from './repositories/event-outbox-repository.js';
 export { EventOutboxRepository } from './repositories/event-outbox-repository.js';
 export type { Page } from './repositories/list-options.js';

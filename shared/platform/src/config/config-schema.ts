@@ -257,6 +257,10 @@ export const CONFIG_KEYS = {
     env: 'API_CACHE_MS',
     schema: int(0, 60_000, 1000, 'How long identical API reads share one answer (ms; 0 = off)'),
   },
+  apiStreamMs: {
+    env: 'API_STREAM_MS',
+    schema: int(100, 60_000, 1000, 'How often the live stream checks for changes to push (ms)'),
+  },
   apiDrainMs: {
     env: 'API_DRAIN_MS',
     schema: int(0, 600_000, 30_000, 'On shutdown, how long in-flight API requests may finish (ms)'),

@@ -56,6 +56,7 @@ export interface Config {
   apiOrderRateLimitPerMin: number;
   apiDrainMs: number;
   apiCacheMs: number;
+  apiStreamMs: number;
   simBarMs: number;
   simRandomSymbols: number;
   simSeed: number;

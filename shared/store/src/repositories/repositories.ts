@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 
 import { BacktestRunRepository } from './backtest-run-repository.js';
 import { CandleRepository } from './candle-repository.js';
+import { ChangeMarkRepository } from './change-mark-repository.js';
 import { EventOutboxRepository } from './event-outbox-repository.js';
 import { NewsRepository } from './news-repository.js';
 import { OrderRepository } from './order-repository.js';
@@ -27,6 +28,7 @@ export interface Repositories {
   backtests: BacktestRunRepository;
   outbox: EventOutboxRepository;
   control: TradingControlRepository;
+  changes: ChangeMarkRepository;
   /** Run `work` in one transaction, over repositories bound to it: all of it is stored, or none. */
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
 }
@@ -45,6 +47,7 @@ export function createRepositories(knex: Knex): Repositories {
     backtests: new BacktestRunRepository(knex),
     outbox: new EventOutboxRepository(knex),
     control: new TradingControlRepository(knex),
+    changes: new ChangeMarkRepository(knex),
     transaction: async (work) => knex.transaction(async (trx) => work(createRepositories(trx))),
   };
 }

@@ -49,4 +49,18 @@ export class TradeRepository {
     if (filter.since) void q.where('tradedAt', '>=', filter.since);
     return newestPage(q, 'tradedAt', filter);
   }
+
+  /**
+   * Every fill since a time, oldest first, with the strategy whose signal placed its order (`manual`
+   * for a trader's): what closed trades and performance by strategy are computed from.
+   */
+  async attributed(since: Date, limit = 50_000): Promise<(TradeRow & { strategy: string })[]> {
+    return this.knex('trades')
+      .join('orders', 'orders.id', 'trades.orderId')
+      .leftJoin('signals', 'signals.id', 'orders.signalId')
+      .where('trades.tradedAt', '>=', since)
+      .select('trades.*', this.knex.raw("coalesce(signals.strategy, 'manual') as strategy"))
+      .orderBy([{ column: 'trades.tradedAt' }, { column: 'trades.id' }])
+      .limit(limit);
+  }
 }

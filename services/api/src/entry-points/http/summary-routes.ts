@@ -21,6 +21,28 @@ const summarySchema = Joi.object({
   recentOrders: Joi.array().items(orderSchema),
 }).label('Summary');
 
+/** What the dashboard's first screen shows: the body of `GET /summary`, and what the live stream pushes. */
+export async function buildSummary(repos: Repositories, now: Clock): Promise<Record<string, unknown>> {
+  const midnight = new Date(now());
+  midnight.setUTCHours(0, 0, 0, 0);
+  const [snapshot, positions, open, signalsToday, signals, orders] = await Promise.all([
+    repos.snapshots.latest(),
+    repos.positions.open(),
+    repos.orders.open(),
+    repos.signals.countByStatus(midnight),
+    repos.signals.list({ limit: 10 }),
+    repos.orders.list({ limit: 10 }),
+  ]);
+  return {
+    portfolio: snapshot ? presentSnapshot(snapshot) : null,
+    positions: positions.map(presentPosition),
+    openOrders: open.length,
+    signalsToday,
+    recentSignals: signals.map(presentSignal),
+    recentOrders: orders.map(presentOrder),
+  };
+}
+
 /** `GET /summary`: what the dashboard's first screen shows, in one round trip. */
 export function summaryEndpoints(repos: Repositories, now: Clock = () => new Date()): Endpoint[] {
   return [
@@ -32,28 +54,7 @@ export function summaryEndpoints(repos: Repositories, now: Clock = () => new Dat
       tag: 'dashboard',
       responses: { 200: { description: 'The summary', schema: one(summarySchema, 'SummaryAnswer') } },
       async handle() {
-        const midnight = new Date(now());
-        midnight.setUTCHours(0, 0, 0, 0);
-        const [snapshot, positions, open, signalsToday, signals, orders] = await Promise.all([
-          repos.snapshots.latest(),
-          repos.positions.open(),
-          repos.orders.open(),
-          repos.signals.countByStatus(midnight),
-          repos.signals.list({ limit: 10 }),
-          repos.orders.list({ limit: 10 }),
-        ]);
-        return {
-          body: {
-            data: {
-              portfolio: snapshot ? presentSnapshot(snapshot) : null,
-              positions: positions.map(presentPosition),
-              openOrders: open.length,
-              signalsToday,
-              recentSignals: signals.map(presentSignal),
-              recentOrders: orders.map(presentOrder),
-            },
-          },
-        };
+        return { body: { data: await buildSummary(repos, now) } };
       },
     }),
   ];
