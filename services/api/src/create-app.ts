@@ -20,6 +20,7 @@ import Koa from 'koa';
 
 import { createManualOrders } from './domain/manual-order.js';
 import { createTraderControls, type TraderControls } from './domain/trader-controls.js';
+import { activityEndpoints } from './entry-points/http/activity-routes.js';
 import { backtestsEndpoints } from './entry-points/http/backtests-routes.js';
 import { bearerAuth } from './entry-points/http/bearer-auth.js';
 import { candlesEndpoints } from './entry-points/http/candles-routes.js';
@@ -41,7 +42,7 @@ import { scoresEndpoints } from './entry-points/http/scores-routes.js';
 import { signalsEndpoints } from './entry-points/http/signals-routes.js';
 import { strategiesEndpoints } from './entry-points/http/strategies-routes.js';
 import { memoryWindow, successRateLimit } from './entry-points/http/success-rate-limit.js';
-import { summaryEndpoints } from './entry-points/http/summary-routes.js';
+import { summaryEndpoints, tradingMode } from './entry-points/http/summary-routes.js';
 import { tradesEndpoints } from './entry-points/http/trades-routes.js';
 
 /** What the API needs. */
@@ -87,12 +88,13 @@ export function apiEndpoints(deps: ApiDeps): Endpoint[] {
   const { config, repos } = deps;
   const { manual, controls } = traderDesk(deps);
   return [
-    ...summaryEndpoints(repos, deps.now),
+    ...summaryEndpoints(repos, tradingMode(config), deps.now),
     ...signalsEndpoints(repos),
     ...ordersEndpoints(repos, manual),
     ...tradesEndpoints(repos),
     ...portfolioEndpoints(repos),
     ...performanceEndpoints(repos),
+    ...activityEndpoints(repos),
     ...controlEndpoints(controls),
     ...scoresEndpoints(repos),
     ...strategiesEndpoints(config),
@@ -168,6 +170,7 @@ export function createApp(deps: ApiDeps): Koa {
       logger,
       metrics: deps.metrics,
       intervalMs: config.apiStreamMs,
+      mode: tradingMode(config),
       now: deps.now,
     });
   // Behind the same limit and auth as every endpoint; one request per connection.

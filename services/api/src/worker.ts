@@ -4,6 +4,7 @@ import { orderPathDeps, storageChecks, type WorkerDefinition } from '@trading/ru
 import { createApp, traderDesk } from './create-app.js';
 import { createRateLimitStore } from './data-access/rate-limit-store.js';
 import { createLiveFeed } from './entry-points/http/live-feed.js';
+import { tradingMode } from './entry-points/http/summary-routes.js';
 import { startTelegramBot } from './entry-points/telegram/telegram-bot.js';
 
 /**
@@ -19,7 +20,13 @@ export const apiWorker: WorkerDefinition = {
       await createRateLimitStore(config, { logger, metrics }),
     );
     const deps = orderPathDeps(ctx);
-    const liveFeed = createLiveFeed({ repos: ctx.repos, logger, metrics, intervalMs: config.apiStreamMs });
+    const liveFeed = createLiveFeed({
+      repos: ctx.repos,
+      logger,
+      metrics,
+      intervalMs: config.apiStreamMs,
+      mode: tradingMode(config),
+    });
     const app = createApp({
       ...deps,
       liveFeed,

@@ -87,6 +87,7 @@ export async function startSimulation(
     FINNHUB_API_KEY: SIM_KEY,
     FINNHUB_BASE_URL: `${finnhub.url}/api/v1`,
     SYMBOLS: series.map((s) => s.symbol).join(','),
+    SIMULATED: 'true',
     ...options.defaults,
   };
   let market: MarketSimulator | undefined;

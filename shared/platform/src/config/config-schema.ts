@@ -267,6 +267,12 @@ export const CONFIG_KEYS = {
   },
 
   // Simulation (npm start without ALPACA_API_KEY)
+  simulated: {
+    env: 'SIMULATED',
+    schema: Joi.boolean()
+      .default(false)
+      .description('Set by npm start for its simulation: screens label market times as simulated'),
+  },
   simBarMs: {
     env: 'SIM_BAR_MS',
     schema: int(

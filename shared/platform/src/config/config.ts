@@ -57,6 +57,7 @@ export interface Config {
   apiDrainMs: number;
   apiCacheMs: number;
   apiStreamMs: number;
+  simulated: boolean;
   simBarMs: number;
   simRandomSymbols: number;
   simSeed: number;

@@ -95,4 +95,12 @@ export class PositionLedgerRepository {
       .orderBy(newestFirst('occurredAt'))
       .limit(limit);
   }
+
+  /** The newest reconciliation adjustments of every symbol, with why. */
+  async adjustments(limit: number): Promise<LedgerEntryRow[]> {
+    return this.knex<LedgerEntryRow>('position_entries')
+      .where({ kind: 'adjustment' })
+      .orderBy(newestFirst('occurredAt'))
+      .limit(limit);
+  }
 }

@@ -37,6 +37,7 @@ export interface SignalFilter extends Page {
   symbol?: string;
   strategy?: string;
   since?: Date;
+  status?: SignalStatus;
 }
 
 /** Repository of `signals`: one signal per strategy, symbol and bar. */
@@ -81,6 +82,7 @@ export class SignalRepository {
     if (filter.symbol) void q.where({ symbol: filter.symbol });
     if (filter.strategy) void q.where({ strategy: filter.strategy });
     if (filter.since) void q.where('createdAt', '>=', filter.since);
+    if (filter.status) void q.where({ status: filter.status });
     return newestPage(q, 'createdAt', filter);
   }
 

@@ -39,6 +39,34 @@ describe('control API (real PostgreSQL, Redis, local Alpaca): pause, resume, for
     expect(dataOf(resumed.body)).to.include({ paused: false, changedBy: 'api' });
   });
 
+  it('lists in /activity, newest first, who paused or resumed and the signals a rule refused, with the numbers', async () => {
+    const { row } = await api.repos.signals.insertOnce({
+      symbol: 'GOOG',
+      strategy: 'sma-cross',
+      side: 'buy',
+      strength: '1',
+      price: '100',
+      params: {},
+      reason: 'cross',
+      timeframe: '1Min',
+      barTs: new Date(),
+    });
+    await api.repos.signals.setDecision(row.id, 'rejected', {
+      rule: 'cooldown',
+      details: { cooldownMs: 20000 },
+    });
+    const res = await api.call('GET', '/api/v1/activity?limit=10');
+    expect(res.status).to.equal(200);
+    const items = res.body.data as Json[];
+    expect(items[0]).to.deep.include({
+      kind: 'refusal',
+      symbol: 'GOOG',
+      text: 'sma-cross buy refused by cooldown',
+      details: { cooldownMs: 20000 },
+    });
+    expect(items.map((i) => i.text)).to.include('trading resumed by api');
+  });
+
   it('refuses a pause reason that is not a short text with 400 naming the field', async () => {
     const res = await api.call('POST', '/api/v1/control/pause', { body: { reason: 'x'.repeat(201) } });
     expect(res.status).to.equal(400);

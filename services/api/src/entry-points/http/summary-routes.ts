@@ -1,14 +1,19 @@
 import type { Clock } from '@trading/domain';
+import type { Config } from '@trading/platform';
 import type { Repositories } from '@trading/store';
 import Joi from 'joi';
 
-import { one } from './api-schemas.js';
+import { one, timestamp } from './api-schemas.js';
 import { type Endpoint, endpoint } from './endpoint.js';
 import { orderSchema, presentOrder } from './orders-routes.js';
 import { positionSchema, presentPosition, presentSnapshot, snapshotSchema } from './portfolio-routes.js';
 import { presentSignal, signalSchema } from './signals-routes.js';
 
 const summarySchema = Joi.object({
+  mode: Joi.string()
+    .valid('simulation', 'paper', 'live')
+    .description('simulation: market times are simulated (a replay), not the clock'),
+  serverTime: timestamp,
   portfolio: snapshotSchema.allow(null),
   positions: Joi.array().items(positionSchema),
   openOrders: Joi.number().integer().description('Orders not yet in a final state'),
@@ -21,8 +26,21 @@ const summarySchema = Joi.object({
   recentOrders: Joi.array().items(orderSchema),
 }).label('Summary');
 
+/** Where orders go: the simulation's paper broker, Alpaca's paper account, or real money. */
+export type TradingMode = 'simulation' | 'paper' | 'live';
+
+/** The mode a config trades in. */
+export function tradingMode(config: Config): TradingMode {
+  if (config.simulated) return 'simulation';
+  return config.alpacaTradingUrl.includes('paper') ? 'paper' : 'live';
+}
+
 /** What the dashboard's first screen shows: the body of `GET /summary`, and what the live stream pushes. */
-export async function buildSummary(repos: Repositories, now: Clock): Promise<Record<string, unknown>> {
+export async function buildSummary(
+  repos: Repositories,
+  now: Clock,
+  mode: TradingMode,
+): Promise<Record<string, unknown>> {
   const midnight = new Date(now());
   midnight.setUTCHours(0, 0, 0, 0);
   const [snapshot, positions, open, signalsToday, signals, orders] = await Promise.all([
@@ -34,6 +52,8 @@ export async function buildSummary(repos: Repositories, now: Clock): Promise<Rec
     repos.orders.list({ limit: 10 }),
   ]);
   return {
+    mode,
+    serverTime: now().toISOString(),
     portfolio: snapshot ? presentSnapshot(snapshot) : null,
     positions: positions.map(presentPosition),
     openOrders: open.length,
@@ -44,7 +64,11 @@ export async function buildSummary(repos: Repositories, now: Clock): Promise<Rec
 }
 
 /** `GET /summary`: what the dashboard's first screen shows, in one round trip. */
-export function summaryEndpoints(repos: Repositories, now: Clock = () => new Date()): Endpoint[] {
+export function summaryEndpoints(
+  repos: Repositories,
+  mode: TradingMode,
+  now: Clock = () => new Date(),
+): Endpoint[] {
   return [
     endpoint({
       method: 'get',
@@ -54,7 +78,7 @@ export function summaryEndpoints(repos: Repositories, now: Clock = () => new Dat
       tag: 'dashboard',
       responses: { 200: { description: 'The summary', schema: one(summarySchema, 'SummaryAnswer') } },
       async handle() {
-        return { body: { data: await buildSummary(repos, now) } };
+        return { body: { data: await buildSummary(repos, now, mode) } };
       },
     }),
   ];
