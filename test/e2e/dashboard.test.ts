@@ -86,36 +86,103 @@ describe('npm start (simulation) and the dashboard in headless Chromium', functi
         '--no-first-run',
       ],
     });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     const outside: string[] = [];
+    const apiCalls: { at: number; url: string }[] = [];
     page.on('request', (req) => {
       if (!req.url().startsWith(base)) outside.push(req.url());
+      if (req.url().includes('/api/v1/')) apiCalls.push({ at: Date.now(), url: req.url() });
     });
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
+    page.on('dialog', (dialog) => void dialog.accept());
     await page.goto(`${base}/`);
     await page.locator('#positions table tbody tr').first().waitFor({ timeout: 60_000 });
     await page.locator('#signals table tbody tr').first().waitFor({ timeout: 30_000 });
     await page.locator('#orders table tbody tr').first().waitFor({ timeout: 30_000 });
     expect(Date.now() - started, 'first trade on the dashboard').to.be.below(60_000);
-    const positions = await page.locator('#positions table tbody tr').allInnerTexts();
-    expect(positions.join('\n')).to.match(/GOOG|SIM\d/);
-    // Why each position is what it is: its ledger's entries (fills here) beside it.
-    await page.locator('#ledger table tbody tr').first().waitFor({ timeout: 30_000 });
-    expect((await page.locator('#ledger table tbody tr').allInnerTexts()).join('\n')).to.match(/fill/);
+    expect(await page.locator('#mode').innerText()).to.equal('simulation');
+    expect(await page.locator('#price-clock').innerText()).to.include('simulated');
+    expect(await page.locator('a.docs').getAttribute('href')).to.equal('/docs');
 
+    // The price chart of a held symbol: candles, and a marker for each of the platform's own fills.
+    const heldSymbol = (await page.locator('#positions table tbody tr td').first().innerText()).trim();
+    await page.selectOption('#price-symbol', heldSymbol);
+    await page.waitForFunction(
+      () => Number(document.getElementById('price-chart')?.dataset.markers) > 0,
+      null,
+      {
+        timeout: 30_000,
+      },
+    );
+    expect(Number(await page.locator('#price-chart').getAttribute('data-candles'))).to.be.greaterThan(10);
+    await page.waitForFunction(
+      () => Number(document.getElementById('equity-chart')?.dataset.points) > 1,
+      null,
+      {
+        timeout: 30_000,
+      },
+    );
+
+    // Pause and resume: the kill switch is stored and shown.
+    await page.click('#pause-toggle');
+    await page.locator('#trading', { hasText: 'paused by api' }).waitFor({ timeout: 10_000 });
+    expect((await getJson(`${base}/api/v1/control`))?.data).to.include({ paused: true });
+    await page.click('#pause-toggle');
+    await page.locator('#trading', { hasText: 'trading' }).waitFor({ timeout: 10_000 });
+
+    // A manual order larger than the rules allow is refused for its size, and the answer names the
+    // rule (max_position_size when the held position already fills its cap).
+    await page.selectOption('#order-symbol', heldSymbol);
+    await page.fill('#order-qty', '1000000');
+    await page.click('#order-form button[type=submit]');
+    await page
+      .locator('#order-result', { hasText: /max_quantity|max_position_size/ })
+      .waitFor({ timeout: 10_000 });
+
+    // Force-exit a position from its row: the trade closes and shows with its P&L.
+    await page.locator('#positions table tbody tr button').first().click();
+    await page.locator('#closed-trades table tbody tr').first().waitFor({ timeout: 45_000 });
+    await page.locator('#by-strategy table tbody tr').first().waitFor({ timeout: 5000 });
+    await page.locator('#activity table tbody tr').first().waitFor({ timeout: 5000 });
+
+    // No sideways scrolling; live updates come from the server, not from polling against the limit.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).to.equal(
+      true,
+    );
+    const since = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 30_000));
+    const calls = apiCalls.filter((c) => c.at >= since);
+    expect(calls.length, `API requests in 30 s: ${calls.map((c) => c.url).join(' ')}`).to.be.at.most(15);
+
+    mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'test-artifacts', 'dashboard-1440.png'), fullPage: true });
+
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    phone.on('pageerror', (err) => errors.push(err.message));
+    await phone.goto(`${base}/`);
+    await phone.locator('#positions table, #positions p').first().waitFor({ timeout: 30_000 });
+    await phone.locator('#closed-trades table tbody tr').first().waitFor({ timeout: 30_000 });
+    expect(
+      await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+      'no sideways scroll at 390 px',
+    ).to.equal(true);
+    await phone.screenshot({ path: join(ROOT, 'test-artifacts', 'dashboard-390.png'), fullPage: true });
+
+    // A backtest from the form, with the strategy's parameters editable: its trades and statistics.
+    expect(await page.locator('#bt-params input').count()).to.be.greaterThan(1);
     await page.selectOption('#bt-symbol', 'GOOG');
     await page.selectOption('#bt-strategy', 'sma-cross');
     await page.selectOption('#bt-timeframe', '1Min');
     await page.fill('#bt-days', '3');
+    await page.fill('#bt-params input[name=param-fast]', '5');
     await page.click('#backtest button[type=submit]');
     await page.locator('#bt-stats').waitFor({ timeout: 60_000 });
     expect(await page.locator('#bt-stats').innerText()).to.include('Trades');
-    // Attached, not 'visible': a backtest without trades draws a flat line, whose box has no height.
-    await page.locator('#bt-result svg polyline').waitFor({ state: 'attached', timeout: 5000 });
-
-    mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
-    await page.screenshot({ path: join(ROOT, 'test-artifacts', 'dashboard.png'), fullPage: true });
+    await page.locator('#bt-trades').waitFor({ timeout: 5000 });
+    await page
+      .locator('#bt-result')
+      .screenshot({ path: join(ROOT, 'test-artifacts', 'dashboard-backtest.png') });
     expect(outside, 'requests outside the platform').to.deep.equal([]);
     expect(errors, 'page errors').to.deep.equal([]);
 

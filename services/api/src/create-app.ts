@@ -42,7 +42,7 @@ import { scoresEndpoints } from './entry-points/http/scores-routes.js';
 import { signalsEndpoints } from './entry-points/http/signals-routes.js';
 import { strategiesEndpoints } from './entry-points/http/strategies-routes.js';
 import { memoryWindow, successRateLimit } from './entry-points/http/success-rate-limit.js';
-import { summaryEndpoints, tradingMode } from './entry-points/http/summary-routes.js';
+import { summaryContext,summaryEndpoints } from './entry-points/http/summary-routes.js';
 import { tradesEndpoints } from './entry-points/http/trades-routes.js';
 
 /** What the API needs. */
@@ -88,7 +88,7 @@ export function apiEndpoints(deps: ApiDeps): Endpoint[] {
   const { config, repos } = deps;
   const { manual, controls } = traderDesk(deps);
   return [
-    ...summaryEndpoints(repos, tradingMode(config), deps.now),
+    ...summaryEndpoints(repos, summaryContext(config), deps.now),
     ...signalsEndpoints(repos),
     ...ordersEndpoints(repos, manual),
     ...tradesEndpoints(repos),
@@ -170,7 +170,7 @@ export function createApp(deps: ApiDeps): Koa {
       logger,
       metrics: deps.metrics,
       intervalMs: config.apiStreamMs,
-      mode: tradingMode(config),
+      context: summaryContext(config),
       now: deps.now,
     });
   // Behind the same limit and auth as every endpoint; one request per connection.

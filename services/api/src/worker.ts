@@ -4,7 +4,7 @@ import { orderPathDeps, storageChecks, type WorkerDefinition } from '@trading/ru
 import { createApp, traderDesk } from './create-app.js';
 import { createRateLimitStore } from './data-access/rate-limit-store.js';
 import { createLiveFeed } from './entry-points/http/live-feed.js';
-import { tradingMode } from './entry-points/http/summary-routes.js';
+import { summaryContext } from './entry-points/http/summary-routes.js';
 import { startTelegramBot } from './entry-points/telegram/telegram-bot.js';
 
 /**
@@ -25,7 +25,7 @@ export const apiWorker: WorkerDefinition = {
       logger,
       metrics,
       intervalMs: config.apiStreamMs,
-      mode: tradingMode(config),
+      context: summaryContext(config),
     });
     const app = createApp({
       ...deps,
@@ -37,9 +37,11 @@ export const apiWorker: WorkerDefinition = {
     });
     const server = await listen(app.callback(), config.apiPort, config.apiHost);
     // Closed first on shutdown: stop accepting, let requests in flight finish for up to API_DRAIN_MS.
-    lifecycle.onStop('http server', async () => server.close(config.apiDrainMs));
-    // Closed before the server: live streams never end by themselves, so they are ended first.
-    lifecycle.add('live stream', liveFeed);
+    // Live streams never end by themselves: they are ended first, then requests in flight drain.
+    lifecycle.onStop('http server', async () => {
+      await liveFeed.close();
+      await server.close(config.apiDrainMs);
+    });
     logger.info('api listening', { port: server.port });
     const bot = startTelegramBot({ config, repos: ctx.repos, controls: traderDesk(deps).controls, logger });
     // Stopped before the HTTP server (closed in reverse order): no command acts during shutdown.

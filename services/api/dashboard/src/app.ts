@@ -1,129 +1,148 @@
-// The dashboard: reads /api/v1 with the token (asked for once when the API wants one), refreshes
-// every few seconds, and builds every element with textContent (no HTML from data).
-import { el, formatMoney, lineChart, table } from './render.js';
+// The trader's cockpit. Live state (portfolio, positions, orders, signals, the kill switch) is pushed
+// by the server over /api/v1/stream; what changes slowly (candles, closed trades, performance,
+// activity, equity history) is read again at most every 15 s, and only after something changed, so
+// an open tab stays far below the API's rate limit. Every element is built from text, never HTML.
+import { api, ApiRefusal, followStream, post, rememberToken, Unauthorized } from './api-client.js';
+import { setUpBacktests } from './backtest-view.js';
+import { type CandleRow, equityChart, type FillRow, pnlBars, priceChart } from './charts.js';
+import {
+  $,
+  button,
+  card,
+  duration,
+  el,
+  field,
+  formatMoney,
+  signedMoney,
+  table,
+  text,
+  time,
+  tone,
+} from './render.js';
 
 type Json = Record<string, unknown>;
-const REFRESH_MS = 3000;
-const TOKEN_KEY = 'trading-api-token';
+const SLOW_REFRESH_MS = 15_000;
+const FINAL = new Set(['filled', 'canceled', 'expired', 'rejected', 'replaced', 'done_for_day']);
 
-class Unauthorized extends Error {}
-
-async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  const headers = new Headers(init.headers);
-  if (token) headers.set('Authorization', `Bearer ${token}`);
-  if (init.body) headers.set('Content-Type', 'application/json');
-  const res = await fetch(`/api/v1${path}`, { ...init, headers });
-  if (res.status === 401) throw new Unauthorized();
-  const body = (await res.json()) as T & { error?: { message: string } };
-  if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${String(res.status)}`);
-  return body;
-}
-
-const $ = (id: string): HTMLElement => {
-  const node = document.getElementById(id);
-  if (!node) throw new Error(`#${id} missing`);
-  return node;
+let symbols: string[] = [];
+const charts = {
+  price: priceChart($('price-chart')),
+  equity: equityChart($('equity-chart')),
+  daily: pnlBars($('daily-chart')),
 };
+let slowDue = true;
+let lastSlow = 0;
 
-function card(label: string, value: string, tone?: 'up' | 'down'): HTMLElement {
-  return el('div', { class: 'card' }, [
-    el('div', { class: 'label' }, [label]),
-    el('div', { class: `value ${tone ?? ''}` }, [value]),
-  ]);
+function fillSelect(id: string, values: readonly string[]): void {
+  const select = $(id) as HTMLSelectElement;
+  const keep = select.value;
+  if ([...select.options].map((o) => o.value).join() === values.join()) return;
+  select.replaceChildren(...values.map((v) => el('option', { value: v }, [v])));
+  if (values.includes(keep)) select.value = keep;
 }
 
-/** A statistic as shown: `n/a` when undefined (null: too few returns or trades), never 0.00. */
-const stat = (v: unknown, digits: number, suffix = ''): string =>
-  typeof v === 'number' && Number.isFinite(v) ? `${v.toFixed(digits)}${suffix}` : 'n/a';
+/** Say what happened to a trader's action, in the order form's status line or the header's. */
+function say(where: 'order-result' | 'status', text: string, bad = false): void {
+  const node = $(where);
+  node.textContent = text;
+  node.className = bad ? 'down' : 'muted';
+}
 
-const tone = (v: unknown): 'up' | 'down' | undefined =>
-  Number(v) > 0 ? 'up' : Number(v) < 0 ? 'down' : undefined;
-const time = (iso: unknown): string => new Date(String(iso)).toLocaleString();
+const refusal = (err: unknown): string =>
+  err instanceof ApiRefusal && err.details.rule
+    ? `Refused by the risk rule '${text(err.details.rule)}': ${err.message}`
+    : (err as Error).message;
 
-async function refresh(): Promise<void> {
-  const [{ data: summary }, { data: history }, { data: scores }] = await Promise.all([
-    api<{ data: Json }>('/summary'),
-    api<{ data: Json[] }>('/portfolio/history?days=7'),
-    api<{ data: Json[] }>('/scores?limit=10'),
-  ]);
-  const portfolio = summary.portfolio as Json | null;
-  const today = summary.signalsToday as Record<string, number>;
+function renderSummary(data: Json): void {
+  const portfolio = data.portfolio as Json | null;
+  const positions = data.positions as Json[];
+  const today = data.signalsToday as Record<string, number>;
+  const simulated = data.mode === 'simulation';
+  $('mode').textContent = simulated ? 'simulation' : String(data.mode);
+  $('mode').className = `pill ${data.mode === 'live' ? 'live' : ''}`;
+  $('clock').textContent = `server ${time(data.serverTime)} UTC`;
+  $('price-clock').textContent = simulated
+    ? 'bar times are simulated market time (the replay runs behind the clock)'
+    : 'bar times are market time (UTC)';
+  const unrealised = positions.reduce((a, p) => a + Number(p.unrealizedPnl), 0);
   $('cards').replaceChildren(
     card('Equity', portfolio ? formatMoney(portfolio.equity) : '—'),
     card('Cash', portfolio ? formatMoney(portfolio.cash) : '—'),
-    card(
-      'Unrealised P&L',
-      portfolio ? formatMoney(portfolio.unrealizedPnl) : '—',
-      tone(portfolio?.unrealizedPnl),
-    ),
+    card('Positions value', portfolio ? formatMoney(portfolio.positionsValue) : '—'),
+    card('Unrealised P&L', formatMoney(unrealised), tone(unrealised)),
     card('Realised P&L', portfolio ? formatMoney(portfolio.realizedPnl) : '—', tone(portfolio?.realizedPnl)),
-    card('Open orders', String(summary.openOrders)),
     card('Signals today', `${String(today.ordered)} ordered · ${String(today.rejected)} refused`),
   );
-  $('equity-chart').replaceChildren(
-    lineChart(history.map((s) => [Date.parse(String(s.snapshotAt)), Number(s.equity)])),
-  );
-  const positions = summary.positions as Json[];
   $('positions').replaceChildren(
     table(
-      ['Symbol', 'Qty', 'Avg cost', 'Price', 'Unrealised'],
+      ['Symbol', 'Qty', 'Avg cost', 'Price', 'Unrealised', 'Realised', ''],
       positions.map((p) => [
         String(p.symbol),
         Number(p.qty).toString(),
         formatMoney(p.avgCost),
         p.marketPrice === null ? '—' : formatMoney(p.marketPrice),
-        { text: formatMoney(p.unrealizedPnl), tone: tone(p.unrealizedPnl) },
+        signedMoney(p.unrealizedPnl),
+        signedMoney(p.realizedPnl),
+        button(
+          'Close',
+          async () => {
+            if (!confirm(`Sell all ${String(p.qty)} ${String(p.symbol)} at market?`)) return;
+            await post(`/positions/${String(p.symbol)}/close`).then(
+              () => {
+                say('status', `exit order for ${String(p.symbol)} placed`);
+              },
+              (err: unknown) => {
+                say('status', refusal(err), true);
+              },
+            );
+          },
+          { 'aria-label': `Close the ${String(p.symbol)} position at market`, class: 'danger' },
+        ),
       ]),
-      'No open positions yet',
+      'No open positions',
     ),
   );
-  // Each held position's newest ledger entries: its fills and any reconciliation adjustment, with why.
-  const entries = await Promise.all(
-    positions.slice(0, 5).map(async (p) => {
-      const { data } = await api<{ data: Json[] }>(`/positions/${String(p.symbol)}/entries?limit=5`);
-      return data.map((e): Json => ({ ...e, symbol: p.symbol }));
-    }),
-  );
-  $('ledger').replaceChildren(
+  const orders = data.recentOrders as Json[];
+  const open = orders.filter((o) => !FINAL.has(String(o.status)));
+  $('open-orders').replaceChildren(
     table(
-      ['Symbol', 'When', 'What', 'Qty', 'Price', 'Why'],
-      entries
-        .flat()
-        .map((e) => [
-          String(e.symbol),
-          time(e.occurredAt),
-          String(e.kind),
-          { text: Number(e.qty).toString(), tone: tone(e.qty) },
-          formatMoney(e.price),
-          e.kind === 'adjustment' ? String(e.reason) : 'fill',
-        ]),
-      'No position entries yet',
-    ),
-  );
-  $('scores').replaceChildren(
-    table(
-      ['Symbol', 'Score', 'Technical', 'News'],
-      scores.map((s) => [
-        String(s.symbol),
-        Number(s.score).toFixed(3),
-        Number(s.technicalScore).toFixed(3),
-        Number(s.newsScore).toFixed(3),
+      ['Time', 'Symbol', 'Side', 'Qty', 'Type', 'Status', ''],
+      open.map((o) => [
+        time(o.createdAt),
+        String(o.symbol),
+        String(o.side),
+        Number(o.qty).toString(),
+        o.limitPrice === null ? String(o.type) : `limit ${formatMoney(o.limitPrice)}`,
+        String(o.status),
+        button(
+          'Cancel',
+          async () =>
+            post(`/orders/${String(o.id)}/cancel`).then(
+              () => {
+                say('status', `cancel sent for ${String(o.symbol)}`);
+              },
+              (err: unknown) => {
+                say('status', refusal(err), true);
+              },
+            ),
+          { 'aria-label': `Cancel the ${String(o.side)} order in ${String(o.symbol)}` },
+        ),
       ]),
-      'No scores yet',
+      `No open orders${Number(data.openOrders) > open.length ? ` among the latest (${String(data.openOrders)} open in all)` : ''}`,
     ),
   );
   $('signals').replaceChildren(
     table(
-      ['Bar', 'Symbol', 'Strategy', 'Side', 'Price', 'Status', 'Reason'],
-      (summary.recentSignals as Json[]).map((s) => [
+      ['Bar', 'Symbol', 'Strategy', 'Side', 'Price', 'Decision'],
+      (data.recentSignals as Json[]).map((s) => [
         time(s.barTs),
         String(s.symbol),
         String(s.strategy),
         String(s.side),
         formatMoney(s.price),
-        s.status === 'rejected' ? `refused: ${String(s.rejectionRule)}` : String(s.status),
-        String(s.reason),
+        s.status === 'rejected'
+          ? { text: `refused: ${String(s.rejectionRule)}`, tone: 'down' }
+          : String(s.status),
       ]),
       'No signals yet',
     ),
@@ -131,92 +150,169 @@ async function refresh(): Promise<void> {
   $('orders').replaceChildren(
     table(
       ['Time', 'Symbol', 'Side', 'Qty', 'Filled at', 'Status'],
-      (summary.recentOrders as Json[]).map((o) => [
+      orders.map((o) => [
         time(o.createdAt),
         String(o.symbol),
         String(o.side),
         Number(o.qty).toString(),
         o.filledAvgPrice === null ? '—' : formatMoney(o.filledAvgPrice),
-        String(o.status),
+        o.rejectReason ? { text: `rejected: ${text(o.rejectReason)}`, tone: 'down' } : String(o.status),
       ]),
       'No orders yet',
     ),
   );
-  const symbols = new Set([
-    ...positions.map((p) => String(p.symbol)),
-    ...scores.map((s) => String(s.symbol)),
-  ]);
-  const select = $('bt-symbol') as HTMLSelectElement;
-  for (const symbol of symbols) {
-    if (![...select.options].some((o) => o.value === symbol))
-      select.append(el('option', { value: symbol }, [symbol]));
-  }
-  $('status').textContent = `updated ${new Date().toLocaleTimeString()}`;
-}
-
-async function loadStrategies(): Promise<void> {
-  const { data } = await api<{ data: Json[] }>('/strategies');
-  $('bt-strategy').replaceChildren(
-    ...data.map((s) => el('option', { value: String(s.name) }, [String(s.name)])),
-  );
-}
-
-async function runBacktest(form: HTMLFormElement): Promise<void> {
-  const fields = new FormData(form);
-  const to = new Date();
-  const from = new Date(to.getTime() - Number(fields.get('days')) * 86_400_000);
-  const out = $('bt-result');
-  out.replaceChildren(el('p', { class: 'muted' }, ['Queued…']));
-  const { data: queued } = await api<{ data: Json }>('/backtests', {
-    method: 'POST',
-    body: JSON.stringify({
-      symbol: fields.get('symbol'),
-      strategy: fields.get('strategy'),
-      timeframe: fields.get('timeframe'),
-      from: from.toISOString(),
-      to: to.toISOString(),
-    }),
+  symbols = [...new Set([...(data.symbols as string[]), ...positions.map((p) => String(p.symbol))])];
+  for (const id of ['price-symbol', 'order-symbol', 'bt-symbol']) fillSelect(id, symbols);
+  slowDue = true;
+  refreshSlow().catch((err: unknown) => {
+    say('status', `error: ${(err as Error).message}`, true);
   });
-  for (;;) {
-    const { data: run } = await api<{ data: Json }>(`/backtests/${String(queued.id)}`);
-    if (run.status === 'failed') {
-      out.replaceChildren(el('p', { class: 'down' }, [`Backtest failed: ${String(run.error)}`]));
-      return;
-    }
-    if (run.status === 'succeeded') {
-      const result = run.result as { stats: Json; equity: [string, number][] };
-      const { stats } = result;
-      out.replaceChildren(
-        el('div', { class: 'cards', id: 'bt-stats' }, [
-          card('Return', stat(stats.returnPct, 2, '%'), tone(stats.returnPct)),
-          card('Buy & hold', stat(stats.buyAndHoldReturnPct, 2, '%'), tone(stats.buyAndHoldReturnPct)),
-          card('Max drawdown', stat(stats.maxDrawdownPct, 2, '%')),
-          card('Sharpe', stat(stats.sharpeRatio, 2)),
-          card('Trades', String(stats.trades)),
-          card('Win rate', stat(stats.winRatePct, 1, '%')),
+}
+
+function renderControl(control: Json): void {
+  const paused = control.paused === true;
+  $('trading').textContent = paused
+    ? `paused by ${String(control.changedBy)}${control.reason ? `: ${text(control.reason)}` : ''}`
+    : 'trading';
+  $('trading').className = `pill ${paused ? 'paused' : 'running'}`;
+  const toggle = $('pause-toggle') as HTMLButtonElement;
+  toggle.hidden = false;
+  toggle.textContent = paused ? 'Resume trading' : 'Pause trading';
+  toggle.onclick = () => {
+    toggle.disabled = true;
+    const action = paused
+      ? post('/control/resume')
+      : post('/control/pause', { reason: 'from the dashboard' });
+    void action
+      .then(
+        () => {
+          say('status', paused ? 'trading resumed' : 'trading paused: strategies place no orders');
+        },
+        (err: unknown) => {
+          say('status', (err as Error).message, true);
+        },
+      )
+      .finally(() => {
+        toggle.disabled = false;
+      });
+  };
+}
+
+async function refreshPrice(): Promise<void> {
+  const symbol = ($('price-symbol') as HTMLSelectElement).value;
+  if (!symbol) return;
+  const [{ data: candles }, { data: fills }] = await Promise.all([
+    api<{ data: CandleRow[] }>(`/candles/${symbol}?limit=500`),
+    api<{ data: FillRow[] }>(`/candles/${symbol}/fills?limit=200`),
+  ]);
+  charts.price.set(candles, fills);
+}
+
+/** What changes slowly: read again only after something changed, at most every 15 s. */
+async function refreshSlow(force = false): Promise<void> {
+  if (!force && (!slowDue || Date.now() - lastSlow < SLOW_REFRESH_MS)) return;
+  slowDue = false;
+  lastSlow = Date.now();
+  const [{ data: perf }, { data: activity }, { data: history }] = await Promise.all([
+    api<{ data: Json }>('/performance?days=30'),
+    api<{ data: Json[] }>('/activity?limit=20'),
+    api<{ data: Json[] }>('/portfolio/history?days=7'),
+    refreshPrice(),
+  ]);
+  charts.equity.set(history.map((s) => ({ at: String(s.snapshotAt), equity: Number(s.equity) })));
+  const summaryTable = (rows: Json[], what: string) =>
+    table(
+      [what, 'Trades', 'Win rate', 'P&L', 'Avg return'],
+      rows.map((r) => [
+        String(r.key),
+        String(r.trades),
+        `${Number(r.winRatePct).toFixed(0)}%`,
+        signedMoney(r.pnl),
+        { text: `${Number(r.avgReturnPct).toFixed(2)}%`, tone: tone(r.avgReturnPct) },
+      ]),
+      'No closed trades yet',
+    );
+  $('closed-trades').replaceChildren(
+    table(
+      ['Symbol', 'Strategy', 'Entry', 'Exit', 'Qty', 'Entry price', 'Exit price', 'P&L', 'Return', 'Held'],
+      (perf.closedTrades as Json[])
+        .slice(0, 100)
+        .map((t) => [
+          String(t.symbol),
+          String(t.strategy),
+          time(t.entryAt),
+          time(t.exitAt),
+          Number(t.qty).toString(),
+          formatMoney(t.entryPrice),
+          formatMoney(t.exitPrice),
+          signedMoney(t.pnl),
+          { text: `${Number(t.returnPct).toFixed(2)}%`, tone: tone(t.returnPct) },
+          duration(Number(t.durationMs)),
         ]),
-        ...((stats.notes as string[] | undefined) ?? []).map((n) =>
-          el('p', { class: 'muted note' }, [`n/a: ${n}`]),
-        ),
-        el('div', { class: 'chart' }, [lineChart(result.equity.map(([t, v]) => [Date.parse(t), v]))]),
-      );
-      return;
-    }
-    out.replaceChildren(el('p', { class: 'muted' }, [`Backtest ${String(run.status)}…`]));
-    await new Promise((resolve) => {
-      setTimeout(resolve, 500);
-    });
-  }
+      'No closed trades yet: a trade shows here once its position is flat again',
+    ),
+  );
+  $('by-strategy').replaceChildren(summaryTable(perf.byStrategy as Json[], 'Strategy'));
+  $('by-symbol').replaceChildren(summaryTable(perf.bySymbol as Json[], 'Symbol'));
+  charts.daily.set((perf.daily as Json[]).map((d) => ({ day: String(d.key), pnl: Number(d.pnl) })));
+  $('weekly').replaceChildren(summaryTable(perf.weekly as Json[], 'Week of'));
+  $('activity').replaceChildren(
+    table(
+      ['When', 'What', 'Symbol', 'Details'],
+      activity.map((a) => [
+        time(a.at),
+        { text: String(a.text), tone: a.kind === 'refusal' ? 'down' : undefined },
+        a.symbol === null ? '—' : text(a.symbol),
+        a.details
+          ? Object.entries(a.details as Json)
+              .map(([k, v]) => `${k} ${text(v)}`)
+              .join(', ')
+          : '',
+      ]),
+      'Nothing yet',
+    ),
+  );
+  say('status', `updated ${new Date().toISOString().slice(11, 19)} UTC`);
+}
+
+function setUpOrderForm(): void {
+  const type = $('order-type') as HTMLSelectElement;
+  const limit = $('order-limit') as HTMLInputElement;
+  type.onchange = () => {
+    limit.disabled = type.value !== 'limit';
+    limit.required = type.value === 'limit';
+  };
+  const form = $('order-form') as HTMLFormElement;
+  form.onsubmit = (event) => {
+    event.preventDefault();
+    const fields = new FormData(form);
+    const qty = field(fields, 'qty');
+    const body: Json = { symbol: fields.get('symbol'), side: fields.get('side'), type: fields.get('type') };
+    if (qty) body.qty = Number(qty);
+    if (body.type === 'limit') body.limitPrice = field(fields, 'limitPrice');
+    say('order-result', 'placing…');
+    post<{ data: Json }>('/orders', body).then(
+      ({ data }) => {
+        say(
+          'order-result',
+          `Placed: ${String(data.side)} ${Number(data.qty).toString()} ${String(data.symbol)}, ${String(data.status)}`,
+        );
+      },
+      (err: unknown) => {
+        say('order-result', refusal(err), true);
+      },
+    );
+  };
 }
 
 function showLogin(): void {
   $('main').hidden = true;
   const form = $('login') as HTMLFormElement;
   form.hidden = false;
-  $('status').textContent = 'this API needs its token';
+  say('status', 'this API needs its token');
   form.onsubmit = (event) => {
     event.preventDefault();
-    sessionStorage.setItem(TOKEN_KEY, ($('token') as HTMLInputElement).value);
+    rememberToken(($('token') as HTMLInputElement).value);
     form.hidden = true;
     $('main').hidden = false;
     void start();
@@ -225,29 +321,33 @@ function showLogin(): void {
 
 async function start(): Promise<void> {
   try {
-    await loadStrategies();
-    await refresh();
+    renderSummary((await api<{ data: Json }>('/summary')).data);
+    renderControl((await api<{ data: Json }>('/control')).data);
+    await setUpBacktests();
     // eslint-disable-next-line no-restricted-syntax -- the page's top level: every failure is shown to the user.
   } catch (err) {
-    if (err instanceof Unauthorized) {
-      showLogin();
-      return;
-    }
-    $('status').textContent = `error: ${(err as Error).message}`;
+    if (err instanceof Unauthorized) showLogin();
+    else say('status', `error: ${(err as Error).message}`, true);
+    return;
   }
-  const form = $('backtest') as HTMLFormElement;
-  form.onsubmit = (event) => {
-    event.preventDefault();
-    runBacktest(form).catch((err: unknown) => {
-      $('bt-result').replaceChildren(el('p', { class: 'down' }, [(err as Error).message]));
-    });
-  };
+  ($('price-symbol') as HTMLSelectElement).onchange = () => void refreshPrice();
+  setUpOrderForm();
+  followStream(
+    (event, data) => {
+      if (event === 'summary') renderSummary(data);
+      if (event === 'control') renderControl(data);
+    },
+    (live, why) => {
+      if (why === 'unauthorized') showLogin();
+      else if (!live) say('status', `live updates interrupted: ${why ?? ''}`, true);
+    },
+  );
+  // What changed while nothing else did (a slow refresh skipped within 15 s) is read then.
   setInterval(() => {
-    refresh().catch((err: unknown) => {
-      if (err instanceof Unauthorized) showLogin();
-      else $('status').textContent = `error: ${(err as Error).message}`;
+    refreshSlow().catch((err: unknown) => {
+      say('status', `error: ${(err as Error).message}`, true);
     });
-  }, REFRESH_MS);
+  }, SLOW_REFRESH_MS);
 }
 
 void start();

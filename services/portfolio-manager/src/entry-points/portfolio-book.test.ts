@@ -54,4 +54,36 @@ describe('portfolio book snapshots (embedded PostgreSQL, local Alpaca): equity a
     expect(await gauge('portfolio_equity_dollars')).to.equal(100_000);
     expect(await gauge('portfolio_drawdown_ratio')).to.equal(0.2);
   });
+
+  it('marks open positions at their newest bar at each snapshot: unrealised P&L and value follow the market between fills', async () => {
+    const repos = createRepositories(db.knex);
+    await repos.positions.upsert({
+      symbol: 'SIM1',
+      qty: '10',
+      avgCost: '50',
+      marketPrice: '50',
+      realizedPnl: '0',
+      unrealizedPnl: '0',
+    });
+    await repos.candles.upsertMany([
+      {
+        symbol: 'SIM1',
+        timeframe: '1Min',
+        ts: new Date(Date.now() - 120_000),
+        open: '54',
+        high: '56',
+        low: '53',
+        close: '55.5',
+        volume: '100',
+      },
+    ]);
+    const book = createPortfolioBook({ repos, trading, logger: captureLogger().logger, metrics });
+    await book.snapshot();
+    const marked = await repos.positions.get('SIM1');
+    expect(Number(marked?.marketPrice)).to.equal(55.5);
+    expect(Number(marked?.unrealizedPnl)).to.equal(55);
+    const snapshot = await repos.snapshots.latest();
+    expect(Number(snapshot?.positionsValue)).to.equal(555);
+    expect(Number(snapshot?.unrealizedPnl)).to.equal(55);
+  });
 });

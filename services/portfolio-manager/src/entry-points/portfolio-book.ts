@@ -76,6 +76,12 @@ export function createPortfolioBook(deps: PortfolioBookDeps): PortfolioBook {
       });
     },
     async snapshot() {
+      // Every open position marked at its newest bar first, so unrealised P&L and the positions'
+      // value follow the market between fills (they used to keep the price of the last fill).
+      for (const p of await repos.positions.open()) {
+        const price = await marketPrice(p.symbol, p.marketPrice ?? p.avgCost);
+        if (new Big(price).gt(0) && price !== p.marketPrice) await repos.positions.mark(p.symbol, price);
+      }
       const account = await deps.trading.getAccount();
       const positions = await repos.positions.all();
       const sum = (f: (p: PositionRow) => string): string =>

@@ -42,4 +42,18 @@ export class PositionRepository {
   async open(): Promise<PositionRow[]> {
     return this.knex<PositionRow>('positions').whereNot('qty', 0).orderBy('symbol');
   }
+
+  /**
+   * Mark a position at a price: its market price and unrealised P&L from its quantity and cost as
+   * stored now, in one statement, so a fill posted meanwhile is never overwritten.
+   */
+  async mark(symbol: string, price: Decimal): Promise<void> {
+    await this.knex('positions')
+      .where({ symbol })
+      .update({
+        marketPrice: price,
+        unrealizedPnl: this.knex.raw('(?::numeric - avg_cost) * qty', [price]),
+        updatedAt: this.knex.fn.now(),
+      });
+  }
 }

@@ -63,4 +63,35 @@ export class TradeRepository {
       .orderBy([{ column: 'trades.tradedAt' }, { column: 'trades.id' }])
       .limit(limit);
   }
+
+  /**
+   * A symbol's newest fills placed on the bars of a timeframe: a strategy's fill on the bar of its
+   * signal, a trader's on the newest bar stored when it filled (the market's time then, which in a
+   * replay or simulation is not the clock's). Newest first.
+   */
+  async onBars(
+    symbol: string,
+    timeframe: string,
+    limit: number,
+  ): Promise<(TradeRow & { strategy: string; barTs: Date | null })[]> {
+    const newestBar = this.knex('candles')
+      .max('ts')
+      .where('candles.symbol', symbol)
+      .andWhere('candles.timeframe', timeframe)
+      .andWhereRaw('candles.created_at <= trades.traded_at');
+    return this.knex('trades')
+      .join('orders', 'orders.id', 'trades.orderId')
+      .leftJoin('signals', 'signals.id', 'orders.signalId')
+      .where('trades.symbol', symbol)
+      .select(
+        'trades.*',
+        this.knex.raw("coalesce(signals.strategy, 'manual') as strategy"),
+        this.knex.raw('coalesce(signals.bar_ts, (?)) as bar_ts', [newestBar]),
+      )
+      .orderBy([
+        { column: 'trades.tradedAt', order: 'desc' },
+        { column: 'trades.id', order: 'desc' },
+      ])
+      .limit(limit);
+  }
 }

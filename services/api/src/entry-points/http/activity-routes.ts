@@ -39,7 +39,7 @@ export function activityEndpoints(repos: Repositories): Endpoint[] {
             kind: 'refusal',
             symbol: s.symbol,
             text: `${s.strategy} ${s.side} refused by ${s.rejectionRule ?? 'a rule'}`,
-            details: (s.rejectionDetails) ?? null,
+            details: s.rejectionDetails ?? null,
           })),
           ...adjustments.map((a) => ({
             at: a.occurredAt,

@@ -15,6 +15,17 @@ const candleSchema = Joi.object({
   volume: decimal,
 }).label('Candle');
 
+const fillOnBarSchema = Joi.object({
+  barTs: timestamp
+    .allow(null)
+    .description("The bar it belongs to: its signal's, or the newest stored when it filled (market time)"),
+  tradedAt: timestamp.description("The broker's time of the fill (the clock's)"),
+  side: Joi.string().valid('buy', 'sell'),
+  qty: decimal,
+  price: decimal,
+  strategy: Joi.string(),
+}).label('FillOnBar');
+
 /** `GET /candles/:symbol`: the newest bars of a symbol, oldest first, for charts. */
 export function candlesEndpoints(config: Config, repos: Repositories): Endpoint[] {
   return [
@@ -43,6 +54,38 @@ export function candlesEndpoints(config: Config, repos: Repositories): Endpoint[
               low: c.low,
               close: c.close,
               volume: c.volume,
+            })),
+          },
+        };
+      },
+    }),
+    endpoint<{ timeframe: string; limit: number }, { symbol: string }>({
+      method: 'get',
+      path: '/candles/:symbol/fills',
+      operationId: 'listFillsOnBars',
+      summary: "A symbol's fills placed on its bars (for trade markers), newest first",
+      tag: 'market',
+      params: Joi.object({ symbol: symbol.required() }),
+      query: Joi.object({
+        timeframe: Joi.string()
+          .valid(...TIMEFRAMES)
+          .default(config.collectorTimeframe),
+        limit: limit.default(200),
+      }),
+      responses: {
+        200: { description: 'Fills, newest first', schema: listOf(fillOnBarSchema, 'FillOnBarList') },
+      },
+      async handle({ query, params }) {
+        const rows = await repos.trades.onBars(params.symbol, query.timeframe, query.limit);
+        return {
+          body: {
+            data: rows.map((t) => ({
+              barTs: t.barTs ? t.barTs.toISOString() : null,
+              tradedAt: t.tradedAt.toISOString(),
+              side: t.side,
+              qty: t.qty,
+              price: t.price,
+              strategy: t.strategy,
             })),
           },
         };

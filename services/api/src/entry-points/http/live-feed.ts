@@ -6,7 +6,7 @@ import type { Repositories } from '@trading/store';
 import type Koa from 'koa';
 
 import { presentControl } from './control-routes.js';
-import { buildSummary, type TradingMode } from './summary-routes.js';
+import { buildSummary, type SummaryContext } from './summary-routes.js';
 
 /** Options of {@link createLiveFeed}. */
 export interface LiveFeedOptions {
@@ -15,8 +15,8 @@ export interface LiveFeedOptions {
   metrics: Metrics;
   /** How often the store is asked whether anything changed (one cheap query per tick, per process). */
   intervalMs: number;
-  /** Said in every summary, so screens label simulated market times. */
-  mode: TradingMode;
+  /** Said in every summary (the mode, so screens label simulated market times; the symbols). */
+  context: SummaryContext;
   /** A comment line this often keeps idle connections open through proxies. */
   heartbeatMs?: number;
   /** Most clients at once; more are answered 503. */
@@ -52,7 +52,7 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
 
   const snapshot = async (): Promise<string> => {
     const [summary, control] = await Promise.all([
-      buildSummary(options.repos, now, options.mode),
+      buildSummary(options.repos, now, options.context),
       options.repos.control.get(),
     ]);
     return frame('summary', summary) + frame('control', presentControl(control));

@@ -57,6 +57,29 @@ describe('performance API (real PostgreSQL, Redis, local Alpaca): closed trades 
     expect(data.weekly).to.have.length(1);
   });
 
+  it("places a trader's fills on the newest bar stored when they filled (the market's time, not the clock's)", async () => {
+    const bar = new Date(Date.now() - 86_400_000);
+    await api.repos.candles.upsertMany([
+      {
+        symbol: 'MSFT',
+        timeframe: '1Day',
+        ts: bar,
+        open: '300',
+        high: '300',
+        low: '300',
+        close: '300',
+        volume: '1',
+      },
+    ]);
+    api.alpaca.setPrice('MSFT', '300');
+    await order('MSFT', 'buy', 1);
+    const res = await api.call('GET', '/api/v1/candles/MSFT/fills?timeframe=1Day');
+    expect(res.status).to.equal(200);
+    const [fill] = res.body.data as Json[];
+    expect(fill).to.include({ barTs: bar.toISOString(), side: 'buy', strategy: 'manual' });
+    expect(fill?.tradedAt).not.to.equal(fill?.barTs);
+  });
+
   it('refuses days outside 1-365 with 400', async () => {
     expect((await api.call('GET', '/api/v1/performance?days=0')).status).to.equal(400);
   });

@@ -14,6 +14,7 @@ const summarySchema = Joi.object({
     .valid('simulation', 'paper', 'live')
     .description('simulation: market times are simulated (a replay), not the clock'),
   serverTime: timestamp,
+  symbols: Joi.array().items(Joi.string()).description('The symbols the platform watches'),
   portfolio: snapshotSchema.allow(null),
   positions: Joi.array().items(positionSchema),
   openOrders: Joi.number().integer().description('Orders not yet in a final state'),
@@ -29,17 +30,23 @@ const summarySchema = Joi.object({
 /** Where orders go: the simulation's paper broker, Alpaca's paper account, or real money. */
 export type TradingMode = 'simulation' | 'paper' | 'live';
 
-/** The mode a config trades in. */
-export function tradingMode(config: Config): TradingMode {
-  if (config.simulated) return 'simulation';
-  return config.alpacaTradingUrl.includes('paper') ? 'paper' : 'live';
+/** What a summary says beside the store's rows. */
+export interface SummaryContext {
+  mode: TradingMode;
+  symbols: readonly string[];
+}
+
+/** The mode a config trades in, and the symbols it watches. */
+export function summaryContext(config: Config): SummaryContext {
+  const mode = config.simulated ? 'simulation' : config.alpacaTradingUrl.includes('paper') ? 'paper' : 'live';
+  return { mode, symbols: config.symbols };
 }
 
 /** What the dashboard's first screen shows: the body of `GET /summary`, and what the live stream pushes. */
 export async function buildSummary(
   repos: Repositories,
   now: Clock,
-  mode: TradingMode,
+  context: SummaryContext,
 ): Promise<Record<string, unknown>> {
   const midnight = new Date(now());
   midnight.setUTCHours(0, 0, 0, 0);
@@ -52,8 +59,9 @@ export async function buildSummary(
     repos.orders.list({ limit: 10 }),
   ]);
   return {
-    mode,
+    mode: context.mode,
     serverTime: now().toISOString(),
+    symbols: [...context.symbols],
     portfolio: snapshot ? presentSnapshot(snapshot) : null,
     positions: positions.map(presentPosition),
     openOrders: open.length,
@@ -66,7 +74,7 @@ export async function buildSummary(
 /** `GET /summary`: what the dashboard's first screen shows, in one round trip. */
 export function summaryEndpoints(
   repos: Repositories,
-  mode: TradingMode,
+  context: SummaryContext,
   now: Clock = () => new Date(),
 ): Endpoint[] {
   return [
@@ -78,7 +86,7 @@ export function summaryEndpoints(
       tag: 'dashboard',
       responses: { 200: { description: 'The summary', schema: one(summarySchema, 'SummaryAnswer') } },
       async handle() {
-        return { body: { data: await buildSummary(repos, now, mode) } };
+        return { body: { data: await buildSummary(repos, now, context) } };
       },
     }),
   ];
