@@ -42,7 +42,7 @@ import { scoresEndpoints } from './entry-points/http/scores-routes.js';
 import { signalsEndpoints } from './entry-points/http/signals-routes.js';
 import { strategiesEndpoints } from './entry-points/http/strategies-routes.js';
 import { memoryWindow, successRateLimit } from './entry-points/http/success-rate-limit.js';
-import { summaryContext,summaryEndpoints } from './entry-points/http/summary-routes.js';
+import { summaryContext, summaryEndpoints } from './entry-points/http/summary-routes.js';
 import { tradesEndpoints } from './entry-points/http/trades-routes.js';
 
 /** What the API needs. */
