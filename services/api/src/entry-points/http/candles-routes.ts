@@ -28,6 +28,14 @@ const fillOnBarSchema = Joi.object({
 
 /** `GET /candles/:symbol`: the newest bars of a symbol, oldest first, for charts. */
 export function candlesEndpoints(config: Config, repos: Repositories): Endpoint[] {
+  // A symbol's bars and its fills are asked for alike: the timeframe the platform collects by default.
+  const params = Joi.object<{ symbol: string }>({ symbol: symbol.required() });
+  const query = Joi.object<{ timeframe: string; limit: number }>({
+    timeframe: Joi.string()
+      .valid(...TIMEFRAMES)
+      .default(config.collectorTimeframe),
+    limit: limit.default(200),
+  });
   return [
     endpoint<{ timeframe: string; limit: number }, { symbol: string }>({
       method: 'get',
@@ -35,13 +43,8 @@ export function candlesEndpoints(config: Config, repos: Repositories): Endpoint[
       operationId: 'listCandles',
       summary: 'The newest bars of a symbol, oldest first',
       tag: 'market',
-      params: Joi.object({ symbol: symbol.required() }),
-      query: Joi.object({
-        timeframe: Joi.string()
-          .valid(...TIMEFRAMES)
-          .default(config.collectorTimeframe),
-        limit: limit.default(200),
-      }),
+      params,
+      query,
       responses: { 200: { description: 'Bars, oldest first', schema: listOf(candleSchema, 'CandleList') } },
       async handle({ query, params }) {
         const rows = await repos.candles.recent(params.symbol, query.timeframe, query.limit);
@@ -65,13 +68,8 @@ export function candlesEndpoints(config: Config, repos: Repositories): Endpoint[
       operationId: 'listFillsOnBars',
       summary: "A symbol's fills placed on its bars (for trade markers), newest first",
       tag: 'market',
-      params: Joi.object({ symbol: symbol.required() }),
-      query: Joi.object({
-        timeframe: Joi.string()
-          .valid(...TIMEFRAMES)
-          .default(config.collectorTimeframe),
-        limit: limit.default(200),
-      }),
+      params,
+      query,
       responses: {
         200: { description: 'Fills, newest first', schema: listOf(fillOnBarSchema, 'FillOnBarList') },
       },

@@ -26,6 +26,14 @@ export interface RedisLimiterDb {
 /** Longest a count may take before the request goes through uncounted. */
 const REDIS_DEADLINE_MS = 250;
 
+/** Counts that failed in any rate-limit store: the request went through uncounted. */
+export function storeErrors(metrics: Metrics): ReturnType<Metrics['counter']> {
+  return metrics.counter(
+    'api_rate_limit_store_errors_total',
+    'Rate-limit counts that failed (the request went through uncounted)',
+  );
+}
+
 /**
  * koa-ratelimit's Redis driver over our node-redis client (the platform has one Redis library):
  * the sliding-window Lua script runs by its SHA and is loaded on first use. Counting fails open:
@@ -36,10 +44,7 @@ export function redisLimiterDb(
   client: RedisClientType,
   deps: { logger: Logger; metrics: Metrics },
 ): RedisLimiterDb {
-  const failures = deps.metrics.counter(
-    'api_rate_limit_store_errors_total',
-    'Rate-limit counts that failed (the request went through uncounted)',
-  );
+  const failures = storeErrors(deps.metrics);
   // One warning per 5 s at most: during an outage every request fails the same way.
   let lastWarned = 0;
   const db: RedisLimiterDb = {

@@ -5,7 +5,7 @@ import type Koa from 'koa';
 import type { RedisClientType } from 'redis';
 
 import type { ErrorBody } from './error-handler.js';
-import { BoundedMap } from './rate-limit.js';
+import { BoundedMap, storeErrors } from './rate-limit.js';
 
 const WINDOW_MS = 60_000;
 
@@ -46,10 +46,7 @@ export function redisWindow(
   client: RedisClientType,
   deps: { logger: Logger; metrics: Metrics },
 ): SuccessWindow {
-  const failures = deps.metrics.counter(
-    'api_rate_limit_store_errors_total',
-    'Rate-limit counts that failed (the request went through uncounted)',
-  );
+  const failures = storeErrors(deps.metrics);
   const failed = (err: unknown) => {
     failures.inc();
     deps.logger.warn('rate-limit store unavailable; requests let through', { error: err });
