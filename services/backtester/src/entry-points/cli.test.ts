@@ -165,8 +165,11 @@ describe('backtest CLI', function () {
 describe('backtest CLI sweeps', function () {
   this.timeout(60_000);
 
-  it('ranks a parameter grid, reporting progress on stderr', async () => {
+  it('ranks a parameter grid, reporting progress on stderr, and draws its heat-map', async () => {
+    const heatmap = join(tmpdir(), `sweep-${String(process.pid)}.html`);
     const { code, stdout, stderr } = await cli([
+      '--report',
+      heatmap,
       '--csv',
       GOOG,
       '--strategy',
@@ -184,6 +187,12 @@ describe('backtest CLI sweeps', function () {
     expect(stdout).to.include('4 parameter sets ranked by returnPct');
     expect(stdout).to.match(/ {3}1 {2}\{"fast":10,"slow":20\}/);
     expect(stderr).to.include('4/4');
+    // fast down (5, 10), slow across (20, 40): four cells, each coloured and showing its return.
+    const html = readFileSync(heatmap, 'utf8');
+    expect(html.match(/<th scope="row">/g)).to.have.length(2);
+    expect(html.match(/<td style="background:rgb\(/g)).to.have.length(4);
+    expect(html).to.include('fast \\ slow');
+    rmSync(heatmap, { force: true });
   });
 
   it('refuses an unknown ranking statistic', async () => {

@@ -13,7 +13,8 @@ import type { ExecutionModel } from '../domain/backtest-engine.js';
 import { htmlReport } from '../domain/html-report.js';
 import { expandGrid, parseAxis } from '../domain/parameter-grid.js';
 import { type BacktestStats, STAT_KEYS } from '../domain/statistics.js';
-import { statsTable } from '../domain/stats-table.js';
+import { formatStat, statsTable } from '../domain/stats-table.js';
+import { sweepHeatmap } from '../domain/sweep-heatmap.js';
 import { chartLibrary } from './chart-library.js';
 import { progressBar, runSweep } from './sweep.js';
 
@@ -115,6 +116,7 @@ async function sweep(strategy: string, specs: string[]): Promise<void> {
     onProgress: (done, total) =>
       process.stderr.write(`\r${progressBar(done, total)}${done === total ? '\n' : ''}`),
   });
+  if (values.report) writeFileSync(values.report, sweepHeatmap(strategy, axes, results, rankBy));
   if (values.json) {
     console.log(JSON.stringify({ strategy, rankBy, results }, null, 2));
     return;
@@ -124,7 +126,7 @@ async function sweep(strategy: string, specs: string[]): Promise<void> {
   results.slice(0, 20).forEach((r, i) => {
     const s = r.stats;
     const cells = s
-      ? [s.returnPct, s.sharpeRatio, s.maxDrawdownPct].map((v) => v.toFixed(2).padStart(9)).join('') +
+      ? [s.returnPct, s.sharpeRatio, s.maxDrawdownPct].map((v) => formatStat(v).padStart(9)).join('') +
         String(s.trades).padStart(9)
       : `  ${r.error ?? ''}`;
     console.log(`${String(i + 1).padStart(4)}  ${JSON.stringify(r.params).padEnd(30)}${cells}`);
