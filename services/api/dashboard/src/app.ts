@@ -149,13 +149,14 @@ function renderSummary(data: Json): void {
   );
   $('orders').replaceChildren(
     table(
-      ['Time', 'Symbol', 'Side', 'Qty', 'Filled at', 'Status'],
+      ['Time', 'Symbol', 'Side', 'Qty', 'Signal price', 'Filled at', 'Status'],
       orders.map((o) => [
         time(o.createdAt),
         String(o.symbol),
         String(o.side),
         Number(o.qty).toString(),
-        o.filledAvgPrice === null ? '—' : formatMoney(o.filledAvgPrice),
+        o.signalPrice === null ? 'manual' : formatMoney(o.signalPrice),
+        fillVersusSignal(o),
         o.rejectReason ? { text: `rejected: ${text(o.rejectReason)}`, tone: 'down' } : String(o.status),
       ]),
       'No orders yet',
@@ -167,6 +168,21 @@ function renderSummary(data: Json): void {
   refreshSlow().catch((err: unknown) => {
     say('status', `error: ${(err as Error).message}`, true);
   });
+}
+
+/**
+ * The fill price, and how far it is from the signal's: a strategy decides on a bar's close, the
+ * broker fills at its price when the order arrives (in the simulation, a later simulated minute).
+ */
+function fillVersusSignal(o: Json): HTMLElement | string {
+  if (o.filledAvgPrice === null) return '—';
+  if (o.signalPrice === null) return formatMoney(o.filledAvgPrice);
+  const off = (Number(o.filledAvgPrice) / Number(o.signalPrice) - 1) * 100;
+  return el(
+    'span',
+    { title: "filled at the broker's price when the order arrived; the signal was made on its bar's close" },
+    [`${formatMoney(o.filledAvgPrice)} (${off >= 0 ? '+' : ''}${off.toFixed(2)}% vs signal)`],
+  );
 }
 
 function renderControl(control: Json): void {

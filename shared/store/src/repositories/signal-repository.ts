@@ -71,6 +71,13 @@ export class SignalRepository {
     return this.knex<SignalRow>('signals').where({ id }).first();
   }
 
+  /** The price each of these signals was made at (its bar's close), by signal id. */
+  async pricesOf(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.knex<SignalRow>('signals').whereIn('id', ids).select('id', 'price');
+    return new Map(rows.map((r) => [r.id, r.price]));
+  }
+
   /** Latest N signals of a symbol (served by idx_signals_symbol_created). */
   async latestForSymbol(symbol: string, limit: number): Promise<SignalRow[]> {
     return this.knex<SignalRow>('signals').where({ symbol }).orderBy(newestFirst('createdAt')).limit(limit);

@@ -287,6 +287,10 @@ describe('read endpoints (real PostgreSQL): signals, trades, positions, portfoli
     expect(summary.signalsToday).to.deep.equal({ new: 6, ordered: 0, rejected: 0 });
     expect(summary.recentSignals).to.have.length(6);
     expect(summary.recentOrders).to.have.length(1);
+    // A manual order has no signal price to compare its fill with.
+    expect((summary.recentOrders as Json[])[0]).to.include({ signalPrice: null });
+    // A trading URL without "paper" in it is real money, and the summary says so.
+    expect(summary).to.include({ mode: 'live' });
   });
 
   it('GET /signals never answers 500 on a row an older version wrote (no bar recorded)', async () => {

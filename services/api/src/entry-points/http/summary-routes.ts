@@ -3,7 +3,7 @@ import type { Config } from '@trading/platform';
 import type { Repositories } from '@trading/store';
 import Joi from 'joi';
 
-import { one, timestamp } from './api-schemas.js';
+import { decimal, one, timestamp } from './api-schemas.js';
 import { type Endpoint, endpoint } from './endpoint.js';
 import { orderSchema, presentOrder } from './orders-routes.js';
 import { positionSchema, presentPosition, presentSnapshot, snapshotSchema } from './portfolio-routes.js';
@@ -24,7 +24,15 @@ const summarySchema = Joi.object({
     rejected: Joi.number().integer(),
   }).description('Signals since 00:00 UTC, by status'),
   recentSignals: Joi.array().items(signalSchema),
-  recentOrders: Joi.array().items(orderSchema),
+  recentOrders: Joi.array().items(
+    orderSchema.keys({
+      signalPrice: decimal
+        .allow(null)
+        .description(
+          "The signal's price (its bar's close); the fill is at the broker's price when the order arrived",
+        ),
+    }),
+  ),
 }).label('Summary');
 
 /** Where orders go: the simulation's paper broker, Alpaca's paper account, or real money. */
@@ -58,6 +66,7 @@ export async function buildSummary(
     repos.signals.list({ limit: 10 }),
     repos.orders.list({ limit: 10 }),
   ]);
+  const signalPrices = await repos.signals.pricesOf(orders.flatMap((o) => (o.signalId ? [o.signalId] : [])));
   return {
     mode: context.mode,
     serverTime: now().toISOString(),
@@ -67,7 +76,10 @@ export async function buildSummary(
     openOrders: open.length,
     signalsToday,
     recentSignals: signals.map(presentSignal),
-    recentOrders: orders.map(presentOrder),
+    recentOrders: orders.map((o) => ({
+      ...presentOrder(o),
+      signalPrice: o.signalId ? (signalPrices.get(o.signalId) ?? null) : null,
+    })),
   };
 }
 
