@@ -1,3 +1,4 @@
+import { needsAttention, type RiskRule } from '@trading/domain';
 import type { Repositories } from '@trading/store';
 import Joi from 'joi';
 
@@ -38,7 +39,10 @@ export function activityEndpoints(repos: Repositories): Endpoint[] {
             at: s.createdAt,
             kind: 'refusal',
             symbol: s.symbol,
-            text: `${s.strategy} ${s.side} refused by ${s.rejectionRule ?? 'a rule'}`,
+            // The refusals a person must act on also went to Telegram as alerts.
+            text: `${s.strategy} ${s.side} refused by ${s.rejectionRule ?? 'a rule'}${
+              s.rejectionRule && needsAttention(s.rejectionRule as RiskRule) ? ' (alerted)' : ''
+            }`,
             details: s.rejectionDetails ?? null,
           })),
           ...adjustments.map((a) => ({

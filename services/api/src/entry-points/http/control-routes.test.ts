@@ -55,16 +55,29 @@ describe('control API (real PostgreSQL, Redis, local Alpaca): pause, resume, for
       rule: 'cooldown',
       details: { cooldownMs: 20000 },
     });
+    // A refusal a person must act on went to Telegram too: the activity says so.
+    const { row: alerted } = await api.repos.signals.insertOnce({
+      symbol: 'GOOG',
+      strategy: 'sma-cross',
+      side: 'buy',
+      strength: '1',
+      price: '100',
+      params: {},
+      reason: 'cross',
+      timeframe: '1Min',
+      barTs: new Date(Date.now() - 60_000),
+    });
+    await api.repos.signals.setDecision(alerted.id, 'rejected', { rule: 'daily_loss_limit', details: {} });
     const res = await api.call('GET', '/api/v1/activity?limit=10');
     expect(res.status).to.equal(200);
     const items = res.body.data as Json[];
-    expect(items[0]).to.deep.include({
+    expect(items.find((i) => i.text === 'sma-cross buy refused by cooldown')).to.deep.include({
       kind: 'refusal',
       symbol: 'GOOG',
-      text: 'sma-cross buy refused by cooldown',
       details: { cooldownMs: 20000 },
     });
     expect(items.map((i) => i.text)).to.include('trading resumed by api');
+    expect(items.map((i) => i.text)).to.include('sma-cross buy refused by daily_loss_limit (alerted)');
   });
 
   it('refuses a pause reason that is not a short text with 400 naming the field', async () => {
