@@ -22,7 +22,6 @@ import {
 
 type Json = Record<string, unknown>;
 const SLOW_REFRESH_MS = 15_000;
-const FINAL = new Set(['filled', 'canceled', 'expired', 'rejected', 'replaced', 'done_for_day']);
 
 let symbols: string[] = [];
 const charts = {
@@ -103,7 +102,7 @@ function renderSummary(data: Json): void {
     ),
   );
   const orders = data.recentOrders as Json[];
-  const open = orders.filter((o) => !FINAL.has(String(o.status)));
+  const open = data.openOrderList as Json[];
   $('open-orders').replaceChildren(
     table(
       ['Time', 'Symbol', 'Side', 'Qty', 'Type', 'Status', ''],
@@ -128,7 +127,7 @@ function renderSummary(data: Json): void {
           { 'aria-label': `Cancel the ${String(o.side)} order in ${String(o.symbol)}` },
         ),
       ]),
-      `No open orders${Number(data.openOrders) > open.length ? ` among the latest (${String(data.openOrders)} open in all)` : ''}`,
+      'No open orders',
     ),
   );
   $('signals').replaceChildren(

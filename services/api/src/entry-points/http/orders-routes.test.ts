@@ -84,6 +84,9 @@ describe('orders API (real PostgreSQL, Redis, local Alpaca): list, get, manual o
       const closed = await place({ symbol: 'GOOG', side: 'sell', qty: 1 });
       expect(closed.status).to.equal(201);
       expect(dataOf(closed.body).status).to.equal('accepted');
+      // Listed among the open orders of the summary, so the dashboard can offer to cancel it.
+      const summary = dataOf((await api.call('GET', '/api/v1/summary')).body);
+      expect((summary.openOrderList as Json[]).map((o) => o.id)).to.include(dataOf(closed.body).id);
       api.alpaca.setMarketOpen(true);
       expect(api.alpaca.orders().at(-1)?.status).to.equal('filled');
     });

@@ -284,6 +284,7 @@ describe('read endpoints (real PostgreSQL): signals, trades, positions, portfoli
     expect(Number((summary.portfolio as Json).equity)).to.equal(100201);
     expect((summary.positions as Json[]).map((p) => p.symbol)).to.deep.equal(['GOOG']);
     expect(summary.openOrders).to.equal(0);
+    expect(summary.openOrderList).to.deep.equal([]);
     expect(summary.signalsToday).to.deep.equal({ new: 6, ordered: 0, rejected: 0 });
     expect(summary.recentSignals).to.have.length(6);
     expect(summary.recentOrders).to.have.length(1);

@@ -18,6 +18,7 @@ const summarySchema = Joi.object({
   portfolio: snapshotSchema.allow(null),
   positions: Joi.array().items(positionSchema),
   openOrders: Joi.number().integer().description('Orders not yet in a final state'),
+  openOrderList: Joi.array().items(orderSchema).description('Those orders, newest first (at most 100)'),
   signalsToday: Joi.object({
     new: Joi.number().integer(),
     ordered: Joi.number().integer(),
@@ -74,6 +75,11 @@ export async function buildSummary(
     portfolio: snapshot ? presentSnapshot(snapshot) : null,
     positions: positions.map(presentPosition),
     openOrders: open.length,
+    openOrderList: open
+      .slice()
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .slice(0, 100)
+      .map(presentOrder),
     signalsToday,
     recentSignals: signals.map(presentSignal),
     recentOrders: orders.map((o) => ({
