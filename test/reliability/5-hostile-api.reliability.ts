@@ -14,6 +14,8 @@ interface Schema {
   type?: string;
   enum?: unknown[];
   pattern?: string;
+  minLength?: number;
+  maxLength?: number;
   minimum?: number;
   maximum?: number;
   exclusiveMinimum?: boolean;
@@ -71,7 +73,7 @@ function valid(schema: Schema): fc.Arbitrary<unknown> {
       .map((d) => d.toISOString());
   if (schema.format === 'uuid') return fc.uuid();
   if (schema.pattern) return matching(schema.pattern);
-  return fc.string({ maxLength: 20 });
+  return fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 20, 20) });
 }
 
 /** A value a schema refuses: the wrong type, out of range, off the pattern or off the list. */

@@ -105,17 +105,19 @@ describe('reliability: the simulation killed at random moments keeps broker and 
   const inStep = async (round: number) =>
     waitFor(
       async () => {
-        const state = broker();
-        // The state file keeps quantities in micro-units.
-        const atBroker = new Map(state.positions.map(([s, p]) => [s, Number(p.qty) / 1e6]));
         const platform = await api<{ symbol: string; qty: string }[]>('/positions');
         const ours = new Map(platform.map((p) => [p.symbol, Number(p.qty)]));
         for (const [symbol, qty] of ours)
           expect(qty, `round ${String(round)}: ${symbol} negative`).to.be.at.least(0);
-        const brokerOrders = new Map(state.orders.map((o) => [o.client_order_id, o]));
         const filled = await api<{ clientOrderId: string; filledQty: string }[]>(
           '/orders?status=filled&limit=500',
         );
+        // Read after the platform's answers: a fill between the two reads is then at the broker
+        // too (it is saved before it is answered), instead of looking lost in an older snapshot.
+        const state = broker();
+        // The state file keeps quantities in micro-units.
+        const atBroker = new Map(state.positions.map(([s, p]) => [s, Number(p.qty) / 1e6]));
+        const brokerOrders = new Map(state.orders.map((o) => [o.client_order_id, o]));
         for (const o of filled) {
           const there = brokerOrders.get(o.clientOrderId);
           expect(

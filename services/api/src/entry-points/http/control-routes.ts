@@ -47,7 +47,7 @@ export function controlEndpoints(controls: TraderControls): Endpoint[] {
       operationId: 'pauseTrading',
       summary: 'Pause trading: strategies place no orders until resumed; open positions stay',
       tag: 'control',
-      body: Joi.object({ reason: Joi.string().trim().min(1).max(200).description('Why, for the log') }),
+      body: Joi.object({ reason: Joi.string().min(1).max(200).description('Why, for the log') }),
       responses: { 200: { description: 'Paused', schema: controlAnswer } },
       async handle({ body }) {
         return { body: { data: presentControl(await controls.pause('api', body.reason)) } };
