@@ -1,4 +1,4 @@
-import type { Config } from '@trading/platform';
+import { type Config, tradingMode } from '@trading/platform';
 import type { Simulation } from '@trading/simulator';
 
 /** What `npm start` prints once everything listens: where to look, what runs, how to stop. */
@@ -8,7 +8,7 @@ export function startBanner(config: Config, simulation: Simulation | undefined):
   const data = config.databaseUrl ? 'PostgreSQL at DATABASE_URL' : `embedded PostgreSQL in ${config.dataDir}`;
   const mode = simulation
     ? `simulation: paper broker, simulated market (${simulation.series.map((s) => s.symbol).join(', ')}); bar times are simulated`
-    : `${config.alpacaTradingUrl.includes('paper') ? 'paper' : 'LIVE'} trading through Alpaca at ${config.alpacaTradingUrl}`;
+    : `${tradingMode(config) === 'paper' ? 'paper' : 'LIVE'} trading through Alpaca at ${config.alpacaTradingUrl}`;
   const telegram =
     config.telegramBotToken && config.telegramChatId
       ? `alerts and ${config.telegramCommands ? 'commands (/help)' : 'no commands'} in chat ${config.telegramChatId}`

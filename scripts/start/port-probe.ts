@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 
 import { ConfigError } from '@trading/domain';
+import { portInUse } from '@trading/platform';
 
 /**
  * Refuse at once when `port` is taken, naming the setting that moves it, instead of after every
@@ -15,10 +16,9 @@ export async function assertPortFree(port: number, host: string, setting: string
         return;
       }
       reject(
-        new ConfigError(
-          `port ${String(port)} on ${host} is already in use by another program: stop it, or set ${setting} to a free port, e.g. ${setting}=${String(port + 1)}`,
-          [{ key: setting, message: `port ${String(port)} in use` }],
-        ),
+        new ConfigError(portInUse(port, host, setting), [
+          { key: setting, message: `port ${String(port)} in use` },
+        ]),
       );
     });
     server.listen(port, host, () => {

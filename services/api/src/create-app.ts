@@ -65,9 +65,17 @@ export interface ApiDeps {
   isStopping?: () => boolean;
   /** The live stream (`GET /api/v1/stream`); made here when not given (the worker closes its own). */
   liveFeed?: LiveFeed;
+  /** The trader's orders and controls; made here when not given (the worker shares its own with the bot). */
+  desk?: TraderDesk;
   /** Check every answer against its documented schema (tests). */
   enforceResponseSchemas?: boolean;
   now?: Clock;
+}
+
+/** A trader's manual orders and controls. */
+export interface TraderDesk {
+  manual: ReturnType<typeof createManualOrders>;
+  controls: TraderControls;
 }
 
 /** A trader's orders and controls over the API's dependencies: the HTTP routes and the Telegram bot share them. */
@@ -78,7 +86,7 @@ export function traderDesk(
   > & {
     metrics?: Metrics;
   },
-): { manual: ReturnType<typeof createManualOrders>; controls: TraderControls } {
+): TraderDesk {
   const manual = createManualOrders({ ...deps, limits: riskLimits(deps.config) });
   return { manual, controls: createTraderControls({ ...deps, manual }) };
 }
@@ -86,7 +94,7 @@ export function traderDesk(
 /** Every `/api/v1` endpoint, in the order the document lists them. */
 export function apiEndpoints(deps: ApiDeps): Endpoint[] {
   const { config, repos } = deps;
-  const { manual, controls } = traderDesk(deps);
+  const { manual, controls } = deps.desk ?? traderDesk(deps);
   return [
     ...summaryEndpoints(repos, summaryContext(config), deps.now),
     ...signalsEndpoints(repos),

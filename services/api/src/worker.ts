@@ -27,8 +27,10 @@ export const apiWorker: WorkerDefinition = {
       intervalMs: config.apiStreamMs,
       context: summaryContext(config),
     });
+    const desk = traderDesk(deps);
     const app = createApp({
       ...deps,
+      desk,
       liveFeed,
       rateLimitStore: rateLimit.store,
       onFatal: handleFatal,
@@ -43,7 +45,7 @@ export const apiWorker: WorkerDefinition = {
       await server.close(config.apiDrainMs);
     });
     logger.info('api listening', { port: server.port });
-    const bot = startTelegramBot({ config, repos: ctx.repos, controls: traderDesk(deps).controls, logger });
+    const bot = startTelegramBot({ config, repos: ctx.repos, controls: desk.controls, logger });
     // Stopped before the HTTP server (closed in reverse order): no command acts during shutdown.
     if (bot) lifecycle.add('telegram bot', bot);
   },

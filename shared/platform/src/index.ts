@@ -1,5 +1,5 @@
-export type { Config } from './config/config.js';
-export { loadConfig, secretsOf } from './config/config.js';
+export type { Config, TradingMode } from './config/config.js';
+export { loadConfig, secretsOf, tradingMode } from './config/config.js';
 export type { ConfigKey, LogLevel } from './config/config-schema.js';
 export { CONFIG_KEYS, TIMEFRAMES } from './config/config-schema.js';
 export type { Redactor } from './config/redactor.js';
@@ -33,7 +33,7 @@ export { startPoller } from './lifecycle/poller.js';
 export { pollerCheck } from './lifecycle/poller.js';
 export type { RunServiceOptions, ServiceContext } from './lifecycle/run-service.js';
 export { EXIT_CONFIG, runService } from './lifecycle/run-service.js';
-export { explainStartFailure } from './lifecycle/start-failure.js';
+export { explainStartFailure, portInUse } from './lifecycle/start-failure.js';
 export type { LogFormat, Logger, LoggerOptions } from './logging/logger.js';
 export { createLogger } from './logging/logger.js';
 export type { Metrics } from './metrics/metrics.js';

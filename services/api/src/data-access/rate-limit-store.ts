@@ -17,7 +17,7 @@ export async function createRateLimitStore(
 ): Promise<{ store: RateLimitStore; close(): Promise<void> }> {
   if (!config.redisUrl) {
     return {
-      store: { driver: 'memory', db: new BoundedMap(MEMORY_CLIENTS), window: memoryWindow() },
+      store: { driver: 'memory', db: new BoundedMap(MEMORY_CLIENTS), window: memoryWindow(MEMORY_CLIENTS) },
       close: async () => Promise.resolve(),
     };
   }

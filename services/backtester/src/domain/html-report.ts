@@ -1,8 +1,6 @@
 import type { BacktestResult } from './backtest.js';
+import { escapeHtml as esc } from './escape-html.js';
 import { statsRows } from './stats-table.js';
-
-const esc = (s: string): string =>
-  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
 
 /** `<`, `>` and `&` escaped inside inline JSON, so no value can end the script element. */
 const inlineJson = (value: unknown): string =>

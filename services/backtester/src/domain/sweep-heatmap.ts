@@ -1,3 +1,4 @@
+import { escapeHtml as esc } from './escape-html.js';
 import type { BacktestStats } from './statistics.js';
 import { formatStat } from './stats-table.js';
 
@@ -7,9 +8,6 @@ export interface SweepCell {
   stats?: BacktestStats;
   error?: string;
 }
-
-const esc = (s: string): string =>
-  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
 
 /** Red (worst) through white to green (best), by rank between the lowest and highest value. */
 function colour(value: number, lo: number, hi: number): string {

@@ -113,7 +113,9 @@ export function summariseTrips(trips: readonly RoundTrip[], keyOf: (t: RoundTrip
   const groups = new Map<string, RoundTrip[]>();
   for (const t of trips) {
     const key = keyOf(t);
-    groups.set(key, [...(groups.get(key) ?? []), t]);
+    const group = groups.get(key);
+    if (group) group.push(t);
+    else groups.set(key, [t]);
   }
   return [...groups.entries()].map(([key, group]) => {
     const wins = group.filter((t) => new Big(t.pnl).gt(0)).length;

@@ -245,3 +245,12 @@ function withSafeApiHost(config: Config, requestedHost: string | undefined): Con
 export function secretsOf(config: Config): Secret[] {
   return Object.values(config).filter((v): v is Secret => v instanceof Secret);
 }
+
+/** Where orders go: the simulation's paper broker, Alpaca's paper account, or real money. */
+export type TradingMode = 'simulation' | 'paper' | 'live';
+
+/** The mode a config trades in (a trading URL without "paper" in it is taken as real money). */
+export function tradingMode(config: Config): TradingMode {
+  if (config.simulated) return 'simulation';
+  return config.alpacaTradingUrl.includes('paper') ? 'paper' : 'live';
+}

@@ -17,7 +17,7 @@ describe('explainStartFailure', () => {
 
   it('names the port in use and the setting that moves it', () => {
     expect(explainStartFailure(listenError(8110), config)).to.equal(
-      'port 8110 (127.0.0.1) is already in use by another program: stop it, or set API_PORT to a free port, e.g. API_PORT=8111',
+      'port 8110 on 127.0.0.1 is already in use by another program: stop it, or set API_PORT to a free port, e.g. API_PORT=8111',
     );
     expect(explainStartFailure(listenError(9100), config)).to.include('set HEALTH_PORT');
   });

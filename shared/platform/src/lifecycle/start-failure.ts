@@ -10,6 +10,13 @@ const PORT_SETTINGS: readonly { key: string; port: (c: Config) => number }[] = [
   { key: 'HEALTH_PORT', port: (c) => c.healthPort },
 ];
 
+/** What to say when a port is taken: which, and the setting that moves it. */
+export function portInUse(port: number, host: string, setting?: string): string {
+  return `port ${String(port)} on ${host} is already in use by another program: stop it${
+    setting ? `, or set ${setting} to a free port, e.g. ${setting}=${String(port + 1)}` : ''
+  }`;
+}
+
 /**
  * One line a person can act on for a start failure they can fix (a port in use, a data folder that
  * cannot be written, a setting the services refused), or undefined for a fault of ours, which the
@@ -19,10 +26,7 @@ export function explainStartFailure(err: unknown, config: Config): string | unde
   const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
   if (e.code === 'EADDRINUSE') {
     const setting = PORT_SETTINGS.find((s) => s.port(config) === e.port)?.key;
-    const port = String(e.port ?? '?');
-    return `port ${port} (${e.address ?? 'any address'}) is already in use by another program: stop it${
-      setting ? `, or set ${setting} to a free port, e.g. ${setting}=${String((e.port ?? 0) + 1)}` : ''
-    }`;
+    return portInUse(e.port ?? 0, e.address ?? 'any address', setting);
   }
   if (
     typeof e.path === 'string' &&

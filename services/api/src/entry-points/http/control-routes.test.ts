@@ -18,6 +18,22 @@ describe('control API (real PostgreSQL, Redis, local Alpaca): pause, resume, for
     await api?.close();
   });
 
+  /** A GOOG buy signal on the bar at `barTs`, refused by `rule` with `details`. */
+  const refusedSignal = async (barTs: Date, rule: string, details: Record<string, unknown>) => {
+    const { row } = await api.repos.signals.insertOnce({
+      symbol: 'GOOG',
+      strategy: 'sma-cross',
+      side: 'buy',
+      strength: '1',
+      price: '100',
+      params: {},
+      reason: 'cross',
+      timeframe: '1Min',
+      barTs,
+    });
+    await api.repos.signals.setDecision(row.id, 'rejected', { rule, details });
+  };
+
   it('reads running before anyone paused', async () => {
     const res = await api.call('GET', '/api/v1/control');
     expect(res.status).to.equal(200);
@@ -40,34 +56,9 @@ describe('control API (real PostgreSQL, Redis, local Alpaca): pause, resume, for
   });
 
   it('lists in /activity, newest first, who paused or resumed and the signals a rule refused, with the numbers', async () => {
-    const { row } = await api.repos.signals.insertOnce({
-      symbol: 'GOOG',
-      strategy: 'sma-cross',
-      side: 'buy',
-      strength: '1',
-      price: '100',
-      params: {},
-      reason: 'cross',
-      timeframe: '1Min',
-      barTs: new Date(),
-    });
-    await api.repos.signals.setDecision(row.id, 'rejected', {
-      rule: 'cooldown',
-      details: { cooldownMs: 20000 },
-    });
+    await refusedSignal(new Date(), 'cooldown', { cooldownMs: 20000 });
     // A refusal a person must act on went to Telegram too: the activity says so.
-    const { row: alerted } = await api.repos.signals.insertOnce({
-      symbol: 'GOOG',
-      strategy: 'sma-cross',
-      side: 'buy',
-      strength: '1',
-      price: '100',
-      params: {},
-      reason: 'cross',
-      timeframe: '1Min',
-      barTs: new Date(Date.now() - 60_000),
-    });
-    await api.repos.signals.setDecision(alerted.id, 'rejected', { rule: 'daily_loss_limit', details: {} });
+    await refusedSignal(new Date(Date.now() - 60_000), 'daily_loss_limit', {});
     const res = await api.call('GET', '/api/v1/activity?limit=10');
     expect(res.status).to.equal(200);
     const items = res.body.data as Json[];

@@ -15,12 +15,9 @@ export interface SuccessWindow {
   add(key: string, now: number): Promise<void>;
 }
 
-/** Clients tracked at most in memory (the oldest is forgotten beyond). */
-const MEMORY_CLIENTS = 100_000;
-
-/** The window in this process's memory. */
-export function memoryWindow(): SuccessWindow {
-  const stamps = new BoundedMap<string, number[]>(MEMORY_CLIENTS);
+/** The window in this process's memory, tracking at most `maxClients` (the oldest is forgotten beyond). */
+export function memoryWindow(maxClients = 100_000): SuccessWindow {
+  const stamps = new BoundedMap<string, number[]>(maxClients);
   const live = (key: string, now: number): number[] => {
     const kept = (stamps.get(key) ?? []).filter((t) => t > now - WINDOW_MS);
     stamps.set(key, kept);

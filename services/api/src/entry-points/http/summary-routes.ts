@@ -1,5 +1,5 @@
 import type { Clock } from '@trading/domain';
-import type { Config } from '@trading/platform';
+import { type Config, type TradingMode, tradingMode } from '@trading/platform';
 import type { Repositories } from '@trading/store';
 import Joi from 'joi';
 
@@ -36,9 +36,6 @@ const summarySchema = Joi.object({
   ),
 }).label('Summary');
 
-/** Where orders go: the simulation's paper broker, Alpaca's paper account, or real money. */
-export type TradingMode = 'simulation' | 'paper' | 'live';
-
 /** What a summary says beside the store's rows. */
 export interface SummaryContext {
   mode: TradingMode;
@@ -47,8 +44,7 @@ export interface SummaryContext {
 
 /** The mode a config trades in, and the symbols it watches. */
 export function summaryContext(config: Config): SummaryContext {
-  const mode = config.simulated ? 'simulation' : config.alpacaTradingUrl.includes('paper') ? 'paper' : 'live';
-  return { mode, symbols: config.symbols };
+  return { mode: tradingMode(config), symbols: config.symbols };
 }
 
 /** What the dashboard's first screen shows: the body of `GET /summary`, and what the live stream pushes. */

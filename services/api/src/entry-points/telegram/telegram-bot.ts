@@ -1,4 +1,4 @@
-import { AppError } from '@trading/domain';
+import { AppError, SYMBOL_PATTERN } from '@trading/domain';
 import type { Config, Logger } from '@trading/platform';
 import type { Repositories } from '@trading/store';
 import { Bot, type Context } from 'grammy';
@@ -119,7 +119,7 @@ export function startTelegramBot(deps: TelegramBotDeps): TelegramBot | undefined
   });
   answer('forceexit', async (ctx) => {
     const symbol = (typeof ctx.match === 'string' ? ctx.match : '').trim().toUpperCase();
-    if (!/^[A-Z0-9]{1,5}(\.[A-Z])?$/.test(symbol)) return 'Usage: /forceexit SYMBOL (e.g. /forceexit GOOG)';
+    if (!SYMBOL_PATTERN.test(symbol)) return 'Usage: /forceexit SYMBOL (e.g. /forceexit GOOG)';
     const outcome = await controls.forceExit(symbol, 'telegram');
     switch (outcome.outcome) {
       case 'placed':
