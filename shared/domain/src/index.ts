@@ -66,6 +66,7 @@ export type { Side } from './side.js';
 export { SIDES } from './side.js';
 export type { MacdCrossParams } from './strategies/macd-cross.js';
 export { macdCross } from './strategies/macd-cross.js';
+export { RollingMean } from './strategies/rolling-mean.js';
 export type { RsiReversionParams } from './strategies/rsi-reversion.js';
 export { rsiReversion } from './strategies/rsi-reversion.js';
 export type { SmaCrossParams } from './strategies/sma-cross.js';

@@ -1,10 +1,6 @@
-import {
-  type FillModel,
-  fillPrice,
-  type Side,
-  type StrategyBar,
-  type StrategyInstance,
-} from '@trading/domain';
+import { type FillModel, fillPrice, type Side, type StrategyInstance } from '@trading/domain';
+
+import { asBarColumns, type BarInput, emptyBar, readBar } from './bar-columns.js';
 
 /**
  * The execution model of a backtest, explicit:
@@ -60,50 +56,56 @@ export interface BacktestRun {
   commissions: number;
 }
 
-/** Run `strategy` over `bars` (oldest first) under `model`. Pure and deterministic. */
+/**
+ * Run `strategy` over `bars` (oldest first) under `model`. Pure and deterministic. The loop reads
+ * the columns into one reused bar object, so a run allocates nothing per bar but its trades.
+ */
 export function runBacktest(
-  bars: readonly StrategyBar[],
+  input: BarInput,
   strategy: StrategyInstance,
   model: ExecutionModel = DEFAULT_MODEL,
 ): BacktestRun {
+  const bars = asBarColumns(input);
   const n = bars.length;
+  const { ts, open: opens, close: closes } = bars;
   const equity = new Float64Array(n);
   const exposed = new Uint8Array(n);
   const trades: BacktestTrade[] = [];
+  const bar = emptyBar();
   let { cash } = model;
   let qty = 0;
-  let entry = { bar: 0, ts: 0, price: 0, commission: 0 };
+  let entryBar = 0;
+  let entryPrice = 0;
+  let entryCommission = 0;
   let pending: Side | undefined;
   let commissions = 0;
 
   function close(i: number, raw: number): void {
-    const side = qty > 0 ? 'sell' : 'buy';
-    const price = fillPrice(raw, side, model);
+    const price = fillPrice(raw, qty > 0 ? 'sell' : 'buy', model);
     const commission = Math.abs(qty) * price * model.commission;
     commissions += commission;
     cash += qty * price - commission;
-    const pnl = qty * (price - entry.price) - entry.commission - commission;
+    const pnl = qty * (price - entryPrice) - entryCommission - commission;
     trades.push({
       qty,
-      entryBar: entry.bar,
+      entryBar,
       exitBar: i,
-      entryTs: entry.ts,
-      exitTs: bars[i]?.ts ?? entry.ts,
-      entryPrice: entry.price,
+      entryTs: ts[entryBar] ?? 0,
+      exitTs: ts[i] ?? 0,
+      entryPrice,
       exitPrice: price,
       pnl,
-      returnPct: (pnl / Math.abs(qty * entry.price)) * 100,
+      returnPct: (pnl / Math.abs(qty * entryPrice)) * 100,
     });
     qty = 0;
   }
 
   function open(i: number, raw: number, side: Side): void {
     const price = fillPrice(raw, side, model);
-    const equityNow = cash;
     let size: number;
     if (model.sizing.mode === 'fixed') size = model.sizing.qty;
     else {
-      const budget = model.sizing.mode === 'fraction' ? equityNow * model.sizing.fraction : equityNow;
+      const budget = model.sizing.mode === 'fraction' ? cash * model.sizing.fraction : cash;
       size = Math.floor(budget / (price * (1 + model.commission)));
     }
     if (size < 1) return;
@@ -111,7 +113,9 @@ export function runBacktest(
     commissions += commission;
     qty = side === 'buy' ? size : -size;
     cash -= qty * price + commission;
-    entry = { bar: i, ts: bars[i]?.ts ?? 0, price, commission };
+    entryBar = i;
+    entryPrice = price;
+    entryCommission = commission;
   }
 
   function act(i: number, side: Side, price: number): void {
@@ -126,16 +130,15 @@ export function runBacktest(
     }
   }
 
+  const fillAtClose = model.fill === 'close';
   for (let i = 0; i < n; i++) {
-    const bar = bars[i];
-    if (!bar) continue;
     if (pending) {
-      act(i, pending, bar.open);
+      act(i, pending, opens[i] ?? 0);
       pending = undefined;
     }
-    const signal = strategy.update(bar);
+    const signal = strategy.update(readBar(bars, i, bar));
     if (signal) {
-      if (model.fill === 'close') act(i, signal.side, bar.close);
+      if (fillAtClose) act(i, signal.side, bar.close);
       else pending = signal.side;
     }
     const value = cash + qty * bar.close;
@@ -149,9 +152,8 @@ export function runBacktest(
       return { equity, exposed, trades, commissions };
     }
   }
-  const last = bars[n - 1];
-  if (qty !== 0 && last) {
-    close(n - 1, last.close);
+  if (qty !== 0 && n > 0) {
+    close(n - 1, closes[n - 1] ?? 0);
     equity[n - 1] = cash;
   }
   return { equity, exposed, trades, commissions };

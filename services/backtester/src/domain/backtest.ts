@@ -1,6 +1,8 @@
-import { configureStrategy, type RiskLimits, type StrategyBar } from '@trading/domain';
+import { configureStrategy, type RiskLimits } from '@trading/domain';
 
 import { type BacktestRun, DEFAULT_MODEL, type ExecutionModel, runBacktest } from './backtest-engine.js';
+import { asBarColumns, type BarColumns, type BarInput } from './bar-columns.js';
+import { medianGap } from './equity-scan.js';
 import { type LiveDecision, runLiveBacktest } from './live-execution.js';
 import { type BacktestStats, computeStats } from './statistics.js';
 
@@ -11,7 +13,7 @@ export interface BacktestResult {
   model: ExecutionModel;
   stats: BacktestStats;
   run: BacktestRun;
-  bars: readonly StrategyBar[];
+  bars: BarColumns;
   /** With `--execution live`: what the risk rules said about every signal. */
   decisions?: LiveDecision[];
 }
@@ -22,26 +24,18 @@ export interface BacktestResult {
  */
 export type Execution = { mode: 'all-in' } | { mode: 'live'; limits: RiskLimits; tradeFrom?: number };
 
-/** The bars' usual spacing (ms): the median gap, one day when there is none. */
-function barInterval(bars: readonly StrategyBar[]): number {
-  const gaps = bars
-    .slice(1)
-    .map((b, i) => b.ts - (bars[i]?.ts ?? b.ts))
-    .sort((a, b) => a - b);
-  return gaps[Math.floor(gaps.length / 2)] ?? 86_400_000;
-}
-
 /**
  * Backtest a strategy by name (the live engine's own module) over bars.
  * @throws ValidationError for an unknown strategy or bad parameters.
  */
 export function backtest(
-  bars: readonly StrategyBar[],
+  input: BarInput,
   strategy: string,
   params: Record<string, unknown> = {},
   model: Partial<ExecutionModel> = {},
   execution: Execution = { mode: 'all-in' },
 ): BacktestResult {
+  const bars = asBarColumns(input);
   const configured = configureStrategy(strategy, params);
   const full = { ...DEFAULT_MODEL, ...model };
   const strategyInstance = configured.create();
@@ -50,15 +44,15 @@ export function backtest(
       ? runLiveBacktest(bars, strategyInstance, {
           ...full,
           limits: execution.limits,
-          barMs: barInterval(bars),
+          barMs: medianGap(bars.ts),
           tradeFrom: execution.tradeFrom,
         })
       : undefined;
   const run = live ?? runBacktest(bars, strategyInstance, full);
   const stats = computeStats(
     run,
-    bars.map((b) => b.ts),
-    bars.map((b) => b.close),
+    bars.ts,
+    bars.close,
     full.cash,
     Math.max(0, strategyInstance.warmupBars - 1),
   );

@@ -22,14 +22,27 @@ const sec = (ms: number): number => Math.floor(ms / 1000);
 /** What the page's script draws: candles, volume, trade markers, equity and drawdown, on one time axis. */
 export function reportChartData(result: BacktestResult): Record<string, unknown> {
   const { bars } = result;
+  const { ts, open, high, low, close, volume } = bars;
   const { equity, trades } = result.run;
-  const gap = bars.length > 1 ? (bars[1]?.ts ?? 0) - (bars[0]?.ts ?? 0) : DAY;
+  const gap = bars.length > 1 ? (ts[1] ?? 0) - (ts[0] ?? 0) : DAY;
+  const candles = [];
+  const volumes = [];
+  const equityPoints = [];
+  const drawdown = [];
   let peak = equity[0] ?? 0;
-  const drawdown = bars.map((b, i) => {
-    const e = equity[i] ?? 0;
+  for (let i = 0; i < bars.length; i++) {
+    const time = sec(ts[i] ?? 0);
+    const [o, c, e] = [open[i] ?? 0, close[i] ?? 0, equity[i] ?? 0];
+    candles.push({ time, open: o, high: high[i] ?? 0, low: low[i] ?? 0, close: c });
+    volumes.push({
+      time,
+      value: volume[i] ?? 0,
+      color: c >= o ? 'rgba(21,128,61,0.35)' : 'rgba(185,28,28,0.35)',
+    });
+    equityPoints.push({ time, value: Number(e.toFixed(2)) });
     peak = Math.max(peak, e);
-    return { time: sec(b.ts), value: Number(((e / peak - 1) * 100).toFixed(4)) };
-  });
+    drawdown.push({ time, value: Number(((e / peak - 1) * 100).toFixed(4)) });
+  }
   // Labels only where they can be read: with many trades the arrows and their colours say it.
   const labelled = trades.length <= 30;
   const markers = trades
@@ -52,14 +65,10 @@ export function reportChartData(result: BacktestResult): Record<string, unknown>
     .sort((a, b) => a.time - b.time);
   return {
     intraday: gap < DAY,
-    candles: bars.map((b) => ({ time: sec(b.ts), open: b.open, high: b.high, low: b.low, close: b.close })),
-    volume: bars.map((b) => ({
-      time: sec(b.ts),
-      value: b.volume,
-      color: b.close >= b.open ? 'rgba(21,128,61,0.35)' : 'rgba(185,28,28,0.35)',
-    })),
+    candles,
+    volume: volumes,
     markers,
-    equity: bars.map((b, i) => ({ time: sec(b.ts), value: Number((equity[i] ?? 0).toFixed(2)) })),
+    equity: equityPoints,
     drawdown,
   };
 }

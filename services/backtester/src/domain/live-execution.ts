@@ -9,12 +9,12 @@ import {
   type RiskLimits,
   type RiskRule,
   type Side,
-  type StrategyBar,
   type StrategyInstance,
 } from '@trading/domain';
 import { Big } from 'big.js';
 
 import type { BacktestRun, BacktestTrade } from './backtest-engine.js';
+import { asBarColumns, type BarInput, readBar } from './bar-columns.js';
 
 /**
  * A backtest that trades like the live platform: every signal goes through the executor's risk
@@ -50,10 +50,11 @@ const decimalOf = (n: number): string => new Big(n).round(6).toString();
 
 /** Run `strategy` over `bars` (oldest first) through the live risk rules, fill model and ledger. */
 export function runLiveBacktest(
-  bars: readonly StrategyBar[],
+  input: BarInput,
   strategy: StrategyInstance,
   options: LiveExecutionOptions,
 ): LiveRun {
+  const bars = asBarColumns(input);
   const n = bars.length;
   const equity = new Float64Array(n);
   const exposed = new Uint8Array(n);
@@ -69,8 +70,7 @@ export function runLiveBacktest(
   let entry: { bar: number; ts: number; price: Big; commission: Big } | undefined;
 
   function execute(i: number, side: Side, wanted: string, rawPrice: number): void {
-    const bar = bars[i];
-    if (!bar) return;
+    const barTs = bars.ts[i] ?? 0;
     const price = new Big(decimalOf(fillPrice(rawPrice, side, options)));
     let qty = new Big(wanted);
     if (side === 'buy') {
@@ -87,7 +87,7 @@ export function runLiveBacktest(
         : cash.plus(qty.times(price)).minus(commission);
     const before = new Big(position.qty);
     position = applyEntry(position, { kind: 'fill', side, qty: qty.toString(), price: price.toString() });
-    if (before.eq(0)) entry = { bar: i, ts: bar.ts, price, commission };
+    if (before.eq(0)) entry = { bar: i, ts: barTs, price, commission };
     else if (new Big(position.qty).eq(0) && entry) {
       const held = before.abs();
       const pnl = price.minus(entry.price).times(held).minus(entry.commission).minus(commission);
@@ -96,7 +96,7 @@ export function runLiveBacktest(
         entryBar: entry.bar,
         exitBar: i,
         entryTs: entry.ts,
-        exitTs: bar.ts,
+        exitTs: barTs,
         entryPrice: entry.price.toNumber(),
         exitPrice: price.toNumber(),
         pnl: pnl.toNumber(),
@@ -107,11 +107,10 @@ export function runLiveBacktest(
   }
 
   for (let i = 0; i < n; i++) {
-    const bar = bars[i];
-    if (!bar) continue;
+    const bar = readBar(bars, i);
     const today = Math.floor(bar.ts / 86_400_000);
     if (day !== undefined && today !== day)
-      lastEquity = cash.plus(new Big(position.qty).times(decimalOf(bars[i - 1]?.close ?? 0)));
+      lastEquity = cash.plus(new Big(position.qty).times(decimalOf(bars.close[i - 1] ?? 0)));
     day = today;
     if (pending) {
       execute(i, pending.side, pending.qty, bar.open);
@@ -138,9 +137,8 @@ export function runLiveBacktest(
     equity[i] = cash.plus(held.times(decimalOf(bar.close))).toNumber();
     exposed[i] = held.eq(0) ? 0 : 1;
   }
-  const last = bars[n - 1];
-  if (last && !new Big(position.qty).eq(0)) {
-    execute(n - 1, 'sell', position.qty, last.close);
+  if (n > 0 && !new Big(position.qty).eq(0)) {
+    execute(n - 1, 'sell', position.qty, bars.close[n - 1] ?? 0);
     equity[n - 1] = cash.toNumber();
   }
   return { equity, exposed, trades, commissions: commissions.toNumber(), decisions };

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 
 import type { BacktestTrade } from './backtest-engine.js';
+import { medianGap, scanEquity } from './equity-scan.js';
 import { computeStats } from './statistics.js';
 
 const DAY = 86_400_000;
@@ -165,5 +167,63 @@ describe('computeStats', () => {
     expect(flat).to.include({ trades: 0, returnPct: 0, maxDrawdownPct: 0, exposureTimePct: 0 });
     expect(flat.winRatePct).to.be.NaN;
     expect(flat.profitFactor).to.be.NaN;
+  });
+
+  it('scans equity in one pass to what the array-by-array definitions give, on any run (property)', () => {
+    // The definitions written plainly, with arrays and a sort: the oracle for the one-pass version.
+    const reference = (equity: number[], stamps: number[]) => {
+      const closes: number[] = [];
+      let lastDay: number | undefined;
+      equity.forEach((e, i) => {
+        const day = Math.floor((stamps[i] ?? 0) / DAY);
+        if (day === lastDay) closes[closes.length - 1] = e;
+        else closes.push(e);
+        lastDay = day;
+      });
+      const r = closes.slice(1).map((e, i) => e / (closes[i] ?? 1) - 1);
+      const m = r.reduce((a, b) => a + b, 0) / r.length;
+      const downside = Math.sqrt(r.reduce((a, x) => a + Math.min(x, 0) ** 2, 0) / r.length);
+      const gaps = stamps
+        .slice(1)
+        .map((t, i) => t - (stamps[i] ?? t))
+        .sort((a, b) => a - b);
+      let peak = equity[0] ?? 0;
+      let maxDd = 0;
+      for (const e of equity) {
+        peak = Math.max(peak, e);
+        maxDd = Math.min(maxDd, e / peak - 1);
+      }
+      return {
+        count: r.length,
+        variance: r.reduce((a, x) => a + (x - m) ** 2, 0) / (r.length - 1),
+        downside,
+        medianGap: gaps[Math.floor(gaps.length / 2)],
+        maxDd,
+      };
+    };
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.double({ min: 1, max: 1000, noNaN: true }), fc.integer({ min: 1, max: 3 * DAY })),
+          {
+            minLength: 3,
+            maxLength: 200,
+          },
+        ),
+        (points) => {
+          const equity = points.map(([e]) => e);
+          const stamps: number[] = [];
+          points.reduce((t, [, gap]) => (stamps.push(t + gap), t + gap), 0);
+          const ref = reference(equity, stamps);
+          const scan = scanEquity(Float64Array.from(equity), new Uint8Array(equity.length), stamps, 1);
+          expect(scan.returns.count).to.equal(ref.count);
+          expect(scan.maxDd).to.be.closeTo(ref.maxDd, 1e-12);
+          expect(medianGap(stamps)).to.equal(ref.medianGap);
+          if (ref.count >= 2)
+            expect(scan.returns.variance).to.be.closeTo(ref.variance, 1e-9 * (1 + ref.variance));
+          if (ref.count >= 1) expect(scan.returns.downside).to.be.closeTo(ref.downside, 1e-12);
+        },
+      ),
+    );
   });
 });

@@ -1,4 +1,6 @@
 import type { BacktestRun } from './backtest-engine.js';
+import { medianGap, scanEquity } from './equity-scan.js';
+import { summariseTrades } from './trade-summary.js';
 
 /** The standard statistics of a backtest (names as traders know them from backtesting.py). */
 export interface BacktestStats {
@@ -60,43 +62,13 @@ export const STAT_KEYS = [
 ] as const satisfies readonly (keyof BacktestStats)[];
 
 const DAY = 86_400_000;
-const mean = (xs: readonly number[]): number =>
-  xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
-const variance = (xs: readonly number[]): number => {
-  if (xs.length < 2) return Number.NaN;
-  const m = mean(xs);
-  return xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);
-};
-const geometricMean = (returns: readonly number[]): number => {
-  if (returns.length === 0 || returns.some((r) => r <= -1)) return 0;
-  return Math.exp(returns.reduce((a, r) => a + Math.log1p(r), 0) / returns.length) - 1;
-};
-
 /** Periods a year of the bars' spacing, as backtesting.py counts them: 1, 12, 52, or trading days. */
-function periodsPerYear(timestamps: readonly number[]): number {
-  const gaps = timestamps
-    .slice(1)
-    .map((t, i) => t - (timestamps[i] ?? t))
-    .sort((a, b) => a - b);
-  const days = (gaps[Math.floor(gaps.length / 2)] ?? DAY) / DAY;
+function periodsPerYear(gap: number, weekendBars: number, n: number): number {
+  const days = gap / DAY;
   if (days >= 365) return 1;
   if (days >= 28) return 12;
   if (days >= 7) return 52;
-  const weekend = timestamps.filter((t) => [0, 6].includes(new Date(t).getUTCDay())).length;
-  return timestamps.length > 0 && weekend / timestamps.length > (2 / 7) * 0.6 ? 365 : 252;
-}
-
-/** Returns of equity per day (intraday bars: the day's last equity), or per bar for longer bars. */
-function periodReturns(equity: Float64Array, timestamps: readonly number[]): number[] {
-  const closes: number[] = [];
-  let lastDay: number | undefined;
-  for (let i = 0; i < equity.length; i++) {
-    const day = Math.floor((timestamps[i] ?? 0) / DAY);
-    if (day === lastDay) closes[closes.length - 1] = equity[i] ?? 0;
-    else closes.push(equity[i] ?? 0);
-    lastDay = day;
-  }
-  return closes.slice(1).map((e, i) => e / (closes[i] ?? 1) - 1);
+  return n > 0 && weekendBars / n > (2 / 7) * 0.6 ? 365 : 252;
 }
 
 /**
@@ -125,8 +97,8 @@ function periodReturns(equity: Float64Array, timestamps: readonly number[]): num
  */
 export function computeStats(
   run: BacktestRun,
-  timestamps: readonly number[],
-  closes: readonly number[],
+  timestamps: ArrayLike<number>,
+  closes: ArrayLike<number>,
   cash: number,
   firstTradingBar = 0,
   minPeriodsToAnnualise = MIN_PERIODS_TO_ANNUALISE,
@@ -136,53 +108,26 @@ export function computeStats(
   const first = timestamps[0] ?? 0;
   const last = timestamps[n - 1] ?? first;
   const years = Math.max((last - first) / (365.25 * DAY), 1e-9);
-  const perYear = periodsPerYear(timestamps);
   const final = equity[n - 1] ?? cash;
 
-  const returns = periodReturns(equity, timestamps);
-  const g = geometricMean(returns);
+  const scan = scanEquity(equity, exposed, timestamps, cash);
+  const { returns, drawdowns, maxDd } = scan;
+  const perYear = periodsPerYear(medianGap(timestamps), scan.weekendBars, n);
+  const g = returns.geometric;
   const annReturn = (1 + g) ** perYear - 1;
-  const v = variance(returns);
+  const v = returns.variance;
   const annVol = Number.isNaN(v)
     ? 0
     : Math.sqrt(Math.max(0, (v + (1 + g) ** 2) ** perYear - (1 + g) ** (2 * perYear)));
-  const downside = Math.sqrt(mean(returns.map((r) => Math.min(r, 0) ** 2)));
+  const { downside } = returns;
 
-  let peak = equity[0] ?? cash;
-  let peakEquity = peak;
-  let maxDd = 0;
-  const episodes: { depth: number; days: number }[] = [];
-  let episode: { start: number; depth: number } | undefined;
-  for (let i = 0; i < n; i++) {
-    const e = equity[i] ?? 0;
-    if (e >= peak) {
-      if (episode)
-        episodes.push({ depth: episode.depth, days: ((timestamps[i] ?? 0) - episode.start) / DAY });
-      episode = undefined;
-      peak = e;
-      peakEquity = Math.max(peakEquity, e);
-      continue;
-    }
-    const dd = e / peak - 1;
-    episode ??= { start: timestamps[i - 1] ?? timestamps[i] ?? 0, depth: 0 };
-    episode.depth = Math.min(episode.depth, dd);
-    maxDd = Math.min(maxDd, dd);
-  }
-  if (episode) episodes.push({ depth: episode.depth, days: (last - episode.start) / DAY });
-
-  const tradeReturns = trades.map((t) => t.returnPct / 100);
-  const pnls = trades.map((t) => t.pnl);
-  const gains = tradeReturns.filter((r) => r > 0).reduce((a, b) => a + b, 0);
-  const losses = -tradeReturns.filter((r) => r < 0).reduce((a, b) => a + b, 0);
-  const durations = trades.map((t) => (t.exitTs - t.entryTs) / DAY);
-  const pnlStd = Math.sqrt(variance(pnls));
-  const exposedBars = exposed.reduce((a, b) => a + b, 0);
+  const t = summariseTrades(trades);
   const pct = (x: number): number => x * 100;
   const notes: string[] = [];
-  const annualisable = returns.length >= minPeriodsToAnnualise;
+  const annualisable = returns.count >= minPeriodsToAnnualise;
   if (!annualisable) {
     notes.push(
-      `Annualised figures (Return (Ann.), Volatility, CAGR, Sharpe, Sortino, Calmar) need ${String(minPeriodsToAnnualise)} trading days of returns; this run has ${String(returns.length)}.`,
+      `Annualised figures (Return (Ann.), Volatility, CAGR, Sharpe, Sortino, Calmar) need ${String(minPeriodsToAnnualise)} trading days of returns; this run has ${String(returns.count)}.`,
     );
   }
   if (trades.length < 2) notes.push('Trade statistics need at least two trades.');
@@ -192,9 +137,9 @@ export function computeStats(
     start: new Date(first).toISOString(),
     end: new Date(last).toISOString(),
     durationDays: (last - first) / DAY,
-    exposureTimePct: n === 0 ? 0 : pct(exposedBars / n),
+    exposureTimePct: n === 0 ? 0 : pct(scan.exposedBars / n),
     equityFinal: final,
-    equityPeak: peakEquity,
+    equityPeak: scan.peakEquity,
     commissions: run.commissions,
     returnPct: pct(final / cash - 1),
     buyAndHoldReturnPct: pct((closes[n - 1] ?? 0) / (closes[Math.min(firstTradingBar, n - 1)] ?? 1) - 1),
@@ -207,19 +152,19 @@ export function computeStats(
     ),
     calmarRatio: ann(maxDd === 0 ? Number.NaN : annReturn / Math.abs(maxDd)),
     maxDrawdownPct: pct(maxDd),
-    avgDrawdownPct: episodes.length === 0 ? 0 : pct(mean(episodes.map((e) => e.depth))),
-    maxDrawdownDurationDays: episodes.length === 0 ? 0 : Math.max(...episodes.map((e) => e.days)),
-    avgDrawdownDurationDays: episodes.length === 0 ? 0 : mean(episodes.map((e) => e.days)),
+    avgDrawdownPct: drawdowns.count === 0 ? 0 : pct(drawdowns.depthSum / drawdowns.count),
+    maxDrawdownDurationDays: drawdowns.count === 0 ? 0 : drawdowns.maxDays,
+    avgDrawdownDurationDays: drawdowns.count === 0 ? 0 : drawdowns.daysSum / drawdowns.count,
     trades: trades.length,
-    winRatePct: trades.length === 0 ? Number.NaN : pct(pnls.filter((p) => p > 0).length / trades.length),
-    bestTradePct: trades.length === 0 ? Number.NaN : pct(Math.max(...tradeReturns)),
-    worstTradePct: trades.length === 0 ? Number.NaN : pct(Math.min(...tradeReturns)),
-    avgTradePct: trades.length === 0 ? Number.NaN : pct(geometricMean(tradeReturns)),
-    maxTradeDurationDays: trades.length === 0 ? Number.NaN : Math.max(...durations),
-    avgTradeDurationDays: trades.length === 0 ? Number.NaN : mean(durations),
-    profitFactor: losses === 0 ? Number.NaN : gains / losses,
-    expectancyPct: trades.length === 0 ? Number.NaN : pct(mean(tradeReturns)),
-    sqn: trades.length < 2 || pnlStd === 0 ? Number.NaN : (Math.sqrt(trades.length) * mean(pnls)) / pnlStd,
+    winRatePct: trades.length === 0 ? Number.NaN : pct(t.wins / trades.length),
+    bestTradePct: trades.length === 0 ? Number.NaN : pct(t.best),
+    worstTradePct: trades.length === 0 ? Number.NaN : pct(t.worst),
+    avgTradePct: trades.length === 0 ? Number.NaN : pct(t.geometricReturn),
+    maxTradeDurationDays: trades.length === 0 ? Number.NaN : t.maxDays,
+    avgTradeDurationDays: trades.length === 0 ? Number.NaN : t.meanDays,
+    profitFactor: t.losses === 0 ? Number.NaN : t.gains / t.losses,
+    expectancyPct: trades.length === 0 ? Number.NaN : pct(t.meanReturn),
+    sqn: trades.length < 2 || t.pnlStd === 0 ? Number.NaN : (Math.sqrt(trades.length) * t.pnlMean) / t.pnlStd,
     notes,
   };
 }

@@ -4,9 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { AppError, parseCsvBars, STRATEGIES } from '@trading/domain';
-import { riskLimits } from '@trading/orders';
-import { loadConfig } from '@trading/platform';
+import { AppError, parseCsvBars, type RiskLimits, STRATEGIES } from '@trading/domain';
 
 import { backtest, type Execution } from '../domain/backtest.js';
 import type { ExecutionModel } from '../domain/backtest-engine.js';
@@ -99,6 +97,19 @@ const model: Partial<ExecutionModel> = {
   fill: values.fill === 'close' ? 'close' : 'next-open',
 };
 
+/**
+ * The executor's risk limits from the RISK_* settings. Imported only for `--execution live`: the
+ * order path's package brings the database and broker clients, which an all-in run does not need
+ * and should not wait to load.
+ */
+async function liveLimits(): Promise<RiskLimits> {
+  const [{ riskLimits }, { loadConfig }] = await Promise.all([
+    import('@trading/orders'),
+    import('@trading/platform'),
+  ]);
+  return riskLimits(loadConfig());
+}
+
 async function sweep(strategy: string, specs: string[]): Promise<void> {
   const axes = Object.fromEntries(specs.map(parseAxis));
   const fixed = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Number(v)]));
@@ -139,7 +150,7 @@ try {
     process.exit(0);
   }
   const execution: Execution =
-    values.execution === 'live' ? { mode: 'live', limits: riskLimits(loadConfig()) } : { mode: 'all-in' };
+    values.execution === 'live' ? { mode: 'live', limits: await liveLimits() } : { mode: 'all-in' };
   const result = backtest(parseCsvBars(text), values.strategy, params, model, execution);
   if (values.report) writeFileSync(values.report, htmlReport(result, chartLibrary()));
   if (values.json) {

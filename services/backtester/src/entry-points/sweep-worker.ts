@@ -1,37 +1,20 @@
-// A sweep worker thread: receives the bars once (shared memory), then backtests parameter sets.
-import { parentPort, workerData } from 'node:worker_threads';
-
-import type { StrategyBar } from '@trading/domain';
+// A sweep worker thread: loads only the backtest domain, then runs the jobs it is sent, reading the
+// bars from the shared buffer each job names (no copy).
+import { parentPort } from 'node:worker_threads';
 
 import { backtest } from '../domain/backtest.js';
-import type { ExecutionModel } from '../domain/backtest-engine.js';
+import { barColumnsOver } from '../domain/bar-columns.js';
+import type { SweepJob, SweepOutcome } from './sweep-pool.js';
 
-interface Init {
-  columns: Record<'ts' | 'open' | 'high' | 'low' | 'close' | 'volume', Float64Array>;
-  strategy: string;
-  model: ExecutionModel;
-}
-
-const init = workerData as Init;
-const n = init.columns.ts.length;
-const bars: StrategyBar[] = new Array<StrategyBar>(n);
-for (let i = 0; i < n; i++) {
-  bars[i] = {
-    ts: init.columns.ts[i] ?? 0,
-    open: init.columns.open[i] ?? 0,
-    high: init.columns.high[i] ?? 0,
-    low: init.columns.low[i] ?? 0,
-    close: init.columns.close[i] ?? 0,
-    volume: init.columns.volume[i] ?? 0,
-  };
-}
-
-parentPort?.on('message', (job: { index: number; params: Record<string, number> }) => {
+parentPort?.on('message', (job: SweepJob) => {
+  let outcome: SweepOutcome;
   try {
-    const { stats } = backtest(bars, init.strategy, job.params, init.model);
-    parentPort?.postMessage({ index: job.index, stats });
+    outcome = {
+      stats: backtest(barColumnsOver(job.buffer, job.length), job.strategy, job.params, job.model).stats,
+    };
   } catch (err) {
     if (!(err instanceof Error)) throw err;
-    parentPort?.postMessage({ index: job.index, error: err.message });
+    outcome = { error: err.message };
   }
+  parentPort?.postMessage(outcome);
 });

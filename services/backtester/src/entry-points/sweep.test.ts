@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { backtest } from '../domain/backtest.js';
 import { expandGrid, parseAxis } from '../domain/parameter-grid.js';
 import { progressBar, runSweep } from './sweep.js';
+import { createSweepPool } from './sweep-pool.js';
 
 const bars = googStrategyBars();
 
@@ -56,6 +57,31 @@ describe('parameter sweeps', function () {
     );
     expect(results[0]?.params).to.deep.equal({ fast: 5, slow: 20 });
     expect(results[1]?.error).to.match(/bad parameters for sma-cross/);
+  });
+
+  it('runs a small sweep on the calling thread with the same results as on workers', async () => {
+    const grid = expandGrid({ fast: [5, 10], slow: [20, 30] });
+    const inline = await runSweep(bars, 'sma-cross', grid, { rankBy: 'returnPct' });
+    const threaded = await runSweep(bars, 'sma-cross', grid, { rankBy: 'returnPct', threads: 2 });
+    expect(inline).to.deep.equal(threaded);
+  });
+
+  it('keeps a pool warm across sweeps and refuses jobs once it is closed', async () => {
+    const pool = createSweepPool({ threads: 2 });
+    try {
+      const grid = expandGrid({ fast: [5, 10], slow: [20, 30] });
+      const first = await runSweep(bars, 'sma-cross', grid, { pool, rankBy: 'returnPct' });
+      const second = await runSweep(bars, 'sma-cross', grid, { pool, rankBy: 'returnPct' });
+      expect(second).to.deep.equal(first);
+      expect(first[0]?.stats?.returnPct).to.be.a('number');
+    } finally {
+      await pool.close();
+    }
+    let refused: unknown;
+    await runSweep(bars, 'sma-cross', [{ fast: 5, slow: 20 }], { pool }).catch(
+      (err: unknown) => (refused = err),
+    );
+    expect(String(refused)).to.match(/pool is closed/);
   });
 
   it('draws a progress bar', () => {

@@ -27,7 +27,8 @@ export const macdCross: StrategyDefinition<MacdCrossParams> = {
     return {
       warmupBars: (slow + signalPeriod) * 3,
       update(bar) {
-        const result = macd.add(bar.close);
+        const { close } = bar;
+        const result = macd.add(close);
         if (result === null || result.histogram === 0) return undefined;
         const before = previous;
         previous = Math.sign(result.histogram);
@@ -37,14 +38,14 @@ export const macdCross: StrategyDefinition<MacdCrossParams> = {
           return signal(
             'buy',
             1,
-            () => `${label} crossed above its signal ${fmt(result.signal)} at close ${fmt(bar.close)}`,
+            () => `${label} crossed above its signal ${fmt(result.signal)} at close ${fmt(close)}`,
           );
         }
         if (before > 0 && result.histogram < 0) {
           return signal(
             'sell',
             1,
-            () => `${label} crossed below its signal ${fmt(result.signal)} at close ${fmt(bar.close)}`,
+            () => `${label} crossed below its signal ${fmt(result.signal)} at close ${fmt(close)}`,
           );
         }
         return undefined;

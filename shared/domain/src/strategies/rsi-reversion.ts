@@ -25,7 +25,8 @@ export const rsiReversion: StrategyDefinition<RsiReversionParams> = {
     return {
       warmupBars: period * 3,
       update(bar) {
-        const value = rsi.add(bar.close);
+        const { close } = bar;
+        const value = rsi.add(close);
         if (value === null) return undefined;
         const before = previous;
         previous = value;
@@ -34,8 +35,7 @@ export const rsiReversion: StrategyDefinition<RsiReversionParams> = {
           return signal(
             'buy',
             Math.min(1, (oversold - value) / oversold + 0.5),
-            () =>
-              `RSI(${period}) fell to ${fmt(value)}, below oversold ${oversold}, at close ${fmt(bar.close)}`,
+            () => `RSI(${period}) fell to ${fmt(value)}, below oversold ${oversold}, at close ${fmt(close)}`,
           );
         }
         if (before <= overbought && value > overbought) {
@@ -43,7 +43,7 @@ export const rsiReversion: StrategyDefinition<RsiReversionParams> = {
             'sell',
             Math.min(1, (value - overbought) / (100 - overbought) + 0.5),
             () =>
-              `RSI(${period}) rose to ${fmt(value)}, above overbought ${overbought}, at close ${fmt(bar.close)}`,
+              `RSI(${period}) rose to ${fmt(value)}, above overbought ${overbought}, at close ${fmt(close)}`,
           );
         }
         return undefined;

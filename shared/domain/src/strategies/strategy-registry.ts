@@ -2,7 +2,7 @@ import { ValidationError } from '../errors/app-error.js';
 import { macdCross } from './macd-cross.js';
 import { rsiReversion } from './rsi-reversion.js';
 import { smaCross } from './sma-cross.js';
-import type { StrategyDefinition, StrategyInstance } from './strategy.js';
+import type { StrategyBar, StrategyDefinition, StrategyInstance, StrategySignal } from './strategy.js';
 
 /** Every strategy the platform knows, by name. */
 export const STRATEGIES: Readonly<Record<string, StrategyDefinition<object>>> = {
@@ -43,13 +43,20 @@ export function configureStrategy(name: string, overrides: Record<string, unknow
  * engine and the backtester both create strategies here, so both obey it.
  */
 export function afterWarmup(instance: StrategyInstance): StrategyInstance {
-  let seen = 0;
-  return {
-    warmupBars: instance.warmupBars,
-    update(bar) {
-      seen++;
-      const signal = instance.update(bar);
-      return seen >= instance.warmupBars ? signal : undefined;
-    },
-  };
+  return new AfterWarmup(instance);
+}
+
+/** A class, not a closure: its counter is a field, so the per-bar call allocates nothing. */
+class AfterWarmup implements StrategyInstance {
+  readonly warmupBars: number;
+  #seen = 0;
+
+  constructor(readonly inner: StrategyInstance) {
+    this.warmupBars = inner.warmupBars;
+  }
+
+  update(bar: StrategyBar): StrategySignal | undefined {
+    const signal = this.inner.update(bar);
+    return ++this.#seen >= this.warmupBars ? signal : undefined;
+  }
 }

@@ -30,6 +30,10 @@ export interface StrategySignal {
  * and the backtester drive the same instances, so a backtest replays exactly what would have traded.
  */
 export interface StrategyInstance {
+  /**
+   * Take the next bar. The caller may reuse the bar object for the next call (the backtester does,
+   * to replay millions of bars without allocating), so keep its values, never the object.
+   */
   update(bar: StrategyBar): StrategySignal | undefined;
   /** Bars needed before signals are meaningful; replay at least this many to rebuild state. */
   readonly warmupBars: number;
