@@ -26,14 +26,16 @@ const child = fork(new URL('./serve.ts', import.meta.url).pathname, {
     BENCH_REDIS_URL: process.env.BENCH_REDIS_URL ?? redis?.url,
   },
 });
-const ports = await new Promise<{ api: number; bare: number }>((resolve, reject) => {
-  child.once('message', (m) => {
-    resolve(m as { api: number; bare: number });
-  });
-  child.once('exit', (code) => {
-    reject(new Error(`server process exited with ${String(code)}`));
-  });
-});
+const ports = await new Promise<{ api: number; bare: number; barePg: number; bareBytes: number }>(
+  (resolve, reject) => {
+    child.once('message', (m) => {
+      resolve(m as { api: number; bare: number; barePg: number; bareBytes: number });
+    });
+    child.once('exit', (code) => {
+      reject(new Error(`server process exited with ${String(code)}`));
+    });
+  },
+);
 
 interface Row {
   round: number;
@@ -50,13 +52,25 @@ async function load(url: string, headers: Record<string, string> = {}): Promise<
 }
 
 const rows: Row[] = [];
+const apiUrl = `http://127.0.0.1:${String(ports.api)}/api/v1/signals?limit=50`;
+const barePgUrl = `http://127.0.0.1:${String(ports.barePg)}/`;
+// The two database-backed handlers must answer the same bytes, or the comparison says nothing.
+const [apiBody, barePgBody] = await Promise.all([
+  fetch(apiUrl, { headers: { Authorization: 'Bearer bench-token' } }).then(async (r) => r.text()),
+  fetch(barePgUrl).then(async (r) => r.text()),
+]);
+if (apiBody !== barePgBody)
+  throw new Error(
+    `the bare pg handler's body differs from the API's:\n${apiBody.slice(0, 300)}\n${barePgBody.slice(0, 300)}`,
+  );
 const targets = [
   { name: 'bare Koa, constant body', url: `http://127.0.0.1:${String(ports.bare)}/` },
   {
-    name: 'API GET /api/v1/signals?limit=50',
-    url: `http://127.0.0.1:${String(ports.api)}/api/v1/signals?limit=50`,
-    headers: { Authorization: 'Bearer bench-token' },
+    name: `bare Koa, the same ${String(apiBody.length)} bytes as a constant`,
+    url: `http://127.0.0.1:${String(ports.bareBytes)}/`,
   },
+  { name: `bare pg + JSON.stringify, the same ${String(apiBody.length)} bytes`, url: barePgUrl },
+  { name: 'API GET /api/v1/signals?limit=50', url: apiUrl, headers: { Authorization: 'Bearer bench-token' } },
 ];
 // Warm-up: JIT, pool connections, PostgreSQL's buffer cache.
 for (const t of targets)
@@ -87,7 +101,10 @@ for (const r of rows)
     `| ${String(r.round)} | ${r.target} | ${r.rps.toLocaleString('en-US')} | ${String(r.p50)} | ${String(r.p99)} | ${String(r.non2xx)} | ${String(r.errors)} |`,
   );
 for (let round = 1; round <= ROUNDS; round++) {
-  const [bare, api] = rows.filter((r) => r.round === round);
-  if (bare && api)
-    console.log(`run ${String(round)}: API at ${((100 * api.rps) / bare.rps).toFixed(0)}% of bare Koa`);
+  const [bare, bareBytes, barePg, api] = rows.filter((r) => r.round === round);
+  const pct = (of: Row): string => `${((100 * (api?.rps ?? 0)) / of.rps).toFixed(0)}%`;
+  if (bare && bareBytes && barePg && api)
+    console.log(
+      `run ${String(round)}: API at ${pct(barePg)} of the bare pg handler, ${pct(bareBytes)} of bare Koa with the same bytes, ${pct(bare)} of bare Koa with {"ok":true}`,
+    );
 }

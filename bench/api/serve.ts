@@ -1,6 +1,7 @@
 // The servers under load in the API benchmark, in their own process so the load generator does not
 // share their event loop: the API as production wires it (PostgreSQL, Redis rate-limit store and
-// broker, bearer auth) over a 100,000-row signals table, and a bare Koa handler returning a constant.
+// broker, bearer auth) over a 100,000-row signals table, a bare Koa handler returning a constant, and
+// a bare `pg` handler answering the API's exact bytes for the same query.
 // Started by run.ts; reports both ports on IPC.
 import { createBroker } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
@@ -8,6 +9,7 @@ import { createLogger, createMetrics, listen, loadConfig } from '@trading/platfo
 import { AlpacaMarketDataClient, AlpacaTradingClient, TelegramNotifier } from '@trading/providers';
 import { createDb, createRepositories } from '@trading/store';
 import Koa from 'koa';
+import pg from 'pg';
 
 import { createApp } from '../../services/api/src/create-app.js';
 import { createRateLimitStore } from '../../services/api/src/data-access/rate-limit-store.js';
@@ -59,13 +61,60 @@ const bare = new Koa();
 bare.use((ctx) => {
   ctx.body = { ok: true };
 });
+
+// The database's limit: the same query on a bare `pg` pool (as many connections as the API's pool),
+// the rows shaped into the API's exact bytes with one JSON.stringify, behind a bare Koa handler.
+const pool = new pg.Pool({
+  connectionString: config.databaseUrl?.getSecretValue(),
+  max: config.dbPoolSize + config.dbMaxOverflow,
+});
+const SIGNALS_SQL = `select id, symbol, strategy, side, strength, price, timeframe, bar_ts as "barTs", reason, params,
+  status, rejection_rule as "rejectionRule", rejection_details as "rejectionDetails", created_at as "createdAt"
+  from signals where created_at >= $1 order by created_at desc, id desc limit 50 offset 0`;
+const barePg = new Koa();
+barePg.use(async (ctx) => {
+  const { rows } = await pool.query<{ barTs: Date | null; createdAt: Date }>(SIGNALS_SQL, [
+    new Date(Date.now() - 30 * 86_400_000),
+  ]);
+  for (const r of rows as unknown as Record<string, unknown>[]) {
+    r.barTs = (r.barTs as Date | null)?.toISOString() ?? null;
+    r.createdAt = (r.createdAt as Date).toISOString();
+  }
+  ctx.type = 'application/json';
+  ctx.body = JSON.stringify({ data: rows, page: { limit: 50, offset: 0 } });
+});
+
 const apiServer = await listen(api.callback(), 0, '127.0.0.1');
+// What the cached API can be held to: a bare Koa handler answering the API's exact bytes as a
+// constant (writing 19 KB costs far more than `{"ok":true}`, whatever serves them).
+const sameBytes = Buffer.from(
+  await (
+    await fetch(`http://127.0.0.1:${String(apiServer.port)}/api/v1/signals?limit=50`, {
+      headers: { Authorization: 'Bearer bench-token' },
+    })
+  ).arrayBuffer(),
+);
+const bareBytes = new Koa();
+bareBytes.use((ctx) => {
+  ctx.type = 'application/json';
+  ctx.body = sameBytes;
+});
+const bareBytesServer = await listen(bareBytes.callback(), 0, '127.0.0.1');
 const bareServer = await listen(bare.callback(), 0, '127.0.0.1');
-process.send?.({ api: apiServer.port, bare: bareServer.port });
+const barePgServer = await listen(barePg.callback(), 0, '127.0.0.1');
+process.send?.({
+  api: apiServer.port,
+  bare: bareServer.port,
+  barePg: barePgServer.port,
+  bareBytes: bareBytesServer.port,
+});
 process.once('disconnect', () => {
   void (async () => {
     await apiServer.close(1000);
     await bareServer.close(1000);
+    await barePgServer.close(1000);
+    await bareBytesServer.close(1000);
+    await pool.end();
     await rateLimit.close();
     await broker.close();
     await db.close();

@@ -6,9 +6,7 @@ import { type Broker } from '@trading/messaging';
 import { riskLimits } from '@trading/orders';
 import {
   type Config,
-  createRouter,
   type HealthCheck,
-  healthRouter,
   type Logger,
   type Metrics,
   type Notifier,
@@ -25,11 +23,13 @@ import { backtestsEndpoints } from './entry-points/http/backtests-routes.js';
 import { bearerAuth } from './entry-points/http/bearer-auth.js';
 import { candlesEndpoints } from './entry-points/http/candles-routes.js';
 import { controlEndpoints } from './entry-points/http/control-routes.js';
+import { createRouter } from './entry-points/http/create-router.js';
 import { dashboardRoutes } from './entry-points/http/dashboard-routes.js';
 import { docsRoutes } from './entry-points/http/docs-routes.js';
 import type { Endpoint } from './entry-points/http/endpoint.js';
 import { mountEndpoints } from './entry-points/http/endpoint.js';
 import { errorHandler } from './entry-points/http/error-handler.js';
+import { healthRouter } from './entry-points/http/health-routes.js';
 import { createLiveFeed, type LiveFeed } from './entry-points/http/live-feed.js';
 import { openApiDocument } from './entry-points/http/openapi.js';
 import { ordersEndpoints } from './entry-points/http/orders-routes.js';
@@ -142,7 +142,6 @@ export function createApp(deps: ApiDeps): Koa {
     checks: deps.checks ?? {},
     metrics: deps.metrics,
     isStopping: deps.isStopping,
-    serveMetrics: false,
   });
   const docs = docsRoutes(
     openApiDocument(endpoints, {

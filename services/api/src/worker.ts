@@ -5,7 +5,7 @@ import { createApp, traderDesk } from './create-app.js';
 import { createRateLimitStore } from './data-access/rate-limit-store.js';
 import { createLiveFeed } from './entry-points/http/live-feed.js';
 import { summaryContext } from './entry-points/http/summary-routes.js';
-import { startTelegramBot } from './entry-points/telegram/telegram-bot.js';
+import { telegramBotEnabled } from './entry-points/telegram/telegram-bot-enabled.js';
 
 /**
  * The REST API and the dashboard on API_HOST:API_PORT (with `/health` for load balancers); its
@@ -45,8 +45,11 @@ export const apiWorker: WorkerDefinition = {
       await server.close(config.apiDrainMs);
     });
     logger.info('api listening', { port: server.port });
-    const bot = startTelegramBot({ config, repos: ctx.repos, controls: desk.controls, logger });
-    // Stopped before the HTTP server (closed in reverse order): no command acts during shutdown.
-    if (bot) lifecycle.add('telegram bot', bot);
+    if (telegramBotEnabled(config)) {
+      const { startTelegramBot } = await import('./entry-points/telegram/telegram-bot.js');
+      const bot = startTelegramBot({ config, repos: ctx.repos, controls: desk.controls, logger });
+      // Stopped before the HTTP server (closed in reverse order): no command acts during shutdown.
+      if (bot) lifecycle.add('telegram bot', bot);
+    }
   },
 };

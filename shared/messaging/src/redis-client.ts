@@ -1,5 +1,5 @@
+import { createClient, type RedisClientType } from '@redis/client';
 import type { Logger } from '@trading/platform';
-import { createClient, type RedisClientType } from 'redis';
 
 /** Connection settings of a Redis client. */
 export interface RedisClientOptions {

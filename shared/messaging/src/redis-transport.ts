@@ -1,4 +1,4 @@
-import type { RedisClientType } from 'redis';
+import type { RedisClientType } from '@redis/client';
 
 import { createRedisClient, type RedisClientOptions } from './redis-client.js';
 import type { StreamEntry, StreamReader, StreamTransport } from './stream-transport.js';

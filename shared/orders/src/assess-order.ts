@@ -1,17 +1,20 @@
-import type { BrokerPort, Decimal, PriceSource, Side } from '@trading/domain';
+import type { Decimal, PriceSource, Side } from '@trading/domain';
 import {
   checkCooldown,
   checkPriceDeviation,
   checkSignalAge,
   evaluateRisk,
+  isFinalStatus,
   type RiskDecision,
   type RiskLimits,
   type Timeframe,
   timeframeMs,
 } from '@trading/domain';
 import type { Config } from '@trading/platform';
-import type { Repositories } from '@trading/store';
+import type { OrderRow, Repositories } from '@trading/store';
 import { Big } from 'big.js';
+
+import type { BrokerSnapshot, BrokerState } from './broker-state.js';
 
 /** The risk limits of the config. */
 export function riskLimits(config: Config): RiskLimits {
@@ -40,7 +43,8 @@ export interface OrderIntent {
 
 /** What {@link assessOrder} reads. */
 export interface AssessOrderDeps {
-  trading: BrokerPort;
+  /** The broker's account, positions and clock, shared by decisions for a short while. */
+  state: BrokerState;
   prices: PriceSource;
   repos: Repositories;
   limits: RiskLimits;
@@ -55,12 +59,13 @@ export type OrderAssessment = RiskDecision & { price?: Decimal };
  * the API's manual orders are judged, so both obey the same rules. Decided from the database first,
  * before any broker call (Alpaca allows 200 a minute): for a signal, the symbol's cooldown, its
  * age and that it is on the newest stored bar. Then the account, the broker's positions, the
- * market clock (only when regular hours are enforced) and the latest trade: a signal whose price is
+ * market clock (only when regular hours are enforced; all three from {@link BrokerState}, with the
+ * orders not yet final added, see {@link pendingExposure}) and the latest trade: a signal whose price is
  * too far from that fresh price is refused; the order is sized at the fresh price (a limit buy at
  * the higher of it and its limit) and its notional checked once more as the last line.
  */
 export async function assessOrder(deps: AssessOrderDeps, intent: OrderIntent): Promise<OrderAssessment> {
-  const { trading, repos, limits } = deps;
+  const { repos, limits } = deps;
   const [last] = await repos.orders.list({ symbol: intent.symbol, limit: 1 });
   const { signal } = intent;
   if (signal) {
@@ -80,12 +85,11 @@ export async function assessOrder(deps: AssessOrderDeps, intent: OrderIntent): P
       };
     }
   }
-  const [account, positions, marketOpen, fresh] = await Promise.all([
-    trading.getAccount(),
-    trading.getPositions(),
-    limits.marketHoursOnly ? trading.isMarketOpen() : Promise.resolve(true),
+  const [first, fresh] = await Promise.all([
+    deps.state.read({ clock: limits.marketHoursOnly }),
     deps.prices.latestPrice(intent.symbol),
   ]);
+  let snapshot = first;
   if (fresh === undefined || new Big(fresh).lte(0)) {
     return { approved: false, rule: 'no_fresh_price', details: { symbol: intent.symbol } };
   }
@@ -97,7 +101,24 @@ export async function assessOrder(deps: AssessOrderDeps, intent: OrderIntent): P
     intent.side === 'buy' && intent.limitPrice !== undefined && new Big(intent.limitPrice).gt(fresh)
       ? intent.limitPrice
       : fresh;
-  const held = positions.find((p) => p.symbol === intent.symbol);
+  let exposure = pendingExposure(
+    snapshot,
+    await repos.orders.inFlightSince(new Date(snapshot.fetchedAt)),
+    intent,
+    price,
+  );
+  if (exposure.stale) {
+    // A sell whose symbol filled since the snapshot: only the broker knows exactly what is held.
+    deps.state.invalidate();
+    snapshot = await deps.state.read({ clock: limits.marketHoursOnly });
+    exposure = pendingExposure(
+      snapshot,
+      await repos.orders.inFlightSince(new Date(snapshot.fetchedAt)),
+      intent,
+      price,
+    );
+  }
+  const { account, marketOpen } = snapshot;
   const decision = evaluateRisk(
     {
       symbol: intent.symbol,
@@ -105,11 +126,11 @@ export async function assessOrder(deps: AssessOrderDeps, intent: OrderIntent): P
       price,
       source: signal ? 'signal' : 'manual',
       ...(intent.qty === undefined ? {} : { requestedQty: intent.qty }),
-      buyingPower: account.buyingPower,
+      buyingPower: exposure.buyingPower,
       equity: account.equity,
       lastEquity: account.lastEquity,
-      heldQty: held?.qty ?? '0',
-      openPositions: positions.filter((p) => Number(p.qty) !== 0).length,
+      heldQty: exposure.heldQty,
+      openPositions: exposure.openPositions,
       lastOrderAt: last?.createdAt,
       marketOpen,
       now: deps.now,
@@ -118,4 +139,71 @@ export async function assessOrder(deps: AssessOrderDeps, intent: OrderIntent): P
   );
   if (!decision.approved) return decision;
   return { ...decision, price };
+}
+
+/** What the rules are told is held and spendable; `stale` when only a fresh snapshot can say. */
+interface Exposure {
+  heldQty: Decimal;
+  openPositions: number;
+  buyingPower: Decimal;
+  stale: boolean;
+}
+
+/**
+ * The snapshot made current with what the database knows and the broker snapshot may not: orders
+ * in flight, and fills recorded since the snapshot was taken (by any process).
+ * - An order created after the snapshot is wholly absent from it: its fills move the holding and the
+ *   buying power exactly; what is still open of a buy counts as held and as spent (at its limit or
+ *   fill price, or this order's price for the same symbol; a market order elsewhere is left to the
+ *   broker's own check), what is still open of a sell no longer counts as held.
+ * - An order created before the snapshot may or may not be in it (its fill recorded after, made
+ *   before): for a buy decision, its bought shares count as held (twice at worst: careful); for a
+ *   sell decision on that symbol the answer must be exact, so the snapshot is `stale`.
+ */
+export function pendingExposure(
+  snapshot: BrokerSnapshot,
+  orders: readonly OrderRow[],
+  intent: Pick<OrderIntent, 'symbol' | 'side'>,
+  price: Decimal,
+): Exposure {
+  const symbols = new Set(snapshot.positions.filter((p) => !new Big(p.qty).eq(0)).map((p) => p.symbol));
+  let held = new Big(snapshot.positions.find((p) => p.symbol === intent.symbol)?.qty ?? '0');
+  let spendable = new Big(snapshot.account.buyingPower);
+  let stale = false;
+  const buying = intent.side === 'buy';
+  for (const o of orders) {
+    const same = o.symbol === intent.symbol;
+    const filled = new Big(o.filledQty);
+    const open = isFinalStatus(o.status) ? new Big(0) : new Big(o.qty).minus(filled);
+    const after = o.createdAt.getTime() >= snapshot.fetchedAt;
+    const fillPrice = o.filledAvgPrice ?? o.limitPrice ?? price;
+    if (filled.gt(0) && o.updatedAt.getTime() >= snapshot.fetchedAt) {
+      if (after) {
+        if (o.side === 'buy') symbols.add(o.symbol);
+        if (same) held = o.side === 'buy' ? held.plus(filled) : held.minus(filled);
+        const notional = filled.times(fillPrice);
+        spendable = o.side === 'buy' ? spendable.minus(notional) : spendable.plus(notional);
+      } else if (!buying && same) {
+        stale = true;
+      } else if (o.side === 'buy') {
+        symbols.add(o.symbol);
+        if (same) held = held.plus(filled);
+      }
+    }
+    if (open.lte(0)) continue;
+    if (o.side === 'buy') {
+      symbols.add(o.symbol);
+      if (same && buying) held = held.plus(open);
+      const unit = o.limitPrice ?? (same ? price : undefined);
+      if (unit !== undefined && after) spendable = spendable.minus(open.times(unit));
+    } else if (same && !buying) {
+      held = held.minus(open);
+    }
+  }
+  return {
+    heldQty: held.toString(),
+    openPositions: symbols.size,
+    buyingPower: (spendable.gt(0) ? spendable : new Big(0)).toString(),
+    stale,
+  };
 }

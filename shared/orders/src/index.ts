@@ -1,5 +1,7 @@
 export type { AssessOrderDeps, OrderAssessment, OrderIntent } from './assess-order.js';
-export { assessOrder, riskLimits } from './assess-order.js';
+export { assessOrder, pendingExposure, riskLimits } from './assess-order.js';
+export type { BrokerSnapshot, BrokerState } from './broker-state.js';
+export { createBrokerState } from './broker-state.js';
 export type { OrderRecorder, OrderRecorderDeps } from './order-recorder.js';
 export { createOrderRecorder } from './order-recorder.js';
 export type { OrderRefusal, PlaceOrderDeps, PlaceOrderOutcome, PlaceOrderRequest } from './place-order.js';

@@ -16,6 +16,7 @@ import { providerStatus } from '@trading/platform';
 import type { OrderRow } from '@trading/store';
 
 import { assessOrder } from './assess-order.js';
+import { type BrokerState, createBrokerState } from './broker-state.js';
 import { createOrderRecorder, type OrderRecorderDeps } from './order-recorder.js';
 import { submitRecorded } from './submit-recorded.js';
 
@@ -25,6 +26,11 @@ export interface PlaceOrderDeps extends OrderRecorderDeps {
     BrokerPort,
     'getAccount' | 'getPositions' | 'isMarketOpen' | 'getOrderByClientId' | 'submitOrder'
   >;
+  /**
+   * The broker's account, positions and clock as decisions share them; without it, they are read
+   * at every decision.
+   */
+  brokerState?: BrokerState;
   /** The broker's latest trades: every order is checked and sized at the fresh price. */
   prices: PriceSource;
   limits: RiskLimits;
@@ -77,6 +83,7 @@ export function createPlaceOrder(
 ): (request: PlaceOrderRequest) => Promise<PlaceOrderOutcome> {
   const record = createOrderRecorder(deps);
   const now = deps.now ?? systemClock;
+  const state = deps.brokerState ?? createBrokerState(deps.trading, { maxAgeMs: 0 });
   const signalIdOf = (request: PlaceOrderRequest) => request.signal?.signalId ?? null;
 
   async function resume(request: PlaceOrderRequest, mine: OrderRow): Promise<PlaceOrderOutcome> {
@@ -124,7 +131,7 @@ export function createPlaceOrder(
     }
     const limitPrice = request.type === 'limit' ? request.limitPrice : undefined;
     const assessed = await assessOrder(
-      { trading: deps.trading, prices: deps.prices, repos: deps.repos, limits: deps.limits, now: now() },
+      { state, prices: deps.prices, repos: deps.repos, limits: deps.limits, now: now() },
       { symbol: request.symbol, side: request.side, limitPrice, signal: request.signal, qty: request.qty },
     );
     if (!assessed.approved) return { outcome: 'refused', rule: assessed.rule, details: assessed.details };
@@ -142,6 +149,9 @@ export function createPlaceOrder(
       timeInForce: assessed.atOpen ? 'opg' : 'day',
     });
     if ('refused' in submission) {
+      // The broker said no (buying power, a position it knows better): decide the next order on
+      // its current numbers, not on the snapshot this one was decided on.
+      state.invalidate();
       return {
         outcome: 'brokerRefused',
         order: submission.refused,

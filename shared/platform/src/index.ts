@@ -18,12 +18,11 @@ export {
 } from './errors/provider-error.js';
 export type { TopLevelHandler, TopLevelHandlerOptions } from './errors/top-level-handler.js';
 export { createTopLevelHandler } from './errors/top-level-handler.js';
-export type { HealthAppOptions, HealthCheck } from './health/health-app.js';
-export { createHealthApp, healthRouter } from './health/health-app.js';
+export type { HealthAppOptions, HealthCheck, HealthReport } from './health/health-app.js';
+export { createHealthApp, healthReport } from './health/health-app.js';
 export type { HttpServer, RequestHandler } from './health/http-server.js';
 export { listen } from './health/http-server.js';
 export { serveHealth } from './health/serve-health.js';
-export { createRouter } from './http/create-router.js';
 export type { DataDirLock } from './lifecycle/data-dir-lock.js';
 export { lockDataDir } from './lifecycle/data-dir-lock.js';
 export type { Closable, Lifecycle, LifecycleOptions } from './lifecycle/lifecycle.js';

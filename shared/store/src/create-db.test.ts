@@ -7,10 +7,50 @@ import { isTransient, loadConfig } from '@trading/platform';
 import { createPostgresDatabase, forEachDatabase, requirePostgres } from '@trading/testkit';
 import { expect } from 'chai';
 import knexFactory from 'knex';
+import type pg from 'pg';
 import sinon from 'sinon';
 
-import { createDb, type Db, poolSettings } from './create-db.js';
+import { createDb, type Db, poolSettings, prePing } from './create-db.js';
 import { createRepositories } from './repositories/repositories.js';
+
+describe('prePing (HikariCP-style pre-ping)', () => {
+  type FakeClient = pg.Client & { query: sinon.SinonStub };
+  const client = (state: Record<string, unknown> = {}): FakeClient =>
+    ({ query: sinon.stub().resolves({ rows: [] }), ...state }) as unknown as FakeClient;
+
+  it('pings a connection on its first checkout and after the bypass window, not within it', async () => {
+    let now = 1_000;
+    const validate = prePing(500, () => now);
+    const conn = client();
+    expect(await validate(conn)).to.equal(true);
+    expect(conn.query.callCount).to.equal(1);
+    now += 499;
+    expect(await validate(conn)).to.equal(true);
+    expect(conn.query.callCount).to.equal(1);
+    now += 500;
+    expect(await validate(conn)).to.equal(true);
+    expect(conn.query.callCount).to.equal(2);
+  });
+
+  it('refuses, without a query, a connection the driver already knows is dead, even within the window', async () => {
+    const validate = prePing(60_000);
+    for (const dead of [{ _queryable: false }, { _ending: true }, { __knex__disposed: new Error('gone') }]) {
+      const conn = client();
+      expect(await validate(conn)).to.equal(true);
+      Object.assign(conn, dead);
+      expect(await validate(conn)).to.equal(false);
+      expect(conn.query.callCount).to.equal(1);
+    }
+  });
+
+  it('pings every checkout with a window of 0 (DB_PRE_PING_BYPASS_MS=0)', async () => {
+    const validate = prePing(0);
+    const conn = client();
+    await validate(conn);
+    await validate(conn);
+    expect(conn.query.callCount).to.equal(2);
+  });
+});
 
 describe('poolSettings', () => {
   it('maps pool size, overflow and recycle onto knex pool min, max and lifetime', () => {

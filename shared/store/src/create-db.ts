@@ -37,7 +37,9 @@ export interface PoolSettings {
  * - `max_overflow` (DB_MAX_OVERFLOW) → `max = size + overflow`: extra connections opened under load,
  *   closed again after `idleTimeoutMillis` idle, just as SQLAlchemy discards overflow on return;
  * - `pool_recycle` (DB_POOL_RECYCLE) → `maxConnectionLifetimeMillis`: older connections are retired;
- * - `pool_pre_ping` → an async `validate` that runs `SELECT 1` before a connection is handed out.
+ * - `pool_pre_ping` → an async `validate` that runs `SELECT 1` before a connection is handed out,
+ *   as HikariCP does it: not for a connection checked out within DB_PRE_PING_BYPASS_MS (a busy pool
+ *   would otherwise pay a round trip per query), and never for one the driver knows is dead.
  */
 export function poolSettings(config: Config): PoolSettings {
   return {
@@ -57,6 +59,36 @@ function knexLog(logger: Logger | undefined): Knex.Config['log'] {
   return { warn: log('warn'), error: log('error'), debug: log('debug'), deprecate: log('warn') };
 }
 
+/** What pg and knex leave on a client they know is unusable (private fields, read defensively). */
+interface ClientState {
+  _ending?: boolean;
+  _queryable?: boolean;
+  __knex__disposed?: unknown;
+}
+
+/**
+ * The pool's pre-ping: a connection whose backend died is replaced instead of failing the caller.
+ * One the driver already knows is dead (its socket ended, or knex disposed of it) is refused without
+ * a query; one checked out within `bypassMs` is trusted without `SELECT 1` (HikariCP's
+ * aliveBypassWindowMs), since it answered a moment ago; any other is pinged.
+ */
+export function prePing(
+  bypassMs: number,
+  now: () => number = Date.now,
+): (conn: pg.Client) => Promise<boolean> {
+  const lastCheckout = new WeakMap<pg.Client, number>();
+  return async (conn) => {
+    const state = conn as unknown as ClientState;
+    if (state._ending || state._queryable === false || state.__knex__disposed !== undefined) return false;
+    const at = now();
+    const last = lastCheckout.get(conn);
+    lastCheckout.set(conn, at);
+    if (last !== undefined && at - last < bypassMs) return true;
+    await conn.query('SELECT 1');
+    return true;
+  };
+}
+
 function createPostgres(config: Config, url: string, logger?: Logger): Db {
   const knex = knexFactory({
     log: knexLog(logger),
@@ -72,11 +104,7 @@ function createPostgres(config: Config, url: string, logger?: Logger): Db {
     acquireConnectionTimeout: config.dbAcquireTimeoutMs,
     pool: {
       ...poolSettings(config),
-      // Pre-ping: a connection whose backend died is replaced instead of failing the caller.
-      validate: async (conn: pg.Client) => {
-        await conn.query('SELECT 1');
-        return true;
-      },
+      validate: prePing(config.dbPrePingBypassMs),
     },
   });
   return {

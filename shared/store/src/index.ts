@@ -25,6 +25,7 @@ export { PositionRepository } from './repositories/position-repository.js';
 export type { Repositories } from './repositories/repositories.js';
 export { createRepositories } from './repositories/repositories.js';
 export type {
+  ListedSignal,
   NewSignal,
   SignalFilter,
   SignalRow,

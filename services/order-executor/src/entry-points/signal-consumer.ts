@@ -16,7 +16,7 @@ import {
   type SignalPayload,
   STREAMS,
 } from '@trading/messaging';
-import { createPlaceOrder, riskLimits } from '@trading/orders';
+import { createBrokerState, createPlaceOrder, riskLimits } from '@trading/orders';
 import { type Config, type Logger, type Metrics, type Notifier } from '@trading/platform';
 import { type Repositories } from '@trading/store';
 
@@ -45,7 +45,11 @@ export interface SignalConsumerDeps {
  */
 export function createSignalConsumer(deps: SignalConsumerDeps): (event: EventEnvelope) => Promise<void> {
   const { repos, logger } = deps;
-  const placeOrder = createPlaceOrder({ ...deps, limits: riskLimits(deps.config) });
+  const placeOrder = createPlaceOrder({
+    ...deps,
+    limits: riskLimits(deps.config),
+    brokerState: createBrokerState(deps.trading, { maxAgeMs: deps.config.brokerStateMaxAgeMs }),
+  });
   const decisions = deps.metrics.counter(
     'order_decisions_total',
     'Signals approved or rejected by the risk checks, by rule',

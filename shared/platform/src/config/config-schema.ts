@@ -130,6 +130,15 @@ export const CONFIG_KEYS = {
     env: 'DB_POOL_RECYCLE',
     schema: int(1, 86_400, 3600, 'Connections older than this are retired (seconds)'),
   },
+  dbPrePingBypassMs: {
+    env: 'DB_PRE_PING_BYPASS_MS',
+    schema: int(
+      0,
+      60_000,
+      500,
+      'A connection used within this long is handed out without its SELECT 1 pre-ping (ms; 0 = ping every time)',
+    ),
+  },
   dbAcquireTimeoutMs: {
     env: 'DB_ACQUIRE_TIMEOUT_MS',
     schema: int(100, 600_000, 10_000, 'Wait for a free pooled connection (ms)'),
@@ -382,6 +391,15 @@ export const CONFIG_KEYS = {
       31 * 86_400,
       0,
       'Oldest a signal’s bar may be (s after its close) to become an order; 0: two bar intervals',
+    ),
+  },
+  brokerStateMaxAgeMs: {
+    env: 'BROKER_STATE_MAX_AGE_MS',
+    schema: int(
+      0,
+      60_000,
+      5000,
+      'Longest the order path reuses the broker’s account, positions and clock between decisions (ms; 0 = read at every decision)',
     ),
   },
   orderPollMs: {

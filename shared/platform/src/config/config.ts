@@ -28,6 +28,7 @@ export interface Config {
   dbPoolSize: number;
   dbMaxOverflow: number;
   dbPoolRecycleSeconds: number;
+  dbPrePingBypassMs: number;
   dbAcquireTimeoutMs: number;
   dbStatementTimeoutMs: number;
   streamMaxLen: number;
@@ -80,6 +81,7 @@ export interface Config {
   riskMarketHoursOnly: boolean;
   riskMaxPriceDeviation: number;
   riskMaxSignalAgeSeconds: number;
+  brokerStateMaxAgeMs: number;
   orderPollMs: number;
   orderTimeoutMs: number;
   snapshotIntervalMs: number;

@@ -83,6 +83,17 @@ describe('createHealthApp', () => {
     expect(res.body).to.include('service_up{service="worker"}');
   });
 
+  it('answers 404 off its two paths and 405 with Allow to other methods, in the JSON error shape', async () => {
+    const missing = await get(server.port, '/healthz');
+    expect(missing.status).to.equal(404);
+    expect(JSON.parse(missing.body)).to.deep.equal({ error: { code: 'NOT_FOUND', message: 'not found' } });
+    const posted = await fetch(`http://127.0.0.1:${server.port}/health`, { method: 'POST' });
+    expect(posted.status).to.equal(405);
+    expect(posted.headers.get('allow')).to.equal('GET, HEAD');
+    expect(((await posted.json()) as { error: { code: string } }).error.code).to.equal('METHOD_NOT_ALLOWED');
+    expect((await get(server.port, '/health?verbose=1')).status).to.equal(200);
+  });
+
   it('closes with in-flight requests finished, and refuses new ones after', async () => {
     const srv = await listen(app.callback(), 0, '127.0.0.1');
     const inflight = get(srv.port, '/health');

@@ -1,14 +1,13 @@
-import type Router from '@koa/router';
-import Koa from 'koa';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { createRouter } from '../http/create-router.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { withTimeout } from '../resilience/with-timeout.js';
+import type { RequestHandler } from './http-server.js';
 
 /** A dependency probe: resolves when the dependency answers. */
 export type HealthCheck = () => Promise<unknown>;
 
-/** Options of {@link createHealthApp}. */
+/** Options of {@link createHealthApp} and {@link healthReport}. */
 export interface HealthAppOptions {
   checks: Record<string, HealthCheck>;
   metrics: Metrics;
@@ -16,8 +15,14 @@ export interface HealthAppOptions {
   isStopping?: () => boolean;
   /** Deadline of each probe (ms). */
   checkTimeoutMs?: number;
-  /** Serve `/metrics` too (default). The API's public port serves `/health` alone. */
+  /** Serve `/metrics` too (default). */
   serveMetrics?: boolean;
+}
+
+/** What `/health` answers: a status code and a JSON body. */
+export interface HealthReport {
+  status: 200 | 503;
+  body: Record<string, unknown>;
 }
 
 function reasonOf(err: unknown): string {
@@ -30,57 +35,85 @@ function reasonOf(err: unknown): string {
 }
 
 /**
- * `/health` and `/metrics` as a router (workers serve it alone on HEALTH_PORT; the API serves
- * `/health` alone beside its routes, its metrics going to HEALTH_PORT like every worker's):
- * `/health` answers 200 only when every dependency answers, else 503 naming the one that failed
- * (and 503 once shutdown began); `/metrics` serves the registry. Probe failures report an error
- * code, never a message (messages can carry connection strings).
+ * Probe every dependency: 200 only when every one answers, else 503 naming the one that failed (and
+ * 503 once shutdown began). Failures report an error code, never a message (messages can carry
+ * connection strings). The API serves the same report on its public port.
  */
-export function healthRouter(options: HealthAppOptions): Router {
-  const router = createRouter();
+export async function healthReport(options: HealthAppOptions): Promise<HealthReport> {
+  if (options.isStopping?.()) return { status: 503, body: { status: 'stopping' } };
   const timeoutMs = options.checkTimeoutMs ?? 2000;
-
-  router.get('/health', async (ctx) => {
-    if (options.isStopping?.()) {
-      ctx.status = 503;
-      ctx.body = { status: 'stopping' };
-      return;
+  const names = Object.keys(options.checks);
+  const results = await Promise.allSettled(
+    names.map(async (name) =>
+      withTimeout(async () => options.checks[name]?.(), timeoutMs, `health check ${name}`),
+    ),
+  );
+  const checks: Record<string, string> = {};
+  let failed: string | undefined;
+  results.forEach((result, i) => {
+    const name = names[i] ?? '';
+    if (result.status === 'fulfilled') {
+      checks[name] = 'ok';
+    } else {
+      checks[name] = `failed: ${reasonOf(result.reason)}`;
+      failed ??= name;
     }
-    const names = Object.keys(options.checks);
-    const results = await Promise.allSettled(
-      names.map(async (name) =>
-        withTimeout(async () => options.checks[name]?.(), timeoutMs, `health check ${name}`),
-      ),
-    );
-    const checks: Record<string, string> = {};
-    let failed: string | undefined;
-    results.forEach((result, i) => {
-      const name = names[i] ?? '';
-      if (result.status === 'fulfilled') {
-        checks[name] = 'ok';
-      } else {
-        checks[name] = `failed: ${reasonOf(result.reason)}`;
-        failed ??= name;
-      }
-    });
-    ctx.status = failed === undefined ? 200 : 503;
-    ctx.body = failed === undefined ? { status: 'ok', checks } : { status: 'unavailable', failed, checks };
   });
-
-  if (options.serveMetrics ?? true) {
-    router.get('/metrics', async (ctx) => {
-      ctx.type = options.metrics.registry.contentType;
-      ctx.body = await options.metrics.registry.metrics();
-    });
-  }
-
-  return router;
+  return failed === undefined
+    ? { status: 200, body: { status: 'ok', checks } }
+    : { status: 503, body: { status: 'unavailable', failed, checks } };
 }
 
-/** The small Koa app every worker serves on HEALTH_PORT: {@link healthRouter} alone. */
-export function createHealthApp(options: HealthAppOptions): Koa {
-  const app = new Koa();
-  const router = healthRouter(options);
-  app.use(router.routes()).use(router.allowedMethods());
-  return app;
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+const json = (res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void => {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body), headers);
+};
+
+/**
+ * What every worker serves on HEALTH_PORT: `/health` ({@link healthReport}) and `/metrics` (the
+ * registry), exact paths, GET or HEAD only (405 with `Allow` otherwise), 404 for anything else, each
+ * with a JSON error body. Plain `node:http`: a worker that serves nothing else loads no web framework.
+ */
+export function createHealthApp(options: HealthAppOptions): { callback(): RequestHandler } {
+  const serveMetrics = options.serveMetrics ?? true;
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0];
+    const known = path === '/health' || (serveMetrics && path === '/metrics');
+    if (!known) {
+      json(res, 404, { error: { code: 'NOT_FOUND', message: 'not found' } });
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      json(
+        res,
+        405,
+        { error: { code: 'METHOD_NOT_ALLOWED', message: 'method not allowed' } },
+        { Allow: 'GET, HEAD' },
+      );
+      return;
+    }
+    if (path === '/health') {
+      const report = await healthReport(options);
+      json(res, report.status, report.body);
+      return;
+    }
+    send(res, 200, options.metrics.registry.contentType, await options.metrics.registry.metrics());
+  };
+  return {
+    callback: () => async (req, res) =>
+      handle(req, res).catch(() => {
+        if (!res.headersSent) json(res, 500, { error: { code: 'INTERNAL', message: 'internal error' } });
+        else res.destroy();
+      }),
+  };
 }

@@ -81,6 +81,10 @@ export interface AlpacaServer extends LocalServer {
     qty: string;
     status: string;
   }[];
+  /** When an order arrived (ms since the epoch, sub-millisecond); undefined for imported state. */
+  receivedAt(orderId: string): number | undefined;
+  /** Requests served since start, by route (`GET /v2/account`), authorised ones only. */
+  requestCounts(): Record<string, number>;
   cash(): string;
   /** Open or close the market (`/v2/clock`); opening fills the opening-auction (`opg`) orders. */
   setMarketOpen(open: boolean): void;
@@ -251,6 +255,14 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
     }
     await next();
   });
+  // What the platform spent of its request budget, by route (`GET /v2/account`); see requestCounts.
+  const requestCounts = new Map<string, number>();
+  const receivedAt = new Map<string, number>();
+  app.use(async (ctx, next) => {
+    await next();
+    const route = `${ctx.method} ${(ctx as { _matchedRoute?: string })._matchedRoute ?? ctx.path}`;
+    requestCounts.set(route, (requestCounts.get(route) ?? 0) + 1);
+  });
   const fail = (ctx: Koa.Context, status: number, message: string): void => {
     ctx.status = status;
     ctx.body = errorBody(status, message);
@@ -361,6 +373,7 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
       canceled_at: null,
     };
     orders.push(order);
+    receivedAt.set(order.id, performance.timeOrigin + performance.now());
     byClientId.set(clientOrderId, order);
     dirty = true;
     tryFill(order);
@@ -534,6 +547,8 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
         status: o.status,
       }));
     },
+    receivedAt: (orderId: string) => receivedAt.get(orderId),
+    requestCounts: () => Object.fromEntries(requestCounts),
     cash: () => fromMicro(cash),
     setMarketOpen(open: boolean) {
       marketOpen = open;

@@ -70,6 +70,16 @@ export class OrderRepository {
     return newestPage(q, 'createdAt', filter);
   }
 
+  /**
+   * What may be missing from a broker snapshot taken at `since`: orders not yet final, and orders
+   * with fills recorded since (served by the status and updated_at indexes).
+   */
+  async inFlightSince(since: Date): Promise<OrderRow[]> {
+    return this.knex<OrderRow>('orders')
+      .whereNotIn('status', FINAL_ORDER_STATUSES)
+      .orWhere((q) => void q.where('updatedAt', '>=', since).andWhere('filledQty', '>', 0));
+  }
+
   /** Orders not yet in a final state, oldest first (for lifecycle polling). */
   async open(): Promise<OrderRow[]> {
     return this.knex<OrderRow>('orders')

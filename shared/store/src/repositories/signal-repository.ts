@@ -32,6 +32,27 @@ export interface SignalRow extends Omit<NewSignal, 'barTs'> {
 /** A signal as this version stores it: always with its bar. */
 export type StoredSignal = SignalRow & { barTs: Date };
 
+/** A signal as lists show it: every column but the outbox's bookkeeping. */
+export type ListedSignal = Omit<SignalRow, 'publishedAt'>;
+
+/** The columns of {@link ListedSignal}: a list reads (and the driver parses) nothing else. */
+const LISTED_COLUMNS = [
+  'id',
+  'symbol',
+  'strategy',
+  'side',
+  'strength',
+  'price',
+  'timeframe',
+  'barTs',
+  'reason',
+  'params',
+  'status',
+  'rejectionRule',
+  'rejectionDetails',
+  'createdAt',
+] as const satisfies readonly (keyof ListedSignal)[];
+
 /** Filters of {@link SignalRepository.list}. */
 export interface SignalFilter extends Page {
   symbol?: string;
@@ -84,8 +105,8 @@ export class SignalRepository {
   }
 
   /** Signals newest first, filtered; stable order for paging. */
-  async list(filter: SignalFilter): Promise<SignalRow[]> {
-    const q = this.knex<SignalRow>('signals');
+  async list(filter: SignalFilter): Promise<ListedSignal[]> {
+    const q = this.knex<ListedSignal>('signals').select<ListedSignal[]>([...LISTED_COLUMNS]);
     if (filter.symbol) void q.where({ symbol: filter.symbol });
     if (filter.strategy) void q.where({ strategy: filter.strategy });
     if (filter.since) void q.where('createdAt', '>=', filter.since);

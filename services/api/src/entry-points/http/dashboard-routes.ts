@@ -4,8 +4,8 @@ import { pathToFileURL } from 'node:url';
 
 import type Router from '@koa/router';
 import { DataError } from '@trading/domain';
-import { createRouter } from '@trading/platform';
 
+import { createRouter } from './create-router.js';
 import { readOnce } from './read-once.js';
 
 /** The dashboard's files: static ones as written, scripts as compiled by `npm run build:dashboard`. */

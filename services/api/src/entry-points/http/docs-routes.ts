@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 import type Router from '@koa/router';
-import { createRouter } from '@trading/platform';
 
+import { createRouter } from './create-router.js';
 import { readOnce } from './read-once.js';
 
 /** Swagger UI files served under /docs/assets, from the swagger-ui-dist package (no CDN: works offline). */

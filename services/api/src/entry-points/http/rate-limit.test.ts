@@ -1,3 +1,4 @@
+import type { RedisClientType } from '@redis/client';
 import { createRedisClient } from '@trading/messaging';
 import { createMetrics, listen } from '@trading/platform';
 import { captureLogger, freshRedisDb } from '@trading/testkit';
@@ -142,19 +143,31 @@ describe('rate limits without a trusted proxy', function () {
   });
 });
 
-describe('Redis rate-limit store', function () {
+describe('Redis rate-limit store (leases)', function () {
   this.timeout(30_000);
+  let client: RedisClientType;
+  let metrics: ReturnType<typeof createMetrics>;
+  let captured: ReturnType<typeof captureLogger>;
+  const servers: { close(): Promise<void> }[] = [];
 
-  it('counts through the Lua script, then lets requests through (counted and logged) once Redis is gone', async function () {
-    const client = createRedisClient({ url: await freshRedisDb(this), healthCheckMs: 0 });
+  beforeEach(async function () {
+    client = createRedisClient({ url: await freshRedisDb(this), healthCheckMs: 0 });
     await client.connect();
-    const metrics = createMetrics('api');
-    const captured = captureLogger();
+    metrics = createMetrics('api');
+    captured = captureLogger();
+  });
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map(async (s) => s.close()));
+    if (client.isOpen) await client.close();
+  });
+
+  /** A replica: its own limiter (its own leases) over the shared Redis; answers GET / with 'ok'. */
+  async function replica(perMinute: number): Promise<string> {
     const app = new Koa();
     app.use(
       rateLimit({
-        name: 'fail-open',
-        perMinute: 1,
+        name: 'lease',
+        perMinute,
         store: { driver: 'redis', db: redisLimiterDb(client, { logger: captured.logger, metrics }) },
       }),
     );
@@ -162,18 +175,52 @@ describe('Redis rate-limit store', function () {
       ctx.body = 'ok';
     });
     const server = await listen(app.callback(), 0, '127.0.0.1');
-    const url = `http://127.0.0.1:${String(server.port)}/`;
-    try {
-      expect((await fetch(url)).status).to.equal(200);
-      expect((await fetch(url)).status).to.equal(429);
-      client.destroy();
-      expect((await fetch(url)).status).to.equal(200);
-      const failures = await metrics.registry.getSingleMetricAsString('api_rate_limit_store_errors_total');
-      expect(failures).to.match(/api_rate_limit_store_errors_total\{[^}]*\} 1$/m);
-      expect(captured.lines.join('\n')).to.include('rate-limit store unavailable');
-    } finally {
-      await server.close();
+    servers.push(server);
+    return `http://127.0.0.1:${String(server.port)}/`;
+  }
+  const stamps = async () => client.zCard('ratelimit:lease:127.0.0.1');
+
+  it('leases a second of the allowance per round trip: 6,000 a minute costs one reservation per 100 requests', async () => {
+    const url = await replica(6000);
+    expect((await fetch(url)).status).to.equal(200);
+    expect(await stamps()).to.equal(100);
+    for (let i = 0; i < 99; i++) await fetch(url);
+    expect(await stamps()).to.equal(100);
+    await fetch(url);
+    expect(await stamps()).to.equal(200);
+  });
+
+  it('holds the limit across replicas: 120 a minute over two replicas, the 121st refused on either', async () => {
+    const [a, b] = [await replica(120), await replica(120)];
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      statuses.push((await fetch(a)).status);
+      statuses.push((await fetch(b)).status);
     }
+    expect(statuses.every((s) => s === 200)).to.equal(true);
+    expect((await fetch(a)).status).to.equal(429);
+    expect((await fetch(b)).status).to.equal(429);
+  });
+
+  it('remembers a client over its limit: more refusals cost no Redis call, even with Redis gone', async () => {
+    const url = await replica(1);
+    expect((await fetch(url)).status).to.equal(200);
+    expect((await fetch(url)).status).to.equal(429);
+    client.destroy();
+    const refused = await fetch(url);
+    expect(refused.status).to.equal(429);
+    expect(Number(refused.headers.get('retry-after'))).to.be.within(1, 60);
+    const failures = await metrics.registry.getSingleMetricAsString('api_rate_limit_store_errors_total');
+    expect(failures).not.to.match(/ [1-9]\d*$/m);
+  });
+
+  it('lets a request through (counted and logged) when Redis is gone and nothing is known of the client', async () => {
+    const url = await replica(1);
+    client.destroy();
+    expect((await fetch(url)).status).to.equal(200);
+    const failures = await metrics.registry.getSingleMetricAsString('api_rate_limit_store_errors_total');
+    expect(failures).to.match(/api_rate_limit_store_errors_total\{[^}]*\} 1$/m);
+    expect(captured.lines.join('\n')).to.include('rate-limit store unavailable');
   });
 });
 

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
+import type { RedisClientType } from '@redis/client';
 import { TimeoutError } from '@trading/domain';
 import { type Logger, type Metrics } from '@trading/platform';
 import type Koa from 'koa';
 import ratelimit from 'koa-ratelimit';
-import type { RedisClientType } from 'redis';
 
 import type { ErrorBody } from './error-handler.js';
 import type { SuccessWindow } from './success-rate-limit.js';
@@ -23,9 +23,6 @@ export interface RedisLimiterDb {
   [command: string]: unknown;
 }
 
-/** Longest a count may take before the request goes through uncounted. */
-const REDIS_DEADLINE_MS = 250;
-
 /** Counts that failed in any rate-limit store: the request went through uncounted. */
 export function storeErrors(metrics: Metrics): ReturnType<Metrics['counter']> {
   return metrics.counter(
@@ -34,45 +31,138 @@ export function storeErrors(metrics: Metrics): ReturnType<Metrics['counter']> {
   );
 }
 
+/** Longest a reservation may take before the request goes through uncounted. */
+const REDIS_DEADLINE_MS = 250;
+
+/** How long leased allowance stays usable: a token is spent at most this late after its stamp. */
+const LEASE_MS = 1000;
+
+/** Most requests one reservation leases (a second of the allowance, capped). */
+const MAX_LEASE = 100;
+
+/** Clients whose lease or block this process remembers (the oldest is forgotten beyond). */
+const LEASED_CLIENTS = 100_000;
+
 /**
- * koa-ratelimit's Redis driver over our node-redis client (the platform has one Redis library):
- * the sliding-window Lua script runs by its SHA and is loaded on first use. Counting fails open:
- * when Redis is slow or down the request is let through and the failure counted, because a trader
- * locked out of the API by a Redis hiccup is worse than a minute without limits.
+ * Reserve up to `want` requests for a client in its sliding window (a sorted set of stamps), if the
+ * window has room; answers what was granted, the window's count after, and its oldest stamp.
+ */
+const RESERVE_LUA = `
+local key = KEYS[1]
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local max = tonumber(ARGV[3])
+local want = tonumber(ARGV[4])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+local used = redis.call('ZCARD', key)
+local grant = math.min(want, max - used)
+if grant > 0 then
+  local args = {}
+  for i = 1, grant do
+    args[#args + 1] = now
+    args[#args + 1] = ARGV[5] .. ':' .. i
+  end
+  redis.call('ZADD', key, unpack(args))
+  redis.call('PEXPIRE', key, window)
+  used = used + grant
+else
+  grant = 0
+end
+local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+return {grant, used, oldest[2] or tostring(now)}
+`;
+const RESERVE_SHA = createHash('sha1').update(RESERVE_LUA).digest('hex');
+
+/** What this process holds for one client: leased requests, or the time its block ends. */
+interface Lease {
+  tokens: number;
+  expires: number;
+  /** The window's count in Redis when leased (unspent tokens included). */
+  used: number;
+  blockedUntil: number;
+  pending?: Promise<void>;
+}
+
+/**
+ * The database koa-ratelimit counts in, over our node-redis client, leasing instead of asking per
+ * request: a process reserves up to a second of a client's allowance at once in Redis (one script
+ * call, stamped now), spends it locally within {@link LEASE_MS}, and remembers a client that is over
+ * the limit until its window frees a slot. The limit holds across replicas, since every request is
+ * stamped in the shared window before it is let through; what a lease costs is precision: tokens
+ * leased but not spent in time still count, so a client spread over replicas may be refused up to a
+ * lease early, never let through late. At 60 a minute a lease is one request, as exact as before;
+ * at thousands a minute, one Redis round trip serves up to {@link MAX_LEASE} requests, and a
+ * client flooding past its limit costs no round trip at all.
+ *
+ * Counting fails open: when Redis is slow or down the request is let through and the failure
+ * counted, because a trader locked out of the API by a Redis hiccup is worse than a minute without
+ * limits.
  */
 export function redisLimiterDb(
   client: RedisClientType,
   deps: { logger: Logger; metrics: Metrics },
 ): RedisLimiterDb {
   const failures = storeErrors(deps.metrics);
+  const leases = new BoundedMap<string, Lease>(LEASED_CLIENTS);
+  const owner = randomUUID();
+  let sequence = 0;
   // One warning per 5 s at most: during an outage every request fails the same way.
   let lastWarned = 0;
+
+  const reserve = async (key: string, now: number, window: number, max: number, want: number) => {
+    const args = [String(now), String(window), String(max), String(want), `${owner}:${String(++sequence)}`];
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      // A plain timer race, not withTimeout: a Redis command has nothing to abort.
+      const reply = await Promise.race([
+        client.evalSha(RESERVE_SHA, { keys: [key], arguments: args }).catch(async (err: unknown) => {
+          if (!String(err).includes('NOSCRIPT')) throw err;
+          return client.eval(RESERVE_LUA, { keys: [key], arguments: args });
+        }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            reject(new TimeoutError(`rate-limit count timed out after ${String(REDIS_DEADLINE_MS)} ms`));
+          }, REDIS_DEADLINE_MS);
+        }),
+      ]);
+      const [granted, used, oldest] = (reply as (number | string)[]).map(Number);
+      return { granted: granted ?? 0, used: used ?? 0, oldest: oldest ?? now };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const take = async (key: string, window: number, max: number): Promise<[number, number, number]> => {
+    for (;;) {
+      const now = Date.now();
+      let lease = leases.get(key);
+      if (!lease) {
+        lease = { tokens: 0, expires: 0, used: 0, blockedUntil: 0 };
+        leases.set(key, lease);
+      }
+      if (lease.blockedUntil > now) return [0, Math.ceil(lease.blockedUntil / 1000), max];
+      if (lease.tokens > 0 && lease.expires > now) {
+        lease.tokens--;
+        return [max - lease.used + lease.tokens + 1, Math.ceil((now + window) / 1000), max];
+      }
+      const held = lease;
+      held.pending ??= reserve(key, now, window, max, Math.min(MAX_LEASE, Math.max(1, Math.ceil(max / 60))))
+        .then(({ granted, used, oldest }) => {
+          Object.assign(held, { tokens: granted, expires: now + LEASE_MS, used });
+          if (granted === 0) held.blockedUntil = oldest + window;
+        })
+        .finally(() => {
+          held.pending = undefined;
+        });
+      await held.pending;
+    }
+  };
+
   const db: RedisLimiterDb = {
-    defineCommand(name, { lua, numberOfKeys }) {
-      const sha = createHash('sha1').update(lua).digest('hex');
-      db[name] = async (...args: (string | number)[]): Promise<unknown> => {
-        const keys = args.slice(0, numberOfKeys).map(String);
-        const argv = args.slice(numberOfKeys).map(String);
-        const run = async (): Promise<unknown> => {
-          try {
-            return await client.evalSha(sha, { keys, arguments: argv });
-          } catch (err) {
-            if (!String(err).includes('NOSCRIPT')) throw err;
-            return client.eval(lua, { keys, arguments: argv });
-          }
-        };
-        let timer: NodeJS.Timeout | undefined;
+    defineCommand(name) {
+      db[name] = async (key: string, _now: unknown, duration: number | string, max: number | string) => {
         try {
-          // A plain timer race, not withTimeout: this runs on every request and a Redis command has
-          // nothing to abort, so the AbortController withTimeout makes would be pure cost.
-          return await Promise.race([
-            run(),
-            new Promise<never>((_, reject) => {
-              timer = setTimeout(() => {
-                reject(new TimeoutError(`rate-limit count timed out after ${String(REDIS_DEADLINE_MS)} ms`));
-              }, REDIS_DEADLINE_MS);
-            }),
-          ]);
+          return await take(key, Number(duration), Number(max));
           // eslint-disable-next-line no-restricted-syntax -- fail open, counted and logged (see above).
         } catch (err) {
           failures.inc();
@@ -80,10 +170,7 @@ export function redisLimiterDb(
             lastWarned = Date.now();
             deps.logger.warn('rate-limit store unavailable; requests let through', { error: err });
           }
-          const [, duration, max] = argv.map(Number);
-          return [max, Math.floor((Date.now() + (duration ?? 0)) / 1000), max];
-        } finally {
-          clearTimeout(timer);
+          return [Number(max), Math.floor((Date.now() + Number(duration)) / 1000), Number(max)];
         }
       };
     },

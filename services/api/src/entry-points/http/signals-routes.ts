@@ -1,5 +1,5 @@
 import { SIDES } from '@trading/domain';
-import { daysAgo, type Repositories, type SignalRow } from '@trading/store';
+import { daysAgo, type ListedSignal, type Repositories } from '@trading/store';
 import Joi from 'joi';
 
 import { decimal, iso, pageOf, timestamp, uuid } from './api-schemas.js';
@@ -31,7 +31,7 @@ export const signalSchema = Joi.object({
 }).label('Signal');
 
 /** A signal row as answered. */
-export function presentSignal(r: SignalRow): Record<string, unknown> {
+export function presentSignal(r: ListedSignal): Record<string, unknown> {
   return {
     id: r.id,
     symbol: r.symbol,

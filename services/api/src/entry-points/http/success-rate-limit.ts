@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
+import type { RedisClientType } from '@redis/client';
 import { type Logger, type Metrics } from '@trading/platform';
 import type Koa from 'koa';
-import type { RedisClientType } from 'redis';
 
 import type { ErrorBody } from './error-handler.js';
 import { BoundedMap, storeErrors } from './rate-limit.js';

@@ -5,6 +5,7 @@ import { Bot, type Context } from 'grammy';
 
 import type { TraderControls } from '../../domain/trader-controls.js';
 import { dailyText, positionsText, profitText, statusText } from '../../domain/trader-reports.js';
+import { telegramBotEnabled } from './telegram-bot-enabled.js';
 
 /** The commands, as `/help` and Telegram's command menu list them. */
 export const BOT_COMMANDS = [
@@ -43,7 +44,7 @@ const DAY_MS = 86_400_000;
 export function startTelegramBot(deps: TelegramBotDeps): TelegramBot | undefined {
   const { config, repos, controls, logger } = deps;
   const token = config.telegramBotToken?.getSecretValue();
-  if (!token || !config.telegramChatId || !config.telegramCommands) return undefined;
+  if (!token || !telegramBotEnabled(config)) return undefined;
   const now = deps.now ?? (() => new Date());
   const bot = new Bot(token, { client: { apiRoot: config.telegramBaseUrl } });
 
