@@ -67,9 +67,24 @@ const check = referenceSmaCross(million.open, million.close, 10, 20, 10_000);
 const engineRun = runBacktest(million, smaCross.create());
 if (check.trades !== engineRun.trades.length)
   throw new Error(`the reference loop made ${check.trades} trades, the engine ${engineRun.trades.length}`);
-const reference = await median(7, () => referenceSmaCross(million.open, million.close, 10, 20, 10_000));
-const engine = await median(7, () => runBacktest(million, smaCross.create()));
-const complete = await median(7, () => backtest(million, 'sma-cross', { fast: 10, slow: 20 }));
+// Interleaved, one of each per round, so drift on a shared machine hits all three alike.
+const times = { reference: [] as number[], engine: [] as number[], complete: [] as number[] };
+const timed = (fn: () => unknown): number => {
+  const started = performance.now();
+  fn();
+  return performance.now() - started;
+};
+for (let round = 0; round < 13; round++) {
+  const r = timed(() => referenceSmaCross(million.open, million.close, 10, 20, 10_000));
+  const e = timed(() => runBacktest(million, smaCross.create()));
+  const c = timed(() => backtest(million, 'sma-cross', { fast: 10, slow: 20 }));
+  if (round < 2) continue;
+  times.reference.push(r);
+  times.engine.push(e);
+  times.complete.push(c);
+}
+const mid = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const [reference, engine, complete] = [mid(times.reference), mid(times.engine), mid(times.complete)];
 
 // 2. Sweeps: 100 sets over GOOG as a user runs them (the default: on the calling thread), and 8 sets
 // over the million bars on warm pools of one and of two worker threads.

@@ -8,6 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
+import { createRedisClient } from '@trading/messaging';
+import { loadConfig } from '@trading/platform';
+import { createDb } from '@trading/store';
 import { startPostgres, startRedis } from '@trading/testkit';
 
 const ALL = [
@@ -40,10 +43,21 @@ const sleep = async (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const pg = process.env.BENCH_DATABASE_URL ? undefined : await startPostgres();
 const redis = process.env.BENCH_REDIS_URL ? undefined : await startRedis();
+// A fresh database and an emptied Redis database: services that find old streams would be busy, not idle.
+const baseUrl = process.env.BENCH_DATABASE_URL ?? pg?.url ?? '';
+const dbName = `bench_services_${String(Date.now())}`;
+const admin = createDb(loadConfig({ DATABASE_URL: baseUrl }));
+await admin.knex.raw(`create database ${dbName}`);
+await admin.close();
+const redisUrl = `${(process.env.BENCH_REDIS_URL ?? redis?.url ?? '').replace(/\/\d+$/, '')}/15`;
+const flush = createRedisClient({ url: redisUrl, healthCheckMs: 0 });
+await flush.connect();
+await flush.flushDb();
+await flush.close();
 const env = {
   ...process.env,
-  DATABASE_URL: process.env.BENCH_DATABASE_URL ?? pg?.url,
-  REDIS_URL: process.env.BENCH_REDIS_URL ?? redis?.url,
+  DATABASE_URL: baseUrl.replace(/\/[^/]*$/, `/${dbName}`),
+  REDIS_URL: redisUrl,
   LOG_LEVEL: 'warn',
   NODE_ENV: 'production',
 };

@@ -18,6 +18,9 @@ export const portfolioManagerWorker: WorkerDefinition = {
       createReconcileJob({ repos, trading, book, notifier, logger, metrics }),
     );
     every('snapshot', config.snapshotIntervalMs, async () => book.snapshot());
-    await consume(STREAMS.orders, createOrderConsumer(book, logger));
+    await consume(
+      STREAMS.orders,
+      createOrderConsumer(book, logger, { minSnapshotGapMs: config.brokerStateMaxAgeMs }),
+    );
   },
 };

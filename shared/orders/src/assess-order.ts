@@ -66,8 +66,13 @@ export type OrderAssessment = RiskDecision & { price?: Decimal };
  */
 export async function assessOrder(deps: AssessOrderDeps, intent: OrderIntent): Promise<OrderAssessment> {
   const { repos, limits } = deps;
-  const [last] = await repos.orders.list({ symbol: intent.symbol, limit: 1 });
   const { signal } = intent;
+  // The database's answers, read together: the symbol's last order (cooldown) and, for a signal,
+  // its newest stored bar.
+  const [[last], newest] = await Promise.all([
+    repos.orders.list({ symbol: intent.symbol, limit: 1 }),
+    signal ? repos.candles.latestTs(intent.symbol, signal.timeframe, deps.now) : undefined,
+  ]);
   if (signal) {
     // A signal in its symbol's cooldown is routine: refused before any broker call. A trader's
     // order is judged whole first (evaluateRisk), so a refusal names what the trader can fix.
@@ -76,7 +81,6 @@ export async function assessOrder(deps: AssessOrderDeps, intent: OrderIntent): P
     const barMs = timeframeMs(signal.timeframe);
     const stale = checkSignalAge({ barTs: signal.barTs, barMs }, deps.now, limits.maxSignalAgeMs);
     if (stale) return stale;
-    const newest = await repos.candles.latestTs(intent.symbol, signal.timeframe, deps.now);
     if (newest && newest.getTime() > signal.barTs.getTime()) {
       return {
         approved: false,
@@ -85,8 +89,12 @@ export async function assessOrder(deps: AssessOrderDeps, intent: OrderIntent): P
       };
     }
   }
-  const [first, fresh] = await Promise.all([
-    deps.state.read({ clock: limits.marketHoursOnly }),
+  // The orders in flight are read as soon as the snapshot's time is known (at once when it is
+  // cached), while the latest trade is still on its way.
+  const read = deps.state.read({ clock: limits.marketHoursOnly });
+  const [first, inFlight, fresh] = await Promise.all([
+    read,
+    read.then(async (s) => repos.orders.inFlightSince(new Date(s.fetchedAt))),
     deps.prices.latestPrice(intent.symbol),
   ]);
   let snapshot = first;
@@ -101,12 +109,7 @@ export async function assessOrder(deps: AssessOrderDeps, intent: OrderIntent): P
     intent.side === 'buy' && intent.limitPrice !== undefined && new Big(intent.limitPrice).gt(fresh)
       ? intent.limitPrice
       : fresh;
-  let exposure = pendingExposure(
-    snapshot,
-    await repos.orders.inFlightSince(new Date(snapshot.fetchedAt)),
-    intent,
-    price,
-  );
+  let exposure = pendingExposure(snapshot, inFlight, intent, price);
   if (exposure.stale) {
     // A sell whose symbol filled since the snapshot: only the broker knows exactly what is held.
     deps.state.invalidate();

@@ -89,6 +89,10 @@ export function createPlaceOrder(
   async function resume(request: PlaceOrderRequest, mine: OrderRow): Promise<PlaceOrderOutcome> {
     if (mine.symbol !== request.symbol || mine.side !== request.side)
       return { outcome: 'conflict', order: mine };
+    // Submitted before (the broker gave it an id): a redelivered signal or a replayed request. The row
+    // is the answer, kept current by the order sync; asking the broker again would spend the budget
+    // orders need (a burst that outlasts the visibility timeout is redelivered).
+    if (mine.brokerOrderId) return { outcome: 'existing', order: mine };
     if (mine.status === 'rejected' && !mine.brokerOrderId) {
       return {
         outcome: 'brokerRefused',
@@ -97,8 +101,8 @@ export function createPlaceOrder(
         reason: mine.rejectReason ?? '',
       };
     }
-    // A redelivery (the broker's order is the one), or a crash between recording and submitting
-    // (the row exists, the broker has nothing: submit the recorded order now, once).
+    // A crash between recording and submitting: the broker may have taken it (the answer was lost)
+    // or not (then submit the recorded order now, once).
     const atBroker =
       (await deps.trading.getOrderByClientId(mine.clientOrderId)) ??
       (await deps.trading.submitOrder({
@@ -113,10 +117,12 @@ export function createPlaceOrder(
   }
 
   return async (request) => {
-    const mine = await deps.repos.orders.findByClientOrderId(request.clientOrderId);
+    const [mine, control] = await Promise.all([
+      deps.repos.orders.findByClientOrderId(request.clientOrderId),
+      request.signal ? deps.repos.control.get() : undefined,
+    ]);
     if (mine) return resume(request, mine);
-    if (request.signal) {
-      const control = await deps.repos.control.get();
+    if (control) {
       if (control.paused) {
         return {
           outcome: 'refused',
