@@ -31,7 +31,6 @@ import { mountEndpoints } from './entry-points/http/endpoint.js';
 import { errorHandler } from './entry-points/http/error-handler.js';
 import { healthRouter } from './entry-points/http/health-routes.js';
 import { createLiveFeed, type LiveFeed } from './entry-points/http/live-feed.js';
-import { openApiDocument } from './entry-points/http/openapi.js';
 import { ordersEndpoints } from './entry-points/http/orders-routes.js';
 import { performanceEndpoints } from './entry-points/http/performance-routes.js';
 import { portfolioEndpoints } from './entry-points/http/portfolio-routes.js';
@@ -143,8 +142,10 @@ export function createApp(deps: ApiDeps): Koa {
     metrics: deps.metrics,
     isStopping: deps.isStopping,
   });
-  const docs = docsRoutes(
-    openApiDocument(endpoints, {
+  // Built on the first request for it: the schema converter (joi-to-json) is loaded only then, so
+  // the API starts sooner and idles lighter.
+  const docs = docsRoutes(async () =>
+    (await import('./entry-points/http/openapi.js')).openApiDocument(endpoints, {
       title: 'Trading platform API',
       version: '1.0.0',
       description:

@@ -109,39 +109,47 @@ export async function assessOrder(deps: AssessOrderDeps, intent: OrderIntent): P
     intent.side === 'buy' && intent.limitPrice !== undefined && new Big(intent.limitPrice).gt(fresh)
       ? intent.limitPrice
       : fresh;
-  let exposure = pendingExposure(snapshot, inFlight, intent, price);
-  if (exposure.stale) {
-    // A sell whose symbol filled since the snapshot: only the broker knows exactly what is held.
+  const decide = (at: BrokerSnapshot, exposure: Exposure): RiskDecision =>
+    evaluateRisk(
+      {
+        symbol: intent.symbol,
+        side: intent.side,
+        price,
+        source: signal ? 'signal' : 'manual',
+        ...(intent.qty === undefined ? {} : { requestedQty: intent.qty }),
+        buyingPower: exposure.buyingPower,
+        equity: at.account.equity,
+        lastEquity: at.account.lastEquity,
+        heldQty: exposure.heldQty,
+        openPositions: exposure.openPositions,
+        lastOrderAt: last?.createdAt,
+        marketOpen: at.marketOpen,
+        now: deps.now,
+      },
+      limits,
+    );
+  const exposure = pendingExposure(snapshot, inFlight, intent, price);
+  let decision = exposure.stale ? undefined : decide(snapshot, exposure);
+  // Decide again on the broker's current numbers when the snapshot cannot answer: a sell whose
+  // symbol filled since it was taken, or a sell it refuses for nothing held while the book holds
+  // the symbol (a position the broker took on outside the platform, which reconciliation found).
+  if (
+    decision === undefined ||
+    (!decision.approved && decision.rule === 'no_position' && (await heldInBook(repos, intent.symbol)))
+  ) {
     deps.state.invalidate();
     snapshot = await deps.state.read({ clock: limits.marketHoursOnly });
-    exposure = pendingExposure(
-      snapshot,
-      await repos.orders.inFlightSince(new Date(snapshot.fetchedAt)),
-      intent,
-      price,
-    );
+    const current = await repos.orders.inFlightSince(new Date(snapshot.fetchedAt));
+    decision = decide(snapshot, pendingExposure(snapshot, current, intent, price));
   }
-  const { account, marketOpen } = snapshot;
-  const decision = evaluateRisk(
-    {
-      symbol: intent.symbol,
-      side: intent.side,
-      price,
-      source: signal ? 'signal' : 'manual',
-      ...(intent.qty === undefined ? {} : { requestedQty: intent.qty }),
-      buyingPower: exposure.buyingPower,
-      equity: account.equity,
-      lastEquity: account.lastEquity,
-      heldQty: exposure.heldQty,
-      openPositions: exposure.openPositions,
-      lastOrderAt: last?.createdAt,
-      marketOpen,
-      now: deps.now,
-    },
-    limits,
-  );
   if (!decision.approved) return decision;
   return { ...decision, price };
+}
+
+/** Whether the platform's book holds some of `symbol`. */
+async function heldInBook(repos: Repositories, symbol: string): Promise<boolean> {
+  const position = await repos.positions.get(symbol);
+  return position !== undefined && new Big(position.qty).gt(0);
 }
 
 /** What the rules are told is held and spendable; `stale` when only a fresh snapshot can say. */

@@ -125,6 +125,28 @@ describe('the order path on a shared broker snapshot (real PostgreSQL, Redis, lo
     expect(reads()).to.deep.equal({ account: 1, positions: 1 });
   });
 
+  it('confirms a sell refused for nothing held on fresh numbers when the book holds the symbol', async () => {
+    const trade = await platform({ fillMode: 'immediate' });
+    for (const s of ['IBM', 'ORCL', 'SAP']) alpaca.setPrice(s, '50');
+    expect((await trade('ORCL', 'buy', '1')).outcome).to.equal('placed');
+    // Positions taken on outside the platform after the snapshot; reconciliation booked IBM's only.
+    alpaca.setPosition('IBM', '10', '40');
+    alpaca.setPosition('SAP', '10', '40');
+    await repos.positions.upsert({
+      symbol: 'IBM',
+      qty: '10',
+      avgCost: '40',
+      marketPrice: '50',
+      realizedPnl: '0',
+      unrealizedPnl: '100',
+    });
+    const before = reads().positions;
+    expect(await trade('SAP', 'sell', '10')).to.include({ outcome: 'refused', rule: 'no_position' });
+    expect(reads().positions).to.equal(before);
+    expect((await trade('IBM', 'sell', '10')).outcome).to.equal('placed');
+    expect(reads().positions).to.equal(before + 1);
+  });
+
   it('marks a sell stale when its symbol filled since the snapshot on an order older than it', () => {
     const at = Date.now();
     const snapshot = {

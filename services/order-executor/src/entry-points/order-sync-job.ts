@@ -18,7 +18,8 @@ export interface OrderSyncDeps extends OrderRecorderDeps {
  * Follows every order not yet final to its end by polling the broker (documented choice: polling,
  * not the trade-updates stream, so it works the same against the local server and after any gap):
  * partial fills, fills, cancels and rejections are recorded and published as they appear; an order
- * still open ORDER_TIMEOUT_MS after it was created is cancelled.
+ * still open ORDER_TIMEOUT_MS after it was created is cancelled. An order recorded less than one
+ * ORDER_POLL_MS ago without a broker id is left to its submission.
  */
 export function createOrderSyncJob(deps: OrderSyncDeps): () => Promise<void> {
   const record = createOrderRecorder(deps);
@@ -26,7 +27,12 @@ export function createOrderSyncJob(deps: OrderSyncDeps): () => Promise<void> {
   return async () => {
     // Events a crash left in the outbox go first.
     await record.flush();
+    const at = now().getTime();
     for (const open of await deps.repos.orders.open()) {
+      // Recorded a moment ago and not yet answered: its submission is still on its way (in a burst,
+      // waiting for the request budget). Asking after it now would spend that budget; the next round
+      // asks if it is still unanswered then (a crash between recording and submitting included).
+      if (!open.brokerOrderId && at - open.createdAt.getTime() < deps.config.orderPollMs) continue;
       const order = await deps.trading.getOrderByClientId(open.clientOrderId);
       if (!order) continue;
       const updated = await record(order, open.signalId);

@@ -219,6 +219,39 @@ describe('order-executor (real PostgreSQL, Redis, local Alpaca and Telegram)', f
     expect(alpaca.orders().map((o) => o.qty)).to.deep.equal(['7']);
   });
 
+  it('leaves an order recorded a moment ago to its submission, and looks it up once it is older than a poll', async () => {
+    let clock = Date.now();
+    const ex = executor({ ORDER_POLL_MS: '5000' }, () => new Date(clock));
+    const signal = await newSignal();
+    await repos.orders.upsert({
+      clientOrderId: clientOrderIdFor(signal.payload.signalId),
+      signalId: signal.payload.signalId,
+      symbol: 'GOOG',
+      side: 'buy',
+      type: 'market',
+      qty: '2',
+      status: 'new',
+    });
+    const lookups = () => alpaca.requestCounts()['GET /v2/orders:by_client_order_id'] ?? 0;
+    const before = lookups();
+    await ex.sync();
+    expect(lookups()).to.equal(before);
+    clock += 6000;
+    await ex.sync();
+    await ex.close();
+    expect(lookups()).to.equal(before + 1);
+    // The broker never had it: closed here, so the tests after this one start with nothing in flight.
+    await repos.orders.upsert({
+      clientOrderId: clientOrderIdFor(signal.payload.signalId),
+      signalId: signal.payload.signalId,
+      symbol: 'GOOG',
+      side: 'buy',
+      type: 'market',
+      qty: '2',
+      status: 'canceled',
+    });
+  });
+
   it('records a rejection with its rule and numbers, publishes it, tells Telegram, and orders nothing', async () => {
     alpaca.setPosition('MSFT', '10', '50');
     const ex = executor({ RISK_MAX_OPEN_POSITIONS: '1' });

@@ -36,17 +36,21 @@ const INIT = `window.ui = SwaggerUIBundle({
 });
 `;
 
-/** `/openapi.json` and the `/docs` page (Swagger UI), open without auth: they hold no data. */
-export function docsRoutes(document: Record<string, unknown>): Router {
+/**
+ * `/openapi.json` and the `/docs` page (Swagger UI), open without auth: they hold no data. The
+ * document is built by `load` on the first request for it, then kept.
+ */
+export function docsRoutes(load: () => Promise<Record<string, unknown>>): Router {
   const router = createRouter();
   const root = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const read = readOnce();
-  const json = JSON.stringify(document);
+  let json: Promise<string> | undefined;
   const csp = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'";
 
-  router.get('/openapi.json', (ctx) => {
+  router.get('/openapi.json', async (ctx) => {
+    json ??= load().then((document) => JSON.stringify(document));
     ctx.type = 'application/json';
-    ctx.body = json;
+    ctx.body = await json;
   });
   router.get('/docs', (ctx) => {
     ctx.type = 'text/html; charset=utf-8';

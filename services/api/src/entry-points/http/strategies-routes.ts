@@ -4,7 +4,6 @@ import Joi from 'joi';
 
 import { listOf } from './api-schemas.js';
 import { type Endpoint, endpoint } from './endpoint.js';
-import { toJsonSchema } from './to-json-schema.js';
 
 const strategySchema = Joi.object({
   name: Joi.string(),
@@ -25,15 +24,20 @@ const strategySchema = Joi.object({
 
 /** `GET /strategies`: every strategy with its parameters, whether it runs, and their schema. */
 export function strategiesEndpoints(config: Config): Endpoint[] {
-  // Computed once: the registry and the config do not change while the API runs.
-  const data = Object.values(STRATEGIES).map((s) => ({
-    name: s.name,
-    description: s.description,
-    enabled: config.strategies.includes(s.name),
-    defaults: s.defaults,
-    params: { ...s.defaults, ...config.strategyParams[s.name] },
-    parameters: toJsonSchema(s.schema, 'json'),
-  }));
+  // Computed once, on the first request (the schema converter is loaded only then): the registry
+  // and the config do not change while the API runs.
+  let data: Promise<Record<string, unknown>[]> | undefined;
+  const strategies = async () => {
+    const { toJsonSchema } = await import('./to-json-schema.js');
+    return Object.values(STRATEGIES).map((s) => ({
+      name: s.name,
+      description: s.description,
+      enabled: config.strategies.includes(s.name),
+      defaults: s.defaults,
+      params: { ...s.defaults, ...config.strategyParams[s.name] },
+      parameters: toJsonSchema(s.schema, 'json'),
+    }));
+  };
   return [
     endpoint({
       method: 'get',
@@ -43,7 +47,8 @@ export function strategiesEndpoints(config: Config): Endpoint[] {
       tag: 'strategies',
       responses: { 200: { description: 'Every strategy', schema: listOf(strategySchema, 'StrategyList') } },
       async handle() {
-        return Promise.resolve({ body: { data } });
+        data ??= strategies();
+        return { body: { data: await data } };
       },
     }),
   ];
