@@ -398,7 +398,7 @@ export const CONFIG_KEYS = {
     schema: int(
       0,
       60_000,
-      5000,
+      10_000,
       'Longest the order path reuses the broker’s account, positions and clock between decisions (ms; 0 = read at every decision)',
     ),
   },
