@@ -8,7 +8,6 @@
 // BENCH_SNAPSHOT_MS sets BROKER_STATE_MAX_AGE_MS, 0 reads the broker at every decision as before)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 import { toDecimal } from '@trading/domain';
@@ -17,7 +16,7 @@ import { migrateLatest } from '@trading/migrations';
 import { createLogger, loadConfig } from '@trading/platform';
 import { type AlpacaServer, startAlpacaServer } from '@trading/simulator';
 import { createDb, createRepositories, type Repositories } from '@trading/store';
-import { startPostgres, startRedis } from '@trading/testkit';
+import { freePort, startPostgres, startRedis } from '@trading/testkit';
 
 const SYMBOLS = 100;
 /** A ticker of letters only (as the symbol rules require): the prefix letter and two more. */
@@ -43,15 +42,6 @@ interface Run {
 }
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const freePort = async (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
 
 /**
  * The pipeline as deployed: the compiled strategy-engine, order-executor and portfolio-manager, each

@@ -5,13 +5,12 @@
 // running servers; otherwise throwaway ones are started)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 import { createRedisClient } from '@trading/messaging';
 import { loadConfig } from '@trading/platform';
 import { createDb } from '@trading/store';
-import { startPostgres, startRedis } from '@trading/testkit';
+import { freePort, startPostgres, startRedis } from '@trading/testkit';
 
 const ALL = [
   'data-collector',
@@ -28,15 +27,6 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const missing = SERVICES.filter((s) => !existsSync(`${root}services/${s}/dist/main.js`));
 if (missing.length > 0) throw new Error(`run npm run build first (no dist for ${missing.join(', ')})`);
 
-const freePort = async (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
 const rssMiB = (pid: number): number =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${String(pid)}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 const sleep = async (ms: number) => new Promise((r) => setTimeout(r, ms));
