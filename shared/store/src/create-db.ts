@@ -66,6 +66,12 @@ interface ClientState {
   __knex__disposed?: unknown;
 }
 
+/** Whether pg or knex already know this client is unusable (its socket ended, or knex disposed of it). */
+function isDead(conn: pg.Client): boolean {
+  const state = conn as unknown as ClientState;
+  return Boolean(state._ending) || state._queryable === false || state.__knex__disposed !== undefined;
+}
+
 /**
  * The pool's pre-ping: a connection whose backend died is replaced instead of failing the caller.
  * One the driver already knows is dead (its socket ended, or knex disposed of it) is refused without
@@ -78,12 +84,18 @@ export function prePing(
 ): (conn: pg.Client) => Promise<boolean> {
   const lastCheckout = new WeakMap<pg.Client, number>();
   return async (conn) => {
-    const state = conn as unknown as ClientState;
-    if (state._ending || state._queryable === false || state.__knex__disposed !== undefined) return false;
+    if (isDead(conn)) return false;
     const at = now();
     const last = lastCheckout.get(conn);
     lastCheckout.set(conn, at);
-    if (last !== undefined && at - last < bypassMs) return true;
+    if (last !== undefined && at - last < bypassMs) {
+      // One turn of the event loop first: a termination the server already sent is then read, and
+      // the driver marks the client dead before it is trusted (no round trip for a live one).
+      await new Promise<void>((resolve) => {
+        setImmediate(resolve);
+      });
+      return !isDead(conn);
+    }
     await conn.query('SELECT 1');
     return true;
   };
