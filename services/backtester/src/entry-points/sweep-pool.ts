@@ -80,15 +80,27 @@ export function createSweepPool(options: { threads?: number } = {}): SweepPool {
       done?.resolve(outcome);
       dispatch();
     });
+    // A worker that fails or exits (an error, or the thread ending by itself) fails its job, once,
+    // and is replaced, so the jobs queued behind it still run.
     worker.once('error', (err) => {
-      busy.get(worker)?.reject(err);
-      busy.delete(worker);
-      const at = idle.indexOf(worker);
-      if (at >= 0) idle.splice(at, 1);
-      if (!closed) spawn();
+      retire(worker, err);
+    });
+    worker.once('exit', (code) => {
+      retire(worker, new Error(`a sweep worker exited (code ${String(code)})`));
     });
     idle.push(worker);
   };
+
+  function retire(worker: Worker, err: Error): void {
+    const at = idle.indexOf(worker);
+    if (at < 0 && !busy.has(worker)) return;
+    busy.get(worker)?.reject(err);
+    busy.delete(worker);
+    if (at >= 0) idle.splice(at, 1);
+    if (closed) return;
+    spawn();
+    dispatch();
+  }
   for (let i = 0; i < threads; i++) spawn();
 
   return {

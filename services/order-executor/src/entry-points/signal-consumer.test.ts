@@ -132,6 +132,21 @@ describe('order-executor (real PostgreSQL, Redis, local Alpaca and Telegram)', f
       { id: row.id },
     );
   }
+  /** The GOOG buy order of a signal as recorded here only (a crash before submitting, say). */
+  const recordOrderOf = async (
+    signal: EventEnvelope<SignalPayload>,
+    qty: string,
+    status: 'new' | 'canceled',
+  ) =>
+    repos.orders.upsert({
+      clientOrderId: clientOrderIdFor(signal.payload.signalId),
+      signalId: signal.payload.signalId,
+      symbol: 'GOOG',
+      side: 'buy',
+      type: 'market',
+      qty,
+      status,
+    });
   const orderEvents = async () => {
     await broker.ensureGroup(STREAMS.orders, 'audit');
     return (await broker.readGroup(STREAMS.orders, 'audit', 'a', 1000)).map(
@@ -204,15 +219,7 @@ describe('order-executor (real PostgreSQL, Redis, local Alpaca and Telegram)', f
   it('after a crash between recording and submitting, submits the recorded order once on redelivery', async () => {
     const ex = executor();
     const signal = await newSignal();
-    await repos.orders.upsert({
-      clientOrderId: clientOrderIdFor(signal.payload.signalId),
-      signalId: signal.payload.signalId,
-      symbol: 'GOOG',
-      side: 'buy',
-      type: 'market',
-      qty: '7',
-      status: 'new',
-    });
+    await recordOrderOf(signal, '7', 'new');
     await ex.handle(signal);
     await ex.handle(signal);
     await ex.close();
@@ -223,15 +230,7 @@ describe('order-executor (real PostgreSQL, Redis, local Alpaca and Telegram)', f
     let clock = Date.now();
     const ex = executor({ ORDER_POLL_MS: '5000' }, () => new Date(clock));
     const signal = await newSignal();
-    await repos.orders.upsert({
-      clientOrderId: clientOrderIdFor(signal.payload.signalId),
-      signalId: signal.payload.signalId,
-      symbol: 'GOOG',
-      side: 'buy',
-      type: 'market',
-      qty: '2',
-      status: 'new',
-    });
+    await recordOrderOf(signal, '2', 'new');
     const lookups = () => alpaca.requestCounts()['GET /v2/orders:by_client_order_id'] ?? 0;
     const before = lookups();
     await ex.sync();
@@ -241,15 +240,7 @@ describe('order-executor (real PostgreSQL, Redis, local Alpaca and Telegram)', f
     await ex.close();
     expect(lookups()).to.equal(before + 1);
     // The broker never had it: closed here, so the tests after this one start with nothing in flight.
-    await repos.orders.upsert({
-      clientOrderId: clientOrderIdFor(signal.payload.signalId),
-      signalId: signal.payload.signalId,
-      symbol: 'GOOG',
-      side: 'buy',
-      type: 'market',
-      qty: '2',
-      status: 'canceled',
-    });
+    await recordOrderOf(signal, '2', 'canceled');
   });
 
   it('records a rejection with its rule and numbers, publishes it, tells Telegram, and orders nothing', async () => {
