@@ -6,17 +6,10 @@
 // order cost in Alpaca calls.
 // Usage: npm run build && npm run bench:pipeline   (BENCH_DATABASE_URL / BENCH_REDIS_URL to use running servers;
 // BENCH_SNAPSHOT_MS sets BROKER_STATE_MAX_AGE_MS, 0 reads the broker at every decision as before)
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
 import { toDecimal } from '@trading/domain';
-import { type Broker, createBroker, createEvent, createRedisClient, STREAMS } from '@trading/messaging';
-import { migrateLatest } from '@trading/migrations';
-import { createLogger, loadConfig } from '@trading/platform';
-import { type AlpacaServer, startAlpacaServer } from '@trading/simulator';
-import { createDb, createRepositories, type Repositories } from '@trading/store';
-import { freePort, startPostgres, startRedis } from '@trading/testkit';
+import { createEvent, STREAMS } from '@trading/messaging';
+
+import { benchServers, type Run, startServices } from '../support/services.js';
 
 const SYMBOLS = 100;
 /** A ticker of letters only (as the symbol rules require): the prefix letter and two more. */
@@ -27,101 +20,10 @@ const sleep = async (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number): number =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? Number.NaN;
 
-if (!existsSync(`${fileURLToPath(new URL('../..', import.meta.url))}services/order-executor/dist/main.js`))
-  throw new Error('run npm run build first: the benchmark runs the compiled services');
-const pgServer = process.env.BENCH_DATABASE_URL ? undefined : await startPostgres();
-const redisServer = process.env.BENCH_REDIS_URL ? undefined : await startRedis();
-
-let redisDbs = 0;
-
-interface Run {
-  alpaca: AlpacaServer;
-  repos: Repositories;
-  broker: Broker;
-  close(): Promise<void>;
-}
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-/**
- * The pipeline as deployed: the compiled strategy-engine, order-executor and portfolio-manager, each
- * its own process, on a fresh database and Redis database, trading with a local Alpaca (in this
- * process, which stamps each order's arrival) under `budgetPerMin` Alpaca requests a minute.
- */
-async function start(label: string, budgetPerMin: number): Promise<Run> {
-  const alpaca = await startAlpacaServer({ keyId: 'k', secretKey: 's', cash: '1000000000' });
-  const dbName = `bench_${label}_${String(Date.now())}`;
-  const baseUrl = process.env.BENCH_DATABASE_URL ?? pgServer?.url ?? '';
-  const admin = createDb(loadConfig({ DATABASE_URL: baseUrl }));
-  await admin.knex.raw(`create database ${dbName}`);
-  await admin.close();
-  // A Redis database of its own, emptied: consumer groups start from the stream's beginning.
-  const redisUrl = `${(process.env.BENCH_REDIS_URL ?? redisServer?.url ?? '').replace(/\/\d+$/, '')}/${String(++redisDbs)}`;
-  const flush = createRedisClient({ url: redisUrl, healthCheckMs: 0 });
-  await flush.connect();
-  await flush.flushDb();
-  await flush.close();
-  const env: Record<string, string> = {
-    DATABASE_URL: baseUrl.replace(/\/[^/]*$/, `/${dbName}`),
-    REDIS_URL: redisUrl,
-    ALPACA_API_KEY: 'k',
-    ALPACA_API_SECRET: 's',
-    ALPACA_DATA_URL: alpaca.url,
-    ALPACA_TRADING_URL: alpaca.url,
-    ALPACA_RATE_LIMIT_PER_MIN: String(budgetPerMin),
-    STRATEGIES: 'sma-cross',
-    STRATEGY_PARAMS: '{"sma-cross":{"fast":1,"slow":2}}',
-    RISK_COOLDOWN_SECONDS: '0',
-    RISK_MARKET_HOURS_ONLY: 'false',
-    RISK_MAX_OPEN_POSITIONS: '1000',
-    RISK_MAX_POSITION_SIZE: '1000',
-    RISK_MAX_SIGNAL_AGE: String(31 * 86_400),
-    RISK_DAILY_LOSS_LIMIT: '1000000000',
-    ...(process.env.BENCH_SNAPSHOT_MS ? { BROKER_STATE_MAX_AGE_MS: process.env.BENCH_SNAPSHOT_MS } : {}),
-    LOG_LEVEL: 'error',
-  };
-  const config = loadConfig(env);
-  const logger = createLogger({ service: 'bench', level: 'error' });
-  const db = createDb(config, logger);
-  await migrateLatest(db.knex);
-  const repos = createRepositories(db.knex);
-  const broker = await createBroker(config, { logger });
-  const services: ChildProcess[] = [];
-  for (const name of ['strategy-engine', 'order-executor', 'portfolio-manager']) {
-    const healthPort = await freePort();
-    const child = spawn(process.execPath, [`services/${name}/dist/main.js`], {
-      cwd: root,
-      env: { ...process.env, ...env, HEALTH_PORT: String(healthPort), NODE_ENV: 'production' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    services.push(child);
-    for (let i = 0; i < 500; i++) {
-      const up = await fetch(`http://127.0.0.1:${String(healthPort)}/health`)
-        .then((r) => r.status === 200)
-        .catch(() => false);
-      if (up) break;
-      if (child.exitCode !== null) throw new Error(`${name} exited with ${String(child.exitCode)}`);
-      await sleep(20);
-    }
-  }
-  return {
-    alpaca,
-    repos,
-    broker,
-    async close() {
-      await Promise.all(
-        services.map(async (child) => {
-          const exited = new Promise((r) => child.once('exit', r));
-          child.kill('SIGTERM');
-          await exited;
-        }),
-      );
-      await broker.close();
-      await db.close();
-      await alpaca.close();
-    },
-  };
-}
+const servers = await benchServers();
+const PIPELINE = ['strategy-engine', 'order-executor', 'portfolio-manager'];
+const start = async (label: string, budgetPerMin: number): Promise<Run> =>
+  startServices(servers, { label, budgetPerMin, services: PIPELINE });
 
 /** Store and publish one closed bar, as the data-collector does; resolves to when it began (ms). */
 async function publishBar(
@@ -263,8 +165,7 @@ if (budget)
   } finally {
     await budget.close();
   }
-await redisServer?.stop();
-pgServer?.stop();
+await servers.stop();
 
 console.log(
   `\nPipeline: bar stored and published → its order at the local Alpaca (node ${process.version})\n`,

@@ -73,6 +73,7 @@ export async function startSmokeProviders(
     serviceEnv: {
       ALPACA_TRADING_URL: alpacaUrl ?? '',
       ALPACA_DATA_URL: alpacaUrl ?? '',
+      ALPACA_DATA_STREAM_URL: `${(alpacaUrl ?? '').replace(/^http/, 'ws')}/v2`,
       FINNHUB_BASE_URL: `${finnhubUrl ?? ''}/api/v1`,
       ANTHROPIC_BASE_URL: anthropicUrl ?? '',
       TELEGRAM_BASE_URL: telegramUrl ?? '',

@@ -61,6 +61,7 @@ describe('execution pipeline end to end: signal → order → fill → position 
       ALPACA_API_SECRET: 's',
       ALPACA_TRADING_URL: alpaca.url,
       ALPACA_DATA_URL: alpaca.url,
+      ALPACA_DATA_STREAM_URL: alpaca.dataStreamUrl,
       TELEGRAM_BOT_TOKEN: 't:1',
       TELEGRAM_CHAT_ID: '1',
       TELEGRAM_BASE_URL: telegram.url,

@@ -57,6 +57,7 @@ describe('workers start from dist with only environment variables', function () 
       ALPACA_API_KEY: 'k',
       ALPACA_API_SECRET: 's',
       ALPACA_DATA_URL: alpaca.url,
+      ALPACA_DATA_STREAM_URL: alpaca.dataStreamUrl,
       ALPACA_TRADING_URL: alpaca.url,
       FINNHUB_API_KEY: 'f',
       FINNHUB_BASE_URL: `${finnhub.url}/api/v1`,

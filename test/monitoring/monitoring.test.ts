@@ -40,14 +40,14 @@ describe('monitoring/ with promtool and amtool', function () {
     expect(result.code, result.output).to.equal(0);
   });
 
-  it('promtool check rules: the spec’s three rules and the trader’s six, each with summary, description and action', async function () {
+  it('promtool check rules: the spec’s three rules and the trader’s seven, each with summary, description and action', async function () {
     const result = await tool(requireCommand(this, 'promtool', 'prometheus'), [
       'check',
       'rules',
       'prometheus/alert_rules.yml',
     ]);
     expect(result.code, result.output).to.equal(0);
-    expect(result.output).to.include('SUCCESS: 9 rules found');
+    expect(result.output).to.include('SUCCESS: 10 rules found');
     const text = readFileSync(join(MONITORING, 'prometheus/alert_rules.yml'), 'utf8');
     for (const alert of [
       'ServiceDown',
@@ -59,12 +59,13 @@ describe('monitoring/ with promtool and amtool', function () {
       'PortfolioDrawdown',
       'NoNewCandles',
       'ReconciliationDifferences',
+      'AlpacaStreamDown',
     ]) {
       expect(text).to.include(`alert: ${alert}`);
     }
-    expect(text.match(/summary:/g)).to.have.length(9);
-    expect(text.match(/description:/g)).to.have.length(9);
-    expect(text.match(/action:/g)).to.have.length(9);
+    expect(text.match(/summary:/g)).to.have.length(10);
+    expect(text.match(/description:/g)).to.have.length(10);
+    expect(text.match(/action:/g)).to.have.length(10);
   });
 
   it('promtool test rules: every alert fires when it should, stays quiet otherwise, and waits for its `for`', async function () {
@@ -82,6 +83,7 @@ describe('monitoring/ with promtool and amtool', function () {
       'HighLatency',
       'EventsDeadLettered',
       'CircuitBreakerOpen',
+      'AlpacaStreamDown',
     ]) {
       expect(tests).to.include(`alertname: ${alert}`);
     }

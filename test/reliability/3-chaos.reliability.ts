@@ -1,8 +1,10 @@
 // Chaos: the pipeline (data-collector → strategy-engine → order-executor → portfolio-manager, each
 // its own process) turns a stream of simulated bars into orders at the local Alpaca while, in turn,
-// Redis is killed, PostgreSQL restarted, each worker SIGKILLed, and the broker API fails. After each
-// fault: every bar processed, every signal has exactly one order or a recorded rejection, positions
-// equal the sum of fills, no client_order_id twice at the broker, breakers closed again.
+// Redis is killed, PostgreSQL restarted, each worker SIGKILLed, the broker API fails, and Alpaca's
+// WebSockets (bars, trade updates) are closed, go silent, refuse authentication and restart. After
+// each fault: every bar processed, every signal has exactly one order or a recorded rejection,
+// every broker fill recorded once, positions equal the sum of fills, no client_order_id twice at
+// the broker, breakers closed and both streams live again.
 import { STREAMS } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
 import { loadConfig } from '@trading/platform';
@@ -53,7 +55,12 @@ interface PhaseResult {
   'signals (total)': number;
   'orders (total)': number;
   'duplicate orders': number;
+  'bars published twice': number;
+  'fills lost': number;
+  'fills twice': number;
   'recovery s': string;
+  'streams live s': string;
+  'stream down s': string;
 }
 
 describe('reliability: chaos on the running pipeline', function () {
@@ -93,6 +100,7 @@ describe('reliability: chaos on the running pipeline', function () {
       ALPACA_API_KEY: CANARIES.ALPACA_API_KEY,
       ALPACA_API_SECRET: CANARIES.ALPACA_API_SECRET,
       ALPACA_DATA_URL: alpaca.url,
+      ALPACA_DATA_STREAM_URL: alpaca.dataStreamUrl,
       ALPACA_TRADING_URL: alpaca.url,
       ALPACA_RATE_LIMIT_PER_MIN: '6000',
       TELEGRAM_BOT_TOKEN: CANARIES.TELEGRAM_BOT_TOKEN,
@@ -104,14 +112,18 @@ describe('reliability: chaos on the running pipeline', function () {
       SYMBOLS: SYMBOLS.join(','),
       COLLECTOR_TIMEFRAME: '1Min',
       COLLECTOR_POLL_MS: '300',
-      BACKFILL_DAYS: '3',
+      BACKFILL_DAYS: '5',
       STRATEGIES: 'sma-cross',
       STRATEGY_PARAMS: '{"sma-cross":{"fast":3,"slow":8}}',
       RISK_COOLDOWN_SECONDS: '0',
       RISK_MAX_OPEN_POSITIONS: '10',
-      // The simulated market runs a day behind the clock (as in `npm start`): its bars are that old.
-      RISK_MAX_SIGNAL_AGE: '90000',
+      // The simulated market starts three days behind the clock (so it has bars for every phase):
+      // its bars are up to that old.
+      RISK_MAX_SIGNAL_AGE: '345600',
       ORDER_POLL_MS: '500',
+      STREAM_HEARTBEAT_MS: '1000',
+      STREAM_RECONNECT_MAX_MS: '4000',
+      STREAM_SAFETY_POLL_MS: '5000',
       RECONCILE_INTERVAL_MS: '5000',
       SNAPSHOT_INTERVAL_MS: '5000',
       SELECTOR_INTERVAL_MS: '600000',
@@ -125,12 +137,12 @@ describe('reliability: chaos on the running pipeline', function () {
     db = createDb(loadConfig({ DATABASE_URL: url }));
     await migrateLatest(db.knex);
     repos = createRepositories(db.knex);
-    // A day behind real time, driven by the test (not the simulator's own timer).
+    // Three days behind real time, driven by the test (not the simulator's own timer).
     market = startMarketSimulator({
       alpaca,
       series: SYMBOLS.map((s, i) => randomWalkSeries(s, 7 + i, 100, 0.02)),
       barMs: 3_600_000,
-      startBehindMs: 86_400_000,
+      startBehindMs: 3 * 86_400_000,
     });
     barsFed = 60 * SYMBOLS.length;
     for (const service of ['data-collector', 'strategy-engine', 'order-executor', 'portfolio-manager'])
@@ -173,7 +185,29 @@ describe('reliability: chaos on the running pipeline', function () {
     }
   };
 
-  /** Every bar stored, published and consumed; every signal decided; every order final; every group caught up; breakers closed. */
+  const STREAM_OF: Record<string, string> = {
+    'data-collector': 'market-data',
+    'order-executor': 'trade-updates',
+  };
+  /** Time both workers' streams have been down, summed (a restarted worker counts from its start). */
+  async function streamDownSeconds(): Promise<number> {
+    let sum = 0;
+    for (const service of Object.keys(STREAM_OF)) {
+      const page = await workers[service]?.metrics().catch(() => '');
+      sum += metricSum(page ?? '', 'alpaca_stream_down_seconds_total');
+    }
+    return sum;
+  }
+
+  /** Whether both workers' Alpaca streams say they are connected, authenticated and subscribed. */
+  async function streamsLive(): Promise<boolean> {
+    for (const [service, stream] of Object.entries(STREAM_OF)) {
+      const page = await workers[service]?.metrics().catch(() => '');
+      if (metricSum(page ?? '', 'alpaca_stream_connected', `stream="${stream}"`) !== 1) return false;
+    }
+    return true;
+  }
+  /** Every bar stored, published and consumed; every signal decided; every order final; every group caught up; breakers closed; streams live. */
   let notYet = '';
   async function quiescent(): Promise<boolean> {
     const waiting = (why: string) => {
@@ -208,14 +242,55 @@ describe('reliability: chaos on the running pipeline', function () {
         if (metricSum(await w.metrics(), 'circuit_breaker_state') !== 0)
           return waiting(`${w.service}: a breaker open`);
       }
+      if (!(await streamsLive())) return waiting('an Alpaca stream not live');
       return true;
     } catch (err) {
       return waiting(`error: ${(err as Error).message}`);
     }
   }
 
+  /** Entries ever added to market.candles (the stream is capped far above what a run adds). */
+  async function candlesPublished(): Promise<number> {
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    try {
+      return await client.xLen(STREAMS.candles);
+    } finally {
+      await client.close();
+    }
+  }
+
+  /** Per broker order, its filled quantity against the sum of the trades recorded for it. */
+  async function fillsApart(): Promise<{ lost: number; twice: number }> {
+    const recorded = new Map<string, Big>();
+    for (const t of await db
+      .knex('trades')
+      .join('orders', 'orders.id', 'trades.orderId')
+      .select('orders.clientOrderId', 'trades.qty')) {
+      const id = String(t.clientOrderId);
+      recorded.set(id, (recorded.get(id) ?? new Big(0)).plus(String(t.qty)));
+    }
+    let lost = 0;
+    let twice = 0;
+    for (const o of alpaca.exportState().orders) {
+      const filled = new Big(o.filled_qty).div(1_000_000);
+      const mine = recorded.get(o.client_order_id) ?? new Big(0);
+      if (mine.lt(filled)) lost++;
+      if (mine.gt(filled)) twice++;
+    }
+    return { lost, twice };
+  }
+
   /** The invariants, measured: signals, orders, duplicates; throws on a broken one. */
-  async function check(fault: string, barsBefore: number, healedAt: number): Promise<void> {
+  async function check(
+    fault: string,
+    barsBefore: number,
+    healedAt: number,
+    publishedBefore: number,
+    streamFault: boolean,
+    streamsLiveAfter: Promise<number>,
+    downBefore: number,
+  ): Promise<void> {
     try {
       await waitFor(quiescent, {
         timeoutMs: 120_000,
@@ -254,6 +329,8 @@ describe('reliability: chaos on the running pipeline', function () {
       );
     }
     const [{ n: candles } = { n: '0' }] = await db.knex('candles').count<{ n: string }[]>('* as n');
+    const publishedTwice = (await candlesPublished()) - publishedBefore - (Number(candles) - barsBefore);
+    const fills = await fillsApart();
     results.push({
       fault,
       'bars in': barsFed - barsBefore,
@@ -262,25 +339,54 @@ describe('reliability: chaos on the running pipeline', function () {
       'signals (total)': signals.length,
       'orders (total)': orders.length,
       'duplicate orders': duplicates,
+      'bars published twice': publishedTwice,
+      'fills lost': fills.lost,
+      'fills twice': fills.twice,
       'recovery s': recovery.toFixed(1),
+      'streams live s': (await streamsLiveAfter).toFixed(1),
+      'stream down s': Math.max(0, (await streamDownSeconds()) - downBefore).toFixed(1),
     });
     expect(duplicates).to.equal(0);
+    expect(fills).to.deep.equal({ lost: 0, twice: 0 });
+    // A worker killed between publishing a bar and marking it may publish it again (consumers drop
+    // it by its id); a stream fault must not.
+    if (streamFault) expect(publishedTwice, 'bars published twice').to.equal(0);
     expect(Number(candles)).to.equal(barsFed);
     expect(orders.length, 'the pipeline placed orders').to.be.greaterThan(0);
   }
 
-  async function phase(fault: string, inject: () => Promise<void>, heal: () => Promise<void>): Promise<void> {
+  async function phase(
+    fault: string,
+    inject: () => Promise<void>,
+    heal: () => Promise<void>,
+    streamFault = false,
+  ): Promise<void> {
     const barsBefore = barsFed;
+    const publishedBefore = await candlesPublished();
+    const downBefore = await streamDownSeconds();
     feed(true);
     await new Promise((r) => setTimeout(r, PHASE_MS / 3));
     await inject();
     await new Promise((r) => setTimeout(r, PHASE_MS / 3));
     await heal();
     const healedAt = Date.now();
+    // How long the streams take to be live again, measured from the heal on.
+    const streamsLiveAfter = waitFor(streamsLive, {
+      timeoutMs: 120_000,
+      intervalMs: 100,
+      what: 'streams live',
+    })
+      .then(() => (Date.now() - healedAt) / 1000)
+      .catch(() => Number.POSITIVE_INFINITY);
     await new Promise((r) => setTimeout(r, PHASE_MS / 3));
     feed(false);
-    await check(fault, barsBefore, healedAt);
+    await check(fault, barsBefore, healedAt, publishedBefore, streamFault, streamsLiveAfter, downBefore);
   }
+
+  const sleep = async (ms: number): Promise<void> =>
+    new Promise((r) => {
+      setTimeout(r, ms);
+    });
 
   it('runs cleanly with no fault (baseline)', async () => {
     await phase(
@@ -334,5 +440,52 @@ describe('reliability: chaos on the running pipeline', function () {
       },
     );
     for (const w of Object.values(workers)) keepEmitted('metricsPages', await w.metrics());
+  });
+
+  it('Alpaca streams: the server closes every socket, three times', async () => {
+    await phase(
+      'streams closed by the server ×3',
+      async () => {
+        for (let i = 0; i < 3; i++) {
+          alpaca.streams.drop();
+          await sleep(PHASE_MS / 9);
+        }
+      },
+      async () => Promise.resolve(),
+      true,
+    );
+  });
+
+  it('Alpaca streams: they stop sending without closing (pings unanswered)', async () => {
+    await phase(
+      'streams silent, not closed',
+      async () => Promise.resolve(alpaca.streams.stall()),
+      async () => Promise.resolve(),
+      true,
+    );
+  });
+
+  it('Alpaca streams: authentication refused for 30 s', async () => {
+    await phase(
+      'stream auth refused 30 s',
+      async () => {
+        alpaca.streams.refuseAuth(30_000);
+        alpaca.streams.drop();
+        return Promise.resolve();
+      },
+      // Healed when the refusal ends (the phase waits a third of itself in between).
+      async () => sleep(30_000 - PHASE_MS / 3),
+      true,
+    );
+  });
+
+  it('Alpaca streams: the stream server restarts (connections refused for 5 s)', async () => {
+    await phase(
+      'stream server restart, down 5 s',
+      async () => Promise.resolve(alpaca.streams.restart(PHASE_MS / 3 + 1000)),
+      // Healed when connections are taken again.
+      async () => sleep(1000),
+      true,
+    );
   });
 });

@@ -61,6 +61,7 @@ describe('reliability: the pipeline at 1,000 bars a second', function () {
       ALPACA_API_SECRET: CANARIES.ALPACA_API_SECRET,
       ALPACA_TRADING_URL: alpaca.url,
       ALPACA_DATA_URL: alpaca.url,
+      ALPACA_DATA_STREAM_URL: alpaca.dataStreamUrl,
       ANTHROPIC_API_KEY: CANARIES.ANTHROPIC_API_KEY,
       ANTHROPIC_BASE_URL: anthropic.url,
       SYMBOLS: SYMBOLS.slice(0, 3).join(','),

@@ -74,6 +74,20 @@ for (const kind of ['redis', 'memory'] as const) {
       expect(await broker.length(stream)).to.equal(0);
     });
 
+    it('publishes a batch in one call, in order; one invalid envelope publishes none of it', async () => {
+      const events = [1, 2, 3].map((i) => createEvent('candle.closed', { i }));
+      const ids = await broker.publishMany(stream, events);
+      expect(ids).to.have.length(3);
+      const seen: string[] = [];
+      await broker.consume(stream, group, 'a', async (e) => void seen.push(e.id));
+      await waitFor(() => seen.length === 3, { what: 'the batch' });
+      expect(seen).to.deep.equal(events.map((e) => e.id));
+      const bad = { ...createEvent('candle.closed', {}), occurredAt: 'yesterday' };
+      const err = await broker.publishMany(stream, [createEvent('x', {}), bad]).catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(DataError);
+      expect(await broker.length(stream)).to.equal(3);
+    });
+
     it('creates a group idempotently', async () => {
       await broker.ensureGroup(stream, group);
       await broker.ensureGroup(stream, group);

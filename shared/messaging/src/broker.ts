@@ -73,6 +73,17 @@ export class Broker {
     return this.#retry(async () => this.#transport.add(stream, fields, this.#settings.maxLen));
   }
 
+  /**
+   * Validate and append several events in one round trip, in order, all or none; resolves to their
+   * entry ids. A retry after a cut-off call may store them twice (at-least-once, as {@link publish}).
+   * @throws DataError when an envelope is invalid (nothing is published).
+   */
+  async publishMany(stream: string, events: readonly EventEnvelope[]): Promise<string[]> {
+    if (events.length === 0) return [];
+    const entries = events.map((e) => encodeEnvelope(validateEnvelope(e)));
+    return this.#retry(async () => this.#transport.addMany(stream, entries, this.#settings.maxLen));
+  }
+
   /** Create a consumer group reading from the stream's start; idempotent. */
   async ensureGroup(stream: string, group: string): Promise<void> {
     await this.#retry(async () => this.#transport.ensureGroup(stream, group));

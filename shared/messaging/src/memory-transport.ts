@@ -69,6 +69,14 @@ export class MemoryTransport implements StreamTransport {
     return Promise.resolve(id);
   }
 
+  async addMany(
+    stream: string,
+    entries: readonly Record<string, string>[],
+    maxLen: number,
+  ): Promise<string[]> {
+    return Promise.all(entries.map(async (fields) => this.add(stream, fields, maxLen)));
+  }
+
   async ensureGroup(stream: string, group: string): Promise<void> {
     const s = this.#stream(stream);
     if (!s.groups.has(group)) s.groups.set(group, { lastDelivered: '0-0', pending: new Map() });

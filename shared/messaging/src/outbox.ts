@@ -30,24 +30,34 @@ export interface OutboxOptions<Row> {
  * written first (with no "sent" mark); `flush` publishes every pending row and marks it. A crash
  * between the two leaves the row pending, and the next flush (on the next run, or after a restart)
  * publishes it: nothing stored is ever left unannounced, and consumers drop the rare duplicate by
- * the event's id. Resolves how many rows were published.
+ * the event's id. Flushes run one at a time. Resolves how many rows were published.
  */
 export function createOutbox<Row>(options: OutboxOptions<Row>): { flush(): Promise<number> } {
   const batch = options.batch ?? 100;
+  // One flush at a time: two at once (a stream and a poll in one process) would both read a
+  // pending row before either marked it, and publish it twice.
+  let running: Promise<unknown> = Promise.resolve();
+  const flushOnce = async (): Promise<number> => {
+    let total = 0;
+    for (;;) {
+      const rows = await options.source.pending(batch);
+      if (rows.length === 0) return total;
+      // One round trip a batch, in order.
+      await options.broker.publishMany(
+        options.stream,
+        rows.map((row) => options.toEvent(row)),
+      );
+      for (const row of rows) options.onPublished?.(row);
+      await options.source.markPublished(rows);
+      total += rows.length;
+      if (rows.length < batch) return total;
+    }
+  };
   return {
     async flush() {
-      let total = 0;
-      for (;;) {
-        const rows = await options.source.pending(batch);
-        if (rows.length === 0) return total;
-        for (const row of rows) {
-          await options.broker.publish(options.stream, options.toEvent(row));
-          options.onPublished?.(row);
-        }
-        await options.source.markPublished(rows);
-        total += rows.length;
-        if (rows.length < batch) return total;
-      }
+      const run = running.then(flushOnce, flushOnce);
+      running = run.catch(() => undefined);
+      return run;
     },
   };
 }

@@ -101,6 +101,19 @@ export class RedisTransport extends RedisReader implements StreamTransport {
     });
   }
 
+  async addMany(
+    stream: string,
+    entries: readonly Record<string, string>[],
+    maxLen: number,
+  ): Promise<string[]> {
+    const multi = this.client.multi();
+    for (const fields of entries)
+      multi.xAdd(stream, '*', fields, {
+        TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: maxLen },
+      });
+    return (await multi.exec()).map(String);
+  }
+
   async ensureGroup(stream: string, group: string): Promise<void> {
     try {
       await this.client.xGroupCreate(stream, group, '0', { MKSTREAM: true });

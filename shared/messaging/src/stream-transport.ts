@@ -33,6 +33,8 @@ export interface StreamTransport extends StreamReader {
   readonly kind: 'redis' | 'memory';
   /** Append an entry, trimming the stream to about `maxLen` entries. */
   add(stream: string, fields: Record<string, string>, maxLen: number): Promise<string>;
+  /** Append several entries in one round trip, in order, all or none (Redis: MULTI/EXEC). */
+  addMany(stream: string, entries: readonly Record<string, string>[], maxLen: number): Promise<string[]>;
   /** Create the group reading from the start of the stream; does nothing if it exists. */
   ensureGroup(stream: string, group: string): Promise<void>;
   /** Entries from the start of a stream (for dead letters and tests). */

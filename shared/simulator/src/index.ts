@@ -4,6 +4,7 @@ export type { PriceSeries, SimBar } from './price-series.js';
 export { mulberry32, randomWalkSeries, replaySeries } from './price-series.js';
 export type { AlpacaServer, AlpacaServerOptions, AlpacaState, WireBar } from './providers/alpaca-server.js';
 export { startAlpacaServer } from './providers/alpaca-server.js';
+export type { AlpacaStreams, AlpacaStreamsOptions, ExecutionDetails } from './providers/alpaca-streams.js';
 export type { AnthropicServer, Responder } from './providers/anthropic-server.js';
 export { startAnthropicServer } from './providers/anthropic-server.js';
 export type { Fault, FaultMode } from './providers/fault-injector.js';

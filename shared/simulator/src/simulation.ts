@@ -83,6 +83,7 @@ export async function startSimulation(
     ALPACA_API_KEY: SIM_KEY,
     ALPACA_API_SECRET: SIM_SECRET,
     ALPACA_DATA_URL: alpaca.url,
+    ALPACA_DATA_STREAM_URL: alpaca.dataStreamUrl,
     ALPACA_TRADING_URL: alpaca.url,
     FINNHUB_API_KEY: SIM_KEY,
     FINNHUB_BASE_URL: `${finnhub.url}/api/v1`,

@@ -109,11 +109,15 @@ export function createCandleConsumer(deps: CandleConsumerDeps): (event: EventEnv
     return book;
   }
 
+  // Signals stored but not yet sent: at start a crash may have left some; afterwards only a candle
+  // that stored one (or a flush that failed) makes the next flush worth its query.
+  let unsent = true;
   return async (event) => {
     const candle = payloadOf(event, 'candle.closed');
     const ts = new Date(candle.ts);
     const book = await bookFor(candle.symbol, candle.timeframe, ts);
     for (const signal of book.update(toBar({ ...candle, ts }))) {
+      unsent = true;
       await deps.repos.signals.insertOnce({
         symbol: candle.symbol,
         strategy: signal.strategy,
@@ -126,6 +130,8 @@ export function createCandleConsumer(deps: CandleConsumerDeps): (event: EventEnv
         barTs: ts,
       });
     }
+    if (!unsent) return;
     await outbox.flush();
+    unsent = false;
   };
 }

@@ -207,6 +207,50 @@ export const CONFIG_KEYS = {
     env: 'ALPACA_RATE_LIMIT_PER_MIN',
     schema: int(1, 100_000, 200, 'Client-side Alpaca request budget per minute'),
   },
+  alpacaStreams: {
+    env: 'ALPACA_STREAMS',
+    schema: Joi.boolean()
+      .default(true)
+      .description(
+        'Take bars and order updates from Alpaca’s WebSockets (polling then runs as the slow safety net, and takes over while a stream is down); false: poll only',
+      ),
+  },
+  alpacaDataStreamUrl: {
+    env: 'ALPACA_DATA_STREAM_URL',
+    schema: Joi.string()
+      .uri({ scheme: ['ws', 'wss'] })
+      .default('wss://stream.data.alpaca.markets/v2')
+      .description('Alpaca market-data stream base URL (the feed is appended)'),
+  },
+  alpacaDataFeed: {
+    env: 'ALPACA_DATA_FEED',
+    schema: Joi.string()
+      .valid('iex', 'sip')
+      .default('iex')
+      .description('Alpaca market-data feed: iex (free plan) or sip (paid)'),
+  },
+  streamHeartbeatMs: {
+    env: 'STREAM_HEARTBEAT_MS',
+    schema: int(
+      100,
+      300_000,
+      10_000,
+      'Ping interval of the Alpaca streams; a stream silent for two intervals is reconnected (ms)',
+    ),
+  },
+  streamReconnectMaxMs: {
+    env: 'STREAM_RECONNECT_MAX_MS',
+    schema: int(100, 600_000, 30_000, 'Longest wait between two stream reconnection attempts (ms)'),
+  },
+  streamSafetyPollMs: {
+    env: 'STREAM_SAFETY_POLL_MS',
+    schema: int(
+      1000,
+      86_400_000,
+      60_000,
+      'While a stream is up, how often polling checks it missed nothing (ms)',
+    ),
+  },
   finnhubBaseUrl: {
     env: 'FINNHUB_BASE_URL',
     schema: url('https://finnhub.io/api/v1', 'Finnhub API base URL'),

@@ -44,6 +44,12 @@ export interface Config {
   alpacaTradingUrl: string;
   alpacaDataUrl: string;
   alpacaRateLimitPerMin: number;
+  alpacaStreams: boolean;
+  alpacaDataStreamUrl: string;
+  alpacaDataFeed: 'iex' | 'sip';
+  streamHeartbeatMs: number;
+  streamReconnectMaxMs: number;
+  streamSafetyPollMs: number;
   finnhubBaseUrl: string;
   finnhubRateLimitPerMin: number;
   anthropicBaseUrl: string;

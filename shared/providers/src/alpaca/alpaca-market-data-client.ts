@@ -1,16 +1,11 @@
 import type { Decimal, PriceSource, Timeframe } from '@trading/domain';
-import { DataError, type ProviderBar, roundDecimal } from '@trading/domain';
+import { DataError, roundDecimal } from '@trading/domain';
 import type { Config } from '@trading/platform';
 import Joi from 'joi';
 
 import { HttpJsonClient } from '../http/http-json-client.js';
 import { type AlpacaClientDeps, alpacaHttp } from './alpaca-auth.js';
-
-/** One bar as Alpaca sends it; screened (validated, rounded) by the caller before it is stored. */
-export type Bar = ProviderBar;
-
-/** A bar as it came: any field may be missing or of the wrong type; screening refuses such a bar alone. */
-type RawBar = Record<string, unknown>;
+import { type Bar, type RawBar, toBar } from './alpaca-bar.js';
 
 // Bars are checked one by one (screenBars), not by the page's schema: one bad bar must not cost
 // the others of its page.
@@ -24,22 +19,6 @@ const latestTrades = Joi.object({
     .pattern(Joi.string(), Joi.object({ t: Joi.string().isoDate().required(), p: Joi.number().required() }))
     .required(),
 });
-
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number.NaN);
-
-function toBar(symbol: string, raw: RawBar): Bar {
-  return {
-    symbol,
-    ts: new Date(typeof raw.t === 'string' ? raw.t : Number.NaN),
-    open: num(raw.o),
-    high: num(raw.h),
-    low: num(raw.l),
-    close: num(raw.c),
-    volume: num(raw.v),
-    tradeCount: typeof raw.n === 'number' ? raw.n : null,
-    vwap: typeof raw.vw === 'number' ? raw.vw : null,
-  };
-}
 
 /** The latest trade of a symbol: a fresh price to size and check an order against. */
 export interface LatestTrade {

@@ -1,21 +1,12 @@
-import type {
-  BrokerAccount,
-  BrokerOrder,
-  BrokerPort,
-  BrokerPosition,
-  OrderRequest,
-  OrderStatus,
-  Side,
-} from '@trading/domain';
-import { type Decimal, SIDES, toDecimal } from '@trading/domain';
+import type { BrokerAccount, BrokerOrder, BrokerPort, BrokerPosition, OrderRequest } from '@trading/domain';
 import type { Config } from '@trading/platform';
 import { isTransient, providerReason, providerStatus } from '@trading/platform';
 import Joi from 'joi';
 
 import { HttpJsonClient } from '../http/http-json-client.js';
 import { type AlpacaClientDeps, alpacaHttp } from './alpaca-auth.js';
+import { d, dec, dn, orderSchema, type Raw, toOrder } from './alpaca-wire.js';
 
-const dec = Joi.alternatives(Joi.string(), Joi.number());
 const accountSchema = Joi.object({
   id: Joi.string().required(),
   status: Joi.string().required(),
@@ -35,47 +26,6 @@ const positionSchema = Joi.object({
   market_value: dec.allow(null),
   unrealized_pl: dec.allow(null),
 });
-const orderSchema = Joi.object({
-  id: Joi.string().required(),
-  client_order_id: Joi.string().required(),
-  symbol: Joi.string().required(),
-  side: Joi.string()
-    .valid(...SIDES)
-    .required(),
-  type: Joi.string().required(),
-  qty: dec.allow(null),
-  filled_qty: dec.required(),
-  filled_avg_price: dec.allow(null),
-  limit_price: dec.allow(null),
-  status: Joi.string().required(),
-  created_at: Joi.string().isoDate().required(),
-  submitted_at: Joi.string().isoDate().allow(null),
-  filled_at: Joi.string().isoDate().allow(null),
-});
-
-type Raw = Record<string, string | number | boolean | null | undefined>;
-const d = (v: Raw[string], field: string): Decimal => toDecimal(v as string | number, field);
-const dn = (v: Raw[string], field: string): Decimal | null =>
-  v === null || v === undefined ? null : d(v, field);
-const date = (v: Raw[string]): Date | null => (typeof v === 'string' ? new Date(v) : null);
-
-function toOrder(raw: Raw): BrokerOrder {
-  return {
-    id: String(raw.id),
-    clientOrderId: String(raw.client_order_id),
-    symbol: String(raw.symbol),
-    side: raw.side as Side,
-    type: raw.type as BrokerOrder['type'],
-    qty: d(raw.qty ?? '0', 'qty'),
-    filledQty: d(raw.filled_qty, 'filled_qty'),
-    filledAvgPrice: dn(raw.filled_avg_price, 'filled_avg_price'),
-    limitPrice: dn(raw.limit_price, 'limit_price'),
-    status: raw.status as OrderStatus,
-    createdAt: new Date(String(raw.created_at)),
-    submittedAt: date(raw.submitted_at),
-    filledAt: date(raw.filled_at),
-  };
-}
 
 /** Most lookup-and-resubmit rounds a submission makes before giving up (each round submits at most once). */
 const SUBMIT_ROUNDS = 3;

@@ -5,6 +5,7 @@ import { applyEntry, BAR_TIMEFRAMES, FLAT, type PositionState, type Side } from 
 import { Big } from 'big.js';
 import Koa from 'koa';
 
+import { type AlpacaStreams, createAlpacaStreams } from './alpaca-streams.js';
 import { FaultInjector, readJson } from './fault-injector.js';
 import { divMicro, fromMicro, mulMicro, parseMicro, toMicro } from './fixed-point.js';
 import { type LocalServer, serveLocal } from './local-server.js';
@@ -60,12 +61,23 @@ export interface AlpacaServerOptions {
    * can see the change: a durable `persist` makes every acknowledged order and fill survive a crash.
    */
   persist?: (state: AlpacaState) => void;
+  /** Market-data feeds the account may stream; another is refused with 409 (all by default). */
+  feeds?: readonly string[];
 }
 
 /** The local Alpaca: state and test controls beside the running server. */
 export interface AlpacaServer extends LocalServer {
-  /** Serve these bars for a symbol (market data) and take the last close as its price. */
-  setBars(symbol: string, bars: WireBar[]): void;
+  /** The market-data (`/v2/{feed}`) and trading (`/stream`) WebSockets, and their faults. */
+  readonly streams: AlpacaStreams;
+  /** The market-data stream's base URL (ALPACA_DATA_STREAM_URL): `ws://127.0.0.1:port/v2`. */
+  readonly dataStreamUrl: string;
+  /**
+   * Serve these bars for a symbol (market data) and take the last close as its price. Bars newer
+   * than the last one served before go out on the stream (`bars`), and a changed last bar as an
+   * `updatedBars` message; the first list of a symbol is history and is not streamed.
+   * `stream: false` serves them without streaming them (a bar the stream lost).
+   */
+  setBars(symbol: string, bars: WireBar[], options?: { stream?: boolean }): void;
   /** Set the last trade price of a symbol; open marketable orders fill at it (immediate mode). */
   setPrice(symbol: string, price: string): void;
   /** Fill part or all of an order (manual mode, partial fills). */
@@ -127,6 +139,11 @@ const errorBody = (status: number, message: string): unknown => ({ code: 40_000_
  */
 export async function startAlpacaServer(options: AlpacaServerOptions): Promise<AlpacaServer> {
   const faults = new FaultInjector();
+  const streams = createAlpacaStreams({
+    keyId: options.keyId,
+    secretKey: options.secretKey,
+    feeds: options.feeds,
+  });
   const fillMode = options.fillMode ?? 'immediate';
   let cash = toMicro(options.cash ?? '100000');
   // Positions are kept by the domain's ledger, fill by fill, as a broker rounds them.
@@ -197,6 +214,11 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
     order.updated_at = now();
     if (order.status === 'filled') order.filled_at = order.updated_at;
     dirty = true;
+    streams.publishTradeUpdate(order.status === 'filled' ? 'fill' : 'partial_fill', wireOrder(order), {
+      qty: fromMicro(qty),
+      price: fromMicro(price),
+      positionQty: positions.get(order.symbol)?.qty ?? '0',
+    });
   }
 
   function tryFill(order: Order): void {
@@ -244,6 +266,7 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
   const router = new Router();
 
   app.use(faults.middleware(errorBody));
+  app.use(streamControl(streams));
   app.use(async (ctx, next) => {
     if (
       ctx.get('APCA-API-KEY-ID') !== options.keyId ||
@@ -376,6 +399,7 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
     receivedAt.set(order.id, performance.timeOrigin + performance.now());
     byClientId.set(clientOrderId, order);
     dirty = true;
+    streams.publishTradeUpdate('new', wireOrder(order));
     tryFill(order);
     commit();
     ctx.body = wireOrder(order);
@@ -425,6 +449,7 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
     order.canceled_at = order.updated_at = now();
     dirty = true;
     commit();
+    streams.publishTradeUpdate('canceled', wireOrder(order));
     ctx.status = 204;
   });
 
@@ -504,14 +529,21 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
   });
 
   app.use(router.routes()).use(router.allowedMethods());
-  const server = await serveLocal(app, faults, options.port);
+  const server = await serveLocal(app, faults, options.port, streams.upgrade);
+  const close = server.close.bind(server);
 
   return Object.assign(server, {
-    setBars(symbol: string, list: WireBar[]) {
-      bars.set(
-        symbol,
-        [...list].sort((a, b) => Date.parse(a.t) - Date.parse(b.t)),
-      );
+    streams,
+    dataStreamUrl: `${server.url.replace(/^http/, 'ws')}/v2`,
+    async close() {
+      streams.close();
+      await close();
+    },
+    setBars(symbol: string, list: WireBar[], opts: { stream?: boolean } = {}) {
+      const sorted = [...list].sort((a, b) => Date.parse(a.t) - Date.parse(b.t));
+      const before = bars.get(symbol);
+      bars.set(symbol, sorted);
+      if (before && opts.stream !== false) streamNewBars(streams, symbol, before.at(-1), sorted);
       const last = list.at(-1);
       if (last) this.setPrice(symbol, String(last.c));
     },
@@ -560,4 +592,52 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
     },
     exportState,
   });
+}
+
+/** Stream what a new bar list adds after `last`: newer bars as `bars`, a changed `last` as `updatedBars`. */
+function streamNewBars(
+  streams: AlpacaStreams,
+  symbol: string,
+  last: WireBar | undefined,
+  list: WireBar[],
+): void {
+  const lastTs = last ? Date.parse(last.t) : Number.NEGATIVE_INFINITY;
+  for (const bar of list) {
+    const ts = Date.parse(bar.t);
+    if (ts > lastTs) streams.publishBar(symbol, bar);
+    else if (last && ts === lastTs && JSON.stringify(bar) !== JSON.stringify(last))
+      streams.publishBar(symbol, bar, 'updatedBars');
+  }
+}
+
+/**
+ * `POST /__streams` with `{ "action": "drop" | "stall" | "refuse-auth" | "restart", "ms"?: n }`:
+ * the stream faults, for chaos tests in other processes.
+ */
+function streamControl(streams: AlpacaStreams): Koa.Middleware {
+  return async (ctx, next) => {
+    if (ctx.path !== '/__streams' || ctx.method !== 'POST') {
+      await next();
+      return;
+    }
+    const body = ((await readJson(ctx)) ?? {}) as { action?: unknown; ms?: unknown };
+    const ms = typeof body.ms === 'number' ? body.ms : 0;
+    switch (body.action) {
+      case 'drop':
+        streams.drop();
+        break;
+      case 'stall':
+        streams.stall();
+        break;
+      case 'refuse-auth':
+        streams.refuseAuth(ms);
+        break;
+      case 'restart':
+        streams.restart(ms);
+        break;
+      default:
+        ctx.throw(400, 'action must be drop, stall, refuse-auth or restart');
+    }
+    ctx.status = 204;
+  };
 }

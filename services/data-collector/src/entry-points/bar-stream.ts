@@ -1,0 +1,212 @@
+import type { Clock } from '@trading/domain';
+import { barProblem, systemClock, timeframeMs } from '@trading/domain';
+import type { Config, Logger, Metrics } from '@trading/platform';
+import { errorMessage } from '@trading/platform';
+import {
+  type AlpacaMarketDataClient,
+  AlpacaMarketStream,
+  type SocketPolicy,
+  type StreamBar,
+} from '@trading/providers';
+
+import type { CandleIngest } from './candle-ingest.js';
+
+/** Dependencies of {@link createBarStream}. */
+export interface BarStreamDeps {
+  config: Config;
+  ingest: CandleIngest;
+  market: AlpacaMarketDataClient;
+  logger: Logger;
+  metrics: Metrics;
+  now?: Clock;
+  /** Socket timing (tests shorten it). */
+  policy?: Partial<SocketPolicy>;
+}
+
+/** The data-collector's market-data stream. */
+export interface BarStream {
+  /** Whether the stream is connected, authenticated and subscribed. */
+  readonly live: boolean;
+  /** Symbols whose missed bars are still to be fetched (their publication is held until then). */
+  readonly repairing: readonly string[];
+  /** Follow the watch list: connect on the first call, subscribe and unsubscribe after. */
+  follow(symbols: readonly string[]): void;
+  /**
+   * The safety net while live: retry repairs that failed, and (at most every
+   * STREAM_SAFETY_POLL_MS) compare each symbol's latest REST bar with the newest stored one,
+   * repairing a symbol the stream left behind.
+   */
+  check(symbols: readonly string[]): Promise<void>;
+  /** Wait until the stream's queued bars and running repairs are done. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Bars pushed by Alpaca's market-data stream, stored and published through the one ingest the
+ * poll uses. With a one-minute timeframe the stream's `bars` (and `updatedBars`, corrections) are
+ * the bars; with a longer one its minute bars are the clock: a symbol is fetched from REST as soon
+ * as one of its bars is due. **Gap repair**: whenever the server confirms a subscription (after
+ * each connection, and for a symbol that joined the watch list) the symbol's newest stored bar is
+ * read before any bar of the new session is stored, its publication is held, and REST fetches
+ * everything after it; then what was held goes out, oldest first. So every closed bar is stored
+ * and published once, in order, whether the stream, the repair or the poll brought it (a failed
+ * repair keeps holding and is retried by {@link BarStream.check}).
+ */
+export function createBarStream(deps: BarStreamDeps): BarStream {
+  const { config, ingest, market, logger, metrics } = deps;
+  const now = deps.now ?? systemClock;
+  const oneMinute = config.collectorTimeframe === '1Min';
+  const barMs = timeframeMs(config.collectorTimeframe);
+  const repaired = metrics.counter(
+    'collector_gap_bars_repaired_total',
+    'Bars the stream missed (an outage, a restart, a new symbol) that the REST repair stored',
+    ['symbol'],
+  );
+  /**
+   * Symbol → the stored bar its repair fetches after (undefined: the backfill window), and a token
+   * renewed by each new session: a repair that finishes under an older token runs again, so a
+   * second outage during a repair is covered too.
+   */
+  const pending = new Map<string, { after: Date | undefined; token: object }>();
+  const inRepair = new Set<string>();
+  /** Symbol → first bar the current session streamed: the repair's gap ends before it. */
+  const firstStreamed = new Map<string, number>();
+  /** Symbol → when its next longer-timeframe bar is due from REST. */
+  const nextDue = new Map<string, number>();
+  const running = new Set<Promise<void>>();
+  let lastCheck = 0;
+  let started = false;
+
+  async function repair(symbol: string): Promise<void> {
+    const seen = new Set<number>();
+    for (let job = pending.get(symbol); job; job = pending.get(symbol)) {
+      const bars = await ingest.fetch(symbol, job.after);
+      const end = firstStreamed.get(symbol) ?? Number.POSITIVE_INFINITY;
+      const gap = bars.filter((b) => b.ts.getTime() < end && !seen.has(b.ts.getTime()));
+      for (const b of gap) seen.add(b.ts.getTime());
+      if (gap.length > 0) {
+        repaired.inc({ symbol }, gap.length);
+        logger.info('stream gap repaired', { symbol, bars: gap.length, after: job.after });
+      }
+      if (pending.get(symbol)?.token !== job.token) continue;
+      pending.delete(symbol);
+      ingest.hold(symbol, false);
+    }
+    await ingest.flush();
+  }
+
+  function startRepair(symbol: string): void {
+    if (inRepair.has(symbol)) return;
+    inRepair.add(symbol);
+    const run = repair(symbol)
+      .catch((err: unknown) => {
+        logger.warn('stream gap not repaired yet: the symbol is held, retried at the next check', {
+          symbol,
+          error: errorMessage(err),
+        });
+      })
+      .finally(() => {
+        inRepair.delete(symbol);
+        running.delete(run);
+      });
+    running.add(run);
+  }
+
+  function markPending(symbol: string, after: Date | undefined): void {
+    pending.set(symbol, { after: pending.get(symbol)?.after ?? after, token: {} });
+    ingest.hold(symbol, true);
+  }
+
+  async function onSubscribed(symbols: string[], first: boolean): Promise<void> {
+    if (first) firstStreamed.clear();
+    for (const symbol of symbols) {
+      // Read before any bar of this session is stored: the gap starts after what we had.
+      markPending(symbol, pending.has(symbol) ? undefined : await ingest.latest(symbol));
+    }
+    for (const symbol of symbols) startRepair(symbol);
+  }
+
+  /** One-minute bars: stored as they came (a minute's close brings every symbol's at once: one write). */
+  async function storeStreamed(bySymbol: ReadonlyMap<string, StreamBar[]>): Promise<void> {
+    for (const [symbol, list] of bySymbol) {
+      const first = list.find((b) => b.channel === 'bars');
+      if (first && !firstStreamed.has(symbol)) firstStreamed.set(symbol, first.ts.getTime());
+    }
+    await ingest.storeAll(bySymbol, true);
+  }
+
+  /** A longer timeframe: a symbol's minute bar is the clock; its own bar comes from REST when due. */
+  async function fetchDue(symbols: Iterable<string>): Promise<void> {
+    for (const symbol of symbols) {
+      if ((nextDue.get(symbol) ?? 0) > now().getTime() || pending.has(symbol)) continue;
+      const latest = (await ingest.fetch(symbol)).at(-1)?.ts ?? (await ingest.latest(symbol));
+      // Due when the bar after the newest stored one has closed; retried each minute until then.
+      const due = latest ? latest.getTime() + 2 * barMs : 0;
+      nextDue.set(symbol, Math.max(due, now().getTime() + 60_000));
+    }
+  }
+
+  async function onBars(bars: StreamBar[]): Promise<void> {
+    const bySymbol = new Map<string, StreamBar[]>();
+    for (const bar of bars) bySymbol.set(bar.symbol, [...(bySymbol.get(bar.symbol) ?? []), bar]);
+    if (oneMinute) await storeStreamed(bySymbol);
+    else await fetchDue(bySymbol.keys());
+    await ingest.flush();
+  }
+
+  const stream = new AlpacaMarketStream({
+    config,
+    channels: oneMinute ? ['bars', 'updatedBars'] : ['bars'],
+    logger,
+    metrics,
+    policy: deps.policy,
+    handler: { onBars, onSubscribed },
+  });
+
+  async function compareLatest(symbols: readonly string[]): Promise<void> {
+    if (!oneMinute) return;
+    const latest = await market.getLatestBars(symbols);
+    for (const symbol of symbols) {
+      const bar = latest.get(symbol);
+      // A bar the screening refuses is no sign of a gap (it would be refused again).
+      if (!bar || barProblem(bar, now()) !== undefined || pending.has(symbol)) continue;
+      const provider = bar.ts;
+      if (provider.getTime() + barMs > now().getTime()) continue;
+      const stored = await ingest.latest(symbol);
+      if (stored && stored.getTime() >= provider.getTime()) continue;
+      logger.warn('stream missed bars: repairing from REST', { symbol, stored, provider });
+      markPending(symbol, stored);
+      startRepair(symbol);
+    }
+  }
+
+  return {
+    get live() {
+      return stream.live;
+    },
+    get repairing() {
+      return [...pending.keys()].sort();
+    },
+    follow(symbols) {
+      if (!started) {
+        started = true;
+        stream.start(symbols);
+      } else stream.setSymbols(symbols);
+    },
+    async check(symbols) {
+      for (const symbol of pending.keys()) startRepair(symbol);
+      if (now().getTime() - lastCheck < config.streamSafetyPollMs) return;
+      lastCheck = now().getTime();
+      await compareLatest(symbols);
+    },
+    async idle() {
+      await stream.idle();
+      await Promise.all(running);
+    },
+    async close() {
+      await stream.close();
+      await Promise.all(running);
+    },
+  };
+}

@@ -1,0 +1,179 @@
+import type { Clock } from '@trading/domain';
+import { isBarClosed, type ProviderBar, screenBars, type ScreenedBar, systemClock } from '@trading/domain';
+import { type Broker, type CandlePayload, createEvent, createOutbox, STREAMS } from '@trading/messaging';
+import { type Config, type Logger, type Metrics } from '@trading/platform';
+import { type AlpacaMarketDataClient } from '@trading/providers';
+import { type CandleRow, type Repositories } from '@trading/store';
+
+import { barSeconds, fetchStart, toCandle } from '../domain/bar-window.js';
+
+/** Dependencies of the candle ingest. */
+export interface CandleIngestDeps {
+  config: Config;
+  repos: Repositories;
+  broker: Broker;
+  market: AlpacaMarketDataClient;
+  logger: Logger;
+  metrics: Metrics;
+  now?: Clock;
+}
+
+/** Where bars enter the platform, whichever path brought them (REST poll, stream, gap repair). */
+export interface CandleIngest {
+  /**
+   * Screen one symbol's bars (the money-safety rules), store the valid closed ones; returns them.
+   * `streamed`: the bars come from the stream, which sends a bar once its interval has ended, so a
+   * clock up to {@link CLOSE_TOLERANCE_MS} behind the provider's does not hold it back.
+   */
+  store(symbol: string, raw: readonly ProviderBar[], streamed?: boolean): Promise<{ ts: Date }[]>;
+  /** {@link CandleIngest.store} for several symbols at once, in one write. */
+  storeAll(
+    bySymbol: ReadonlyMap<string, readonly ProviderBar[]>,
+    streamed?: boolean,
+  ): Promise<Map<string, { ts: Date }[]>>;
+  /**
+   * Fetch a symbol's bars from REST after `after` (default: its newest stored bar, or the
+   * backfill window) and store them; returns what was stored.
+   */
+  fetch(symbol: string, after?: Date): Promise<{ ts: Date }[]>;
+  /** The newest stored bar of a symbol. */
+  latest(symbol: string): Promise<Date | undefined>;
+  /**
+   * Publish, oldest first, every stored closed bar not yet published, except those of symbols
+   * whose gaps are being repaired (they go once the repair has stored what was missed, in order).
+   */
+  flush(): Promise<number>;
+  /** Hold a symbol's publication (its gap is being repaired) or release it. */
+  hold(symbol: string, held: boolean): void;
+}
+
+const PUBLISH_BATCH = 500;
+/** How far our clock may lag the provider's for a streamed bar to count as closed (ms). */
+export const CLOSE_TOLERANCE_MS = 5000;
+
+/** The candle event: its id names the bar, so a re-publish after a crash is recognisable downstream. */
+function candleEvent(row: CandleRow): ReturnType<typeof createEvent<CandlePayload>> {
+  return createEvent<CandlePayload>(
+    'candle.closed',
+    {
+      symbol: row.symbol,
+      timeframe: row.timeframe,
+      ts: row.ts.toISOString(),
+      open: row.open,
+      high: row.high,
+      low: row.low,
+      close: row.close,
+      volume: row.volume,
+    },
+    { id: `candle:${row.symbol}:${row.timeframe}:${row.ts.toISOString()}`, occurredAt: row.ts },
+  );
+}
+
+/**
+ * The one way bars are stored and announced: screened (invalid, duplicate and still-forming bars
+ * are not stored; see `screenBars`), upserted on (symbol, timeframe, ts), then published on
+ * `market.candles` from the database's unpublished rows and marked published. Publication state
+ * lives in the database, so a bar that came twice (stream and REST) or a restart neither skips nor
+ * repeats it (a crash between publish and mark can repeat one; its event id is the bar's, and
+ * consumers skip bars they have seen).
+ */
+export function createCandleIngest(deps: CandleIngestDeps): CandleIngest {
+  const { config, repos, broker, market, logger, metrics } = deps;
+  const now = deps.now ?? systemClock;
+  const timeframe = config.collectorTimeframe;
+  const held = new Set<string>();
+  const published = metrics.counter('candles_published_total', 'Bars published on market.candles', [
+    'symbol',
+  ]);
+  const lastBar = metrics.gauge(
+    'candles_last_bar_timestamp_seconds',
+    'Start of the newest bar published, by symbol (Unix seconds)',
+    ['symbol'],
+  );
+  metrics
+    .gauge('collector_bar_seconds', 'Length of the bars the collector publishes (s)')
+    .set(barSeconds(timeframe));
+  const received = metrics.counter('candles_fetched_total', 'Bars received from the market data provider');
+  const refusedBars = metrics.counter(
+    'candles_refused_total',
+    'Bars from the provider refused as invalid (skipped, not stored), by symbol and problem',
+    ['symbol', 'problem'],
+  );
+
+  function screen(symbol: string, raw: readonly ProviderBar[], at: Date): ScreenedBar[] {
+    received.inc(raw.length);
+    const { bars, refused } = screenBars(raw, timeframe, at);
+    if (refused.length > 0) {
+      const problems: Record<string, number> = {};
+      for (const r of refused) {
+        refusedBars.inc({ symbol, problem: r.problem });
+        problems[r.problem] = (problems[r.problem] ?? 0) + 1;
+      }
+      logger.warn('bars refused', { symbol, problems, first: refused[0]?.ts });
+    }
+    return bars;
+  }
+
+  async function storeAll(
+    bySymbol: ReadonlyMap<string, readonly ProviderBar[]>,
+    streamed = false,
+  ): Promise<Map<string, ScreenedBar[]>> {
+    const at = streamed ? new Date(now().getTime() + CLOSE_TOLERANCE_MS) : now();
+    const stored = new Map([...bySymbol].map(([symbol, raw]) => [symbol, screen(symbol, raw, at)]));
+    await repos.candles.upsertMany([...stored.values()].flat().map((b) => toCandle(b, timeframe)));
+    return stored;
+  }
+
+  async function store(
+    symbol: string,
+    raw: readonly ProviderBar[],
+    streamed = false,
+  ): Promise<ScreenedBar[]> {
+    return (await storeAll(new Map([[symbol, raw]]), streamed)).get(symbol) ?? [];
+  }
+
+  // A bar stored with a future stamp (before screening existed) must not move the window past now.
+  const latest = async (symbol: string) => repos.candles.latestTs(symbol, timeframe, now());
+
+  const outbox = createOutbox<CandleRow>({
+    broker,
+    stream: STREAMS.candles,
+    source: {
+      pending: async (limit) =>
+        (await repos.candles.unpublished(limit)).filter(
+          // Every stored bar was screened closed by its path; this guards rows from before screening.
+          (r) =>
+            !held.has(r.symbol) &&
+            isBarClosed(r.ts, timeframe, new Date(now().getTime() + CLOSE_TOLERANCE_MS)),
+        ),
+      markPublished: async (rows) => repos.candles.markPublished(rows.map((r) => r.id)),
+    },
+    toEvent: candleEvent,
+    batch: PUBLISH_BATCH,
+    onPublished: (row) => {
+      published.inc({ symbol: row.symbol });
+      lastBar.set({ symbol: row.symbol }, row.ts.getTime() / 1000);
+    },
+  });
+
+  return {
+    store,
+    storeAll,
+    latest,
+    async fetch(symbol, after) {
+      const at = now();
+      const start = fetchStart(after ?? (await latest(symbol)), config.backfillDays, at);
+      const raw = (await market.getBars({ symbols: [symbol], timeframe, start })).get(symbol) ?? [];
+      return store(symbol, raw);
+    },
+    async flush() {
+      const count = await outbox.flush();
+      if (count > 0) logger.debug('bars published', { stream: STREAMS.candles, count });
+      return count;
+    },
+    hold(symbol, on) {
+      if (on) held.add(symbol);
+      else held.delete(symbol);
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { createOrderRecorder, type OrderRecorderDeps } from '@trading/orders';
+import type { Metrics } from '@trading/platform';
+import type { TradeStreamHandler } from '@trading/providers';
+import type { Repositories } from '@trading/store';
+
+/** Dependencies of {@link createTradeUpdateHandler}. */
+export interface TradeUpdateDeps extends OrderRecorderDeps {
+  repos: Repositories;
+  metrics: Metrics;
+  /** The order poll: run once each time the stream listens again, for what it missed while down. */
+  sync: () => Promise<void>;
+}
+
+/**
+ * Alpaca's `trade_updates`, recorded through the one order path's recorder: the order row moves to
+ * the broker's view, a fill becomes one trade (keyed by the order and its cumulative quantity, the
+ * same key the poll uses, so an execution seen by both the stream and the poll counts once) and one
+ * `order.updated` event, and the portfolio moves at once. An update older than what is recorded is
+ * ignored by the recorder's status machine. Orders the platform did not place are left to
+ * reconciliation. On each (re)connection the poll runs once, for updates sent while it was down.
+ */
+export function createTradeUpdateHandler(deps: TradeUpdateDeps): TradeStreamHandler {
+  const record = createOrderRecorder(deps);
+  const updates = deps.metrics.counter(
+    'order_stream_updates_total',
+    'trade_updates from the broker, by event and outcome (recorded, foreign)',
+    ['event', 'outcome'],
+  );
+  return {
+    async onUpdate({ event, order, executionId }) {
+      const row = await deps.repos.orders.findByClientOrderId(order.clientOrderId);
+      if (!row) {
+        updates.inc({ event, outcome: 'foreign' });
+        deps.logger.info('trade update for an order placed elsewhere: left to reconciliation', {
+          clientOrderId: order.clientOrderId,
+          event,
+        });
+        return;
+      }
+      await record(order, row.signalId);
+      updates.inc({ event, outcome: 'recorded' });
+      deps.logger.debug('trade update recorded', { clientOrderId: order.clientOrderId, event, executionId });
+    },
+    onListening: deps.sync,
+  };
+}
