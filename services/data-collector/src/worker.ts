@@ -25,8 +25,9 @@ export const dataCollectorWorker: WorkerDefinition = {
     every('collect bars', config.collectorPollMs, async () => {
       const watchlist = await readWatchlist(config, repos.scores);
       stream.follow(watchlist);
-      if (stream.live) await stream.check(watchlist);
-      else await poll();
+      // While the stream is down the poll stands in; either way failed repairs are retried.
+      if (!stream.live) await poll();
+      await stream.check(watchlist);
     });
   },
 };

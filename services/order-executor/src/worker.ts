@@ -18,7 +18,14 @@ export const orderExecutorWorker: WorkerDefinition = {
     const { config, every, consume, lifecycle } = ctx;
     const deps = orderPathDeps(ctx);
     await consume(STREAMS.signals, createSignalConsumer(deps));
-    const sync = createOrderSyncJob(deps);
+    const poll = createOrderSyncJob(deps);
+    // One sync at a time: the stream's re-listen and the poller may ask together.
+    let last: Promise<void> = Promise.resolve();
+    const sync = async (): Promise<void> => {
+      const run = last.then(poll, poll);
+      last = run.catch(() => undefined);
+      return run;
+    };
     if (!config.alpacaStreams) {
       every('follow orders', config.orderPollMs, sync);
       return;
@@ -32,9 +39,13 @@ export const orderExecutorWorker: WorkerDefinition = {
     stream.start();
     lifecycle.onStop('trade-updates stream', async () => stream.close());
     let lastPoll = 0;
+    let failuresSeen = 0;
     every('follow orders', config.orderPollMs, async () => {
-      if (stream.live && Date.now() - lastPoll < config.streamSafetyPollMs) return;
+      // Live and nothing failed to record: the stream has it; the poll is the slow safety net.
+      const missed = stream.failures !== failuresSeen;
+      if (stream.live && !missed && Date.now() - lastPoll < config.streamSafetyPollMs) return;
       lastPoll = Date.now();
+      failuresSeen = stream.failures;
       await sync();
     });
   },

@@ -23,6 +23,7 @@ describe('startSimulation', () => {
       expect(sim.env).to.include({
         ALPACA_TRADING_URL: sim.alpaca.url,
         ALPACA_DATA_URL: sim.alpaca.url,
+        ALPACA_DATA_STREAM_URL: sim.alpaca.dataStreamUrl,
         FINNHUB_BASE_URL: `${sim.finnhub.url}/api/v1`,
         SYMBOLS: 'GOOG,SIM1,SIM2,SIM3',
         COLLECTOR_TIMEFRAME: '1Min',

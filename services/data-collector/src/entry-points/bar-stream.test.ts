@@ -1,3 +1,4 @@
+import { TransientError } from '@trading/domain';
 import { type Broker, createBroker, STREAMS } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
 import { createMetrics, loadConfig, type Metrics } from '@trading/platform';
@@ -14,7 +15,7 @@ import {
 import { expect } from 'chai';
 
 import { type BarStream, createBarStream } from './bar-stream.js';
-import { createCandleIngest } from './candle-ingest.js';
+import { type CandleIngest, createCandleIngest } from './candle-ingest.js';
 
 const MINUTE = 60_000;
 /** A bar `ago` minutes before the current minute (closed for ago ≥ 1). */
@@ -52,11 +53,15 @@ describe('data-collector bar stream (real PostgreSQL, Redis and the local Alpaca
       ...extra,
     });
 
-  function start(symbols = ['GOOG'], extra: Record<string, string> = {}): BarStream {
+  function start(
+    symbols = ['GOOG'],
+    extra: Record<string, string> = {},
+    wrap: (ingest: CandleIngest) => CandleIngest = (i) => i,
+  ): BarStream {
     const cfg = config(extra);
     const logger = captureLogger().logger;
     metrics = createMetrics('data-collector');
-    const ingest = createCandleIngest({
+    const real = createCandleIngest({
       config: cfg,
       repos: createRepositories(db.knex),
       broker,
@@ -64,6 +69,7 @@ describe('data-collector bar stream (real PostgreSQL, Redis and the local Alpaca
       logger,
       metrics,
     });
+    const ingest = wrap(real);
     const stream = createBarStream({
       config: cfg,
       ingest,
@@ -203,6 +209,60 @@ describe('data-collector bar stream (real PostgreSQL, Redis and the local Alpaca
       expected('MSFT', [bar(12), bar(11), bar(10)]),
     );
     expect(server.streams.handshakes().data).to.equal(1);
+  });
+
+  it('a repair that fails keeps the symbol held (nothing out of order) and is retried by the check, live or not', async () => {
+    const bars = [bar(60)];
+    server.setBars('GOOG', bars);
+    const stream = start();
+    await waitFor(() => stream.live && stream.repairing.length === 0, { what: 'live' });
+    server.faults.set({ mode: 'error500', path: /\/v2\/stocks\/bars$/ });
+    server.streams.restart(200);
+    bars.push(bar(59), bar(58));
+    server.setBars('GOOG', [...bars]);
+    await waitFor(() => server.streams.handshakes().data >= 2 && stream.live, { what: 'reconnected' });
+    await stream.idle();
+    expect(stream.repairing).to.deep.equal(['GOOG']);
+    bars.push(bar(57));
+    server.setBars('GOOG', [...bars]);
+    await waitFor(async () => (await db.knex('candles').count<{ n: string }[]>('* as n'))[0]?.n === '2', {
+      what: 'the streamed bar stored',
+    });
+    // Held: the streamed bar is not published ahead of the two it would overtake.
+    expect(await published()).to.deep.equal(expected('GOOG', [bar(60)]));
+    server.streams.restart(60_000);
+    await waitFor(() => !stream.live, { what: 'down' });
+    server.faults.clear();
+    await stream.check(['GOOG']);
+    await stream.idle();
+    expect(stream.repairing).to.deep.equal([]);
+    expect(await published()).to.deep.equal(expected('GOOG', bars));
+  });
+
+  it('bars the database could not take (a moment away) become a gap, repaired and published in order', async () => {
+    server.setBars('GOOG', [bar(70)]);
+    let failNext = false;
+    const stream = start(['GOOG'], {}, (ingest) => ({
+      ...ingest,
+      storeAll: async (bySymbol, streamed) => {
+        if (failNext) {
+          failNext = false;
+          throw new TransientError('database connection lost (injected)');
+        }
+        return ingest.storeAll(bySymbol, streamed);
+      },
+    }));
+    await waitFor(() => stream.live && stream.repairing.length === 0, { what: 'live' });
+    failNext = true;
+    server.setBars('GOOG', [bar(70), bar(69)]);
+    await waitFor(() => stream.repairing.length === 1, { what: 'the gap noted' });
+    server.setBars('GOOG', [bar(70), bar(69), bar(68)]);
+    await stream.idle();
+    // Held: bar 68 waits for bar 69.
+    expect(await published()).to.deep.equal(expected('GOOG', [bar(70)]));
+    await stream.check(['GOOG']);
+    await stream.idle();
+    expect(await published()).to.deep.equal(expected('GOOG', [bar(70), bar(69), bar(68)]));
   });
 
   it('the safety check repairs a bar the stream lost without a disconnect', async () => {

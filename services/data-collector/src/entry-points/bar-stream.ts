@@ -32,7 +32,8 @@ export interface BarStream {
   /** Follow the watch list: connect on the first call, subscribe and unsubscribe after. */
   follow(symbols: readonly string[]): void;
   /**
-   * The safety net while live: retry repairs that failed, and (at most every
+   * The safety net, run at every poll tick: retry repairs that failed (live or not: a held symbol
+   * publishes nothing until its gap is filled), and while live (at most every
    * STREAM_SAFETY_POLL_MS) compare each symbol's latest REST bar with the newest stored one,
    * repairing a symbol the stream left behind.
    */
@@ -150,9 +151,19 @@ export function createBarStream(deps: BarStreamDeps): BarStream {
   async function onBars(bars: StreamBar[]): Promise<void> {
     const bySymbol = new Map<string, StreamBar[]>();
     for (const bar of bars) bySymbol.set(bar.symbol, [...(bySymbol.get(bar.symbol) ?? []), bar]);
-    if (oneMinute) await storeStreamed(bySymbol);
-    else await fetchDue(bySymbol.keys());
-    await ingest.flush();
+    try {
+      if (oneMinute) await storeStreamed(bySymbol);
+      else await fetchDue(bySymbol.keys());
+      await ingest.flush();
+    } catch (err) {
+      // Not stored (the database away a moment): these bars are now a gap, repaired from REST
+      // from the first of them, the symbols held meanwhile (a later bar must not overtake them).
+      for (const [symbol, list] of bySymbol) {
+        const first = Math.min(...list.map((b) => b.ts.getTime()));
+        if (Number.isFinite(first)) markPending(symbol, new Date(first - 1));
+      }
+      throw err;
+    }
   }
 
   const stream = new AlpacaMarketStream({
@@ -196,7 +207,7 @@ export function createBarStream(deps: BarStreamDeps): BarStream {
     },
     async check(symbols) {
       for (const symbol of pending.keys()) startRepair(symbol);
-      if (now().getTime() - lastCheck < config.streamSafetyPollMs) return;
+      if (!stream.live || now().getTime() - lastCheck < config.streamSafetyPollMs) return;
       lastCheck = now().getTime();
       await compareLatest(symbols);
     },

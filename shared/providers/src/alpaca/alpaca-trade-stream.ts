@@ -45,6 +45,7 @@ export class AlpacaTradeStream {
   readonly #socket: ReconnectingSocket;
   readonly #options: AlpacaTradeStreamOptions;
   #chain: Promise<void> = Promise.resolve();
+  #failures = 0;
 
   constructor(options: AlpacaTradeStreamOptions) {
     const { config } = options;
@@ -56,6 +57,11 @@ export class AlpacaTradeStream {
       logger: options.logger,
       metrics: options.metrics,
     });
+  }
+
+  /** Updates the handler failed to record so far (the order poll then has to catch up). */
+  get failures(): number {
+    return this.#failures;
   }
 
   /** Whether the stream is connected, authorised and listening. */
@@ -93,6 +99,7 @@ export class AlpacaTradeStream {
 
   #queue(work: () => Promise<void>): void {
     this.#chain = this.#chain.then(work).catch((err: unknown) => {
+      this.#failures++;
       this.#options.logger.error('trade update not handled', { stream: 'trade-updates', error: err });
     });
   }
