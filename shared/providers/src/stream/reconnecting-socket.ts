@@ -1,6 +1,9 @@
 import type { Config, Logger, Metrics } from '@trading/platform';
 import { type RawData, WebSocket } from 'ws';
 
+/** Largest frame accepted (a minute's bars of thousands of symbols fit many times over). */
+const MAX_FRAME_BYTES = 32 * 1024 * 1024;
+
 /** Timing of a {@link ReconnectingSocket}. */
 export interface SocketPolicy {
   /** First reconnection delay's ceiling (ms); it doubles per failed attempt. */
@@ -163,7 +166,11 @@ export class ReconnectingSocket {
 
   #connect(): void {
     if (this.#closed) return;
-    const ws = new WebSocket(this.#options.url, { handshakeTimeout: this.#options.policy.heartbeatMs * 2 });
+    const ws = new WebSocket(this.#options.url, {
+      handshakeTimeout: this.#options.policy.heartbeatMs * 2,
+      // A frame larger than any burst of bars or updates is refused (ws closes with 1009), not buffered.
+      maxPayload: MAX_FRAME_BYTES,
+    });
     this.#ws = ws;
     this.#heardAt = Date.now();
     ws.on('open', () => {
