@@ -1,4 +1,5 @@
 import { STREAMS } from '@trading/messaging';
+import { oneAtATime } from '@trading/platform';
 import { AlpacaTradeStream } from '@trading/providers';
 import { orderPathDeps, type WorkerDefinition } from '@trading/runtime';
 
@@ -18,14 +19,8 @@ export const orderExecutorWorker: WorkerDefinition = {
     const { config, every, consume, lifecycle } = ctx;
     const deps = orderPathDeps(ctx);
     await consume(STREAMS.signals, createSignalConsumer(deps));
-    const poll = createOrderSyncJob(deps);
     // One sync at a time: the stream's re-listen and the poller may ask together.
-    let last: Promise<void> = Promise.resolve();
-    const sync = async (): Promise<void> => {
-      const run = last.then(poll, poll);
-      last = run.catch(() => undefined);
-      return run;
-    };
+    const sync = oneAtATime(createOrderSyncJob(deps));
     if (!config.alpacaStreams) {
       every('follow orders', config.orderPollMs, sync);
       return;

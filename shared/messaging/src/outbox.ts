@@ -1,3 +1,5 @@
+import { oneAtATime } from '@trading/platform';
+
 import type { Broker } from './broker.js';
 import type { EventEnvelope } from './event-envelope.js';
 
@@ -34,9 +36,6 @@ export interface OutboxOptions<Row> {
  */
 export function createOutbox<Row>(options: OutboxOptions<Row>): { flush(): Promise<number> } {
   const batch = options.batch ?? 100;
-  // One flush at a time: two at once (a stream and a poll in one process) would both read a
-  // pending row before either marked it, and publish it twice.
-  let running: Promise<unknown> = Promise.resolve();
   const flushOnce = async (): Promise<number> => {
     let total = 0;
     for (;;) {
@@ -53,11 +52,7 @@ export function createOutbox<Row>(options: OutboxOptions<Row>): { flush(): Promi
       if (rows.length < batch) return total;
     }
   };
-  return {
-    async flush() {
-      const run = running.then(flushOnce, flushOnce);
-      running = run.catch(() => undefined);
-      return run;
-    },
-  };
+  // One flush at a time: two at once (a stream and a poll in one process) would both read a
+  // pending row before either marked it, and publish it twice.
+  return { flush: oneAtATime(flushOnce) };
 }

@@ -121,10 +121,9 @@ export function createBarStream(deps: BarStreamDeps): BarStream {
 
   async function onSubscribed(symbols: string[], first: boolean): Promise<void> {
     if (first) firstStreamed.clear();
-    for (const symbol of symbols) {
-      // Read before any bar of this session is stored: the gap starts after what we had.
-      markPending(symbol, pending.has(symbol) ? undefined : await ingest.latest(symbol));
-    }
+    // Read before any bar of this session is stored: the gap starts after what we had.
+    const stored = await ingest.latest(symbols.filter((s) => !pending.has(s)));
+    for (const symbol of symbols) markPending(symbol, stored.get(symbol));
     for (const symbol of symbols) startRepair(symbol);
   }
 
@@ -141,7 +140,7 @@ export function createBarStream(deps: BarStreamDeps): BarStream {
   async function fetchDue(symbols: Iterable<string>): Promise<void> {
     for (const symbol of symbols) {
       if ((nextDue.get(symbol) ?? 0) > now().getTime() || pending.has(symbol)) continue;
-      const latest = (await ingest.fetch(symbol)).at(-1)?.ts ?? (await ingest.latest(symbol));
+      const latest = (await ingest.fetch(symbol)).at(-1)?.ts ?? (await ingest.latest([symbol])).get(symbol);
       // Due when the bar after the newest stored one has closed; retried each minute until then.
       const due = latest ? latest.getTime() + 2 * barMs : 0;
       nextDue.set(symbol, Math.max(due, now().getTime() + 60_000));
@@ -150,7 +149,11 @@ export function createBarStream(deps: BarStreamDeps): BarStream {
 
   async function onBars(bars: StreamBar[]): Promise<void> {
     const bySymbol = new Map<string, StreamBar[]>();
-    for (const bar of bars) bySymbol.set(bar.symbol, [...(bySymbol.get(bar.symbol) ?? []), bar]);
+    for (const bar of bars) {
+      const list = bySymbol.get(bar.symbol);
+      if (list) list.push(bar);
+      else bySymbol.set(bar.symbol, [bar]);
+    }
     try {
       if (oneMinute) await storeStreamed(bySymbol);
       else await fetchDue(bySymbol.keys());
@@ -177,14 +180,14 @@ export function createBarStream(deps: BarStreamDeps): BarStream {
 
   async function compareLatest(symbols: readonly string[]): Promise<void> {
     if (!oneMinute) return;
-    const latest = await market.getLatestBars(symbols);
+    const [latest, storedAll] = await Promise.all([market.getLatestBars(symbols), ingest.latest(symbols)]);
     for (const symbol of symbols) {
       const bar = latest.get(symbol);
       // A bar the screening refuses is no sign of a gap (it would be refused again).
       if (!bar || barProblem(bar, now()) !== undefined || pending.has(symbol)) continue;
       const provider = bar.ts;
       if (provider.getTime() + barMs > now().getTime()) continue;
-      const stored = await ingest.latest(symbol);
+      const stored = storedAll.get(symbol);
       if (stored && stored.getTime() >= provider.getTime()) continue;
       logger.warn('stream missed bars: repairing from REST', { symbol, stored, provider });
       markPending(symbol, stored);

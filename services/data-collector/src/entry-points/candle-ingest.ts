@@ -21,12 +21,11 @@ export interface CandleIngestDeps {
 /** Where bars enter the platform, whichever path brought them (REST poll, stream, gap repair). */
 export interface CandleIngest {
   /**
-   * Screen one symbol's bars (the money-safety rules), store the valid closed ones; returns them.
-   * `streamed`: the bars come from the stream, which sends a bar once its interval has ended, so a
-   * clock up to {@link CLOSE_TOLERANCE_MS} behind the provider's does not hold it back.
+   * Screen each symbol's bars (the money-safety rules), store the valid closed ones in one write;
+   * returns them by symbol. `streamed`: the bars come from the stream, which sends a bar once its
+   * interval has ended, so a clock up to {@link CLOSE_TOLERANCE_MS} behind the provider's does not
+   * hold it back.
    */
-  store(symbol: string, raw: readonly ProviderBar[], streamed?: boolean): Promise<{ ts: Date }[]>;
-  /** {@link CandleIngest.store} for several symbols at once, in one write. */
   storeAll(
     bySymbol: ReadonlyMap<string, readonly ProviderBar[]>,
     streamed?: boolean,
@@ -36,8 +35,8 @@ export interface CandleIngest {
    * backfill window) and store them; returns what was stored.
    */
   fetch(symbol: string, after?: Date): Promise<{ ts: Date }[]>;
-  /** The newest stored bar of a symbol. */
-  latest(symbol: string): Promise<Date | undefined>;
+  /** The newest stored bar of each symbol (absent: none stored). */
+  latest(symbols: readonly string[]): Promise<Map<string, Date>>;
   /**
    * Publish, oldest first, every stored closed bar not yet published, except those of symbols
    * whose gaps are being repaired (they go once the repair has stored what was missed, in order).
@@ -124,16 +123,8 @@ export function createCandleIngest(deps: CandleIngestDeps): CandleIngest {
     return stored;
   }
 
-  async function store(
-    symbol: string,
-    raw: readonly ProviderBar[],
-    streamed = false,
-  ): Promise<ScreenedBar[]> {
-    return (await storeAll(new Map([[symbol, raw]]), streamed)).get(symbol) ?? [];
-  }
-
   // A bar stored with a future stamp (before screening existed) must not move the window past now.
-  const latest = async (symbol: string) => repos.candles.latestTs(symbol, timeframe, now());
+  const latest = async (symbols: readonly string[]) => repos.candles.latestTsMany(symbols, timeframe, now());
 
   const outbox = createOutbox<CandleRow>({
     broker,
@@ -157,14 +148,14 @@ export function createCandleIngest(deps: CandleIngestDeps): CandleIngest {
   });
 
   return {
-    store,
     storeAll,
     latest,
     async fetch(symbol, after) {
       const at = now();
-      const start = fetchStart(after ?? (await latest(symbol)), config.backfillDays, at);
+      const from = after ?? (await repos.candles.latestTs(symbol, timeframe, at));
+      const start = fetchStart(from, config.backfillDays, at);
       const raw = (await market.getBars({ symbols: [symbol], timeframe, start })).get(symbol) ?? [];
-      return store(symbol, raw);
+      return (await storeAll(new Map([[symbol, raw]]))).get(symbol) ?? [];
     },
     async flush() {
       const count = await outbox.flush();

@@ -11,8 +11,8 @@ export type CollectJobDeps = CandleIngestDeps & { ingest?: CandleIngest };
 /**
  * One poll of the data-collector: for every watched symbol, fetch the bars after the newest stored
  * one (or the backfill window) and store them through the ingest, then publish every completed bar
- * not published before, oldest first (see {@link createCandleIngest}). While the market-data stream
- * is live this runs only as its safety net (see the bar stream).
+ * not published before, oldest first (see {@link createCandleIngest}). With the market-data stream
+ * on, it runs only while the stream is down (the bar stream's `check` is the safety net while up).
  */
 export function createCollectJob(deps: CollectJobDeps): () => Promise<void> {
   const { config, repos, logger } = deps;

@@ -31,6 +31,19 @@ export class CandleRepository {
     return row?.max ?? undefined;
   }
 
+  /** {@link latestTs} of several symbols in one query; a symbol with no bar is absent. */
+  async latestTsMany(
+    symbols: readonly string[],
+    timeframe: string,
+    notAfter?: Date,
+  ): Promise<Map<string, Date>> {
+    if (symbols.length === 0) return new Map();
+    const q = this.knex('candles').whereIn('symbol', symbols).andWhere({ timeframe });
+    if (notAfter) void q.andWhere('ts', '<=', notAfter);
+    const rows = await q.select('symbol').max<{ symbol: string; max: Date }[]>('ts as max').groupBy('symbol');
+    return new Map(rows.map((r) => [r.symbol, r.max]));
+  }
+
   /** The newest `limit` bars, returned oldest first (for rebuilding indicator state). */
   async recent(symbol: string, timeframe: string, limit: number): Promise<CandleRow[]> {
     const rows = await this.knex<CandleRow>('candles')

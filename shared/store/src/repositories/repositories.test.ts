@@ -43,6 +43,10 @@ forEachDatabase('repositories', (get) => {
     it('knows the latest stored bar and the bars not yet published', async () => {
       expect((await repos.candles.latestTs('GOOG', '1Day'))?.toISOString()).to.equal(day(3).toISOString());
       expect(await repos.candles.latestTs('NONE', '1Day')).to.equal(undefined);
+      const many = await repos.candles.latestTsMany(['GOOG', 'NONE'], '1Day', day(2));
+      expect([...many].map(([s, ts]) => [s, ts.toISOString()])).to.deep.equal([
+        ['GOOG', day(2).toISOString()],
+      ]);
       const pending = await repos.candles.unpublished(10);
       expect(pending).to.have.length(3);
       await repos.candles.markPublished(pending.slice(0, 2).map((r) => r.id));

@@ -1,0 +1,33 @@
+import { expect } from 'chai';
+
+import { oneAtATime } from './one-at-a-time.js';
+
+describe('oneAtATime', () => {
+  it('runs calls made together one after the other, each resolving with its own result', async () => {
+    const log: string[] = [];
+    let n = 0;
+    const run = oneAtATime(async () => {
+      const mine = ++n;
+      log.push(`start ${String(mine)}`);
+      await new Promise((r) => setImmediate(r));
+      log.push(`end ${String(mine)}`);
+      return mine;
+    });
+    expect(await Promise.all([run(), run()])).to.deep.equal([1, 2]);
+    expect(log).to.deep.equal(['start 1', 'end 1', 'start 2', 'end 2']);
+  });
+
+  it('a failed run rejects its caller and does not stop the next', async () => {
+    let fail = true;
+    const run = oneAtATime(async () => {
+      if (fail) {
+        fail = false;
+        throw new Error('first fails');
+      }
+      return Promise.resolve('second');
+    });
+    const [first, second] = await Promise.allSettled([run(), run()]);
+    expect(first.status).to.equal('rejected');
+    expect(second).to.deep.equal({ status: 'fulfilled', value: 'second' });
+  });
+});
