@@ -71,13 +71,18 @@ export async function startWorker(service: string, env: Record<string, string>):
   };
 }
 
-/** Sum of a metric's samples on a /metrics page, optionally only those whose labels contain `match`. */
-export function metricSum(page: string, name: string, match = ''): number {
+/** A metric's samples on a /metrics page as [labels, value], optionally only those whose labels contain `match`. */
+export function metricSamples(page: string, name: string, match = ''): [string, number][] {
   return page
     .split('\n')
     .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
     .filter((l) => l.includes(match))
-    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+    .map((l) => [l.slice(name.length, l.lastIndexOf(' ')), Number(l.split(' ').at(-1))]);
+}
+
+/** Sum of a metric's samples on a /metrics page, optionally only those whose labels contain `match`. */
+export function metricSum(page: string, name: string, match = ''): number {
+  return metricSamples(page, name, match).reduce((sum, [, value]) => sum + value, 0);
 }
 
 /** A database URL for the canary role: its password is the DATABASE_PASSWORD canary. */
