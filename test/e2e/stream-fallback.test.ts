@@ -1,7 +1,7 @@
 // The built data-collector on Alpaca's market-data stream: bars come pushed; while the stream
 // refuses it, polling takes over by itself; when it is back, the stream again; every bar stored
 // and published once.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 import { loadConfig } from '@trading/platform';
@@ -9,6 +9,8 @@ import { type AlpacaServer, startAlpacaServer, type WireBar } from '@trading/sim
 import { createDb, type Db } from '@trading/store';
 import { createPostgresDatabase, freePort, freshRedisDb, requirePostgres, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
+
+import { buildWorkspace } from '../support/build-workspace.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const MINUTE = 60_000;
@@ -37,11 +39,7 @@ describe('data-collector (built) on the market-data stream, with polling as its 
   const restCalls = () => alpaca.requestCounts()['GET /v2/stocks/bars'] ?? 0;
 
   before(async function () {
-    execFileSync(
-      process.execPath,
-      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', join(ROOT, 'tsconfig.build.json')],
-      { stdio: 'inherit' },
-    );
+    buildWorkspace();
     const pg = await createPostgresDatabase(requirePostgres(this));
     drop = pg.drop;
     alpaca = await startAlpacaServer({ keyId: 'k', secretKey: 's' });

@@ -1,6 +1,6 @@
 // Each worker, built, starts with `node dist/main.js` given only environment variables, reports
 // healthy on HEALTH_PORT, and stops cleanly (exit 0) on SIGTERM.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { startAlpacaServer, startFinnhubServer } from '@trading/simulator';
 import { createPostgresDatabase, freePort, freshRedisDb, requirePostgres, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
+
+import { buildWorkspace } from '../support/build-workspace.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -41,11 +43,7 @@ describe('workers start from dist with only environment variables', function () 
   let cleanup: (() => Promise<void>)[] = [];
 
   before(async function () {
-    execFileSync(
-      process.execPath,
-      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', join(ROOT, 'tsconfig.build.json')],
-      { stdio: 'inherit' },
-    );
+    buildWorkspace();
     const pg = await createPostgresDatabase(requirePostgres(this));
     const alpaca = await startAlpacaServer({ keyId: 'k', secretKey: 's' });
     const finnhub = await startFinnhubServer({ token: 'f' });

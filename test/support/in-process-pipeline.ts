@@ -15,6 +15,7 @@ import { createSignalConsumer } from '../../services/order-executor/src/entry-po
 import { createOrderConsumer } from '../../services/portfolio-manager/src/entry-points/order-consumer.js';
 import { createPortfolioBook } from '../../services/portfolio-manager/src/entry-points/portfolio-book.js';
 import { createCandleConsumer } from '../../services/strategy-engine/src/entry-points/candle-consumer.js';
+import { groupState } from './group-state.js';
 
 /** A running in-process pipeline. */
 export interface InProcessPipeline {
@@ -40,9 +41,10 @@ export async function startInProcessPipeline(
 ): Promise<InProcessPipeline> {
   const pg = await createPostgresDatabase(requirePostgres(ctx));
   const alpaca = await startAlpacaServer({ keyId: 'k', secretKey: 's', cash: options.cash });
+  const redisUrl = await freshRedisDb(ctx);
   const config = loadConfig({
     DATABASE_URL: pg.url,
-    REDIS_URL: await freshRedisDb(ctx),
+    REDIS_URL: redisUrl,
     ALPACA_API_KEY: 'k',
     ALPACA_API_SECRET: 's',
     ALPACA_DATA_URL: alpaca.url,
@@ -86,10 +88,19 @@ export async function startInProcessPipeline(
     db,
     broker,
     collect,
-    idle: async () =>
-      (await broker.pending(STREAMS.candles, 'strategy-engine')) === 0 &&
-      (await broker.pending(STREAMS.signals, 'order-executor')) === 0 &&
-      (await broker.pending(STREAMS.orders, 'portfolio-manager')) === 0,
+    // Nothing delivered and unacknowledged, and nothing not yet delivered: between two batches a
+    // consumer has none pending while entries still wait.
+    idle: async () => {
+      for (const [stream, group] of [
+        [STREAMS.candles, 'strategy-engine'],
+        [STREAMS.signals, 'order-executor'],
+        [STREAMS.orders, 'portfolio-manager'],
+      ] as const) {
+        const state = await groupState(redisUrl, stream, group);
+        if (state.pending !== 0 || state.lag !== 0) return false;
+      }
+      return true;
+    },
     async close() {
       await broker.close();
       await Promise.all([market.close(), trading.close(), notifier.close()]);

@@ -1,8 +1,9 @@
-import { STREAMS } from '@trading/messaging';
+import { STREAMS, symbolOf } from '@trading/messaging';
 import { oneAtATime } from '@trading/platform';
 import { AlpacaTradeStream } from '@trading/providers';
 import { orderPathDeps, type WorkerDefinition } from '@trading/runtime';
 
+import { createBookCatchUp } from './entry-points/book-catch-up.js';
 import { createOrderSyncJob } from './entry-points/order-sync-job.js';
 import { createSignalConsumer } from './entry-points/signal-consumer.js';
 import { createTradeUpdateHandler } from './entry-points/trade-updates.js';
@@ -18,18 +19,36 @@ export const orderExecutorWorker: WorkerDefinition = {
   setup: async (ctx) => {
     const { config, every, consume, lifecycle } = ctx;
     const deps = orderPathDeps(ctx);
-    await consume(STREAMS.signals, createSignalConsumer(deps));
-    // One sync at a time: the stream's re-listen and the poller may ask together.
-    const sync = oneAtATime(createOrderSyncJob(deps));
+    // One sync at a time: the stream's re-listen, the poller and waiting decisions may ask together.
+    const book = createBookCatchUp(oneAtATime(createOrderSyncJob(deps)));
+    const decide = createSignalConsumer(deps);
+    // Signals of different symbols are worked on at once (their reads and broker calls overlap); the
+    // order path decides and records one order at a time, and one symbol's signals keep their order.
+    // None is decided while the book may lag the broker (after a start, a reconnect, a lost update).
+    await consume(
+      STREAMS.signals,
+      async (event) => {
+        await book.upToDate();
+        await decide(event);
+      },
+      { concurrency: config.consumerConcurrency, keyOf: symbolOf },
+    );
     if (!config.alpacaStreams) {
-      every('follow orders', config.orderPollMs, sync);
+      every('follow orders', config.orderPollMs, async () => book.sync());
       return;
     }
     const stream = new AlpacaTradeStream({
       config,
       logger: deps.logger,
       metrics: deps.metrics,
-      handler: createTradeUpdateHandler({ ...deps, sync }),
+      // Updates may have been missed while the stream was away: the book is behind until the sync.
+      handler: createTradeUpdateHandler({
+        ...deps,
+        sync: async () => {
+          book.behind();
+          await book.sync();
+        },
+      }),
     });
     stream.start();
     lifecycle.onStop('trade-updates stream', async () => stream.close());
@@ -41,7 +60,8 @@ export const orderExecutorWorker: WorkerDefinition = {
       if (stream.live && !missed && Date.now() - lastPoll < config.streamSafetyPollMs) return;
       lastPoll = Date.now();
       failuresSeen = stream.failures;
-      await sync();
+      if (missed) book.behind();
+      await book.sync();
     });
   },
 };

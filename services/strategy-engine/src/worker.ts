@@ -1,5 +1,5 @@
 import { configureStrategy } from '@trading/domain';
-import { STREAMS } from '@trading/messaging';
+import { STREAMS, symbolOf } from '@trading/messaging';
 import { type WorkerDefinition } from '@trading/runtime';
 
 import { createCandleConsumer } from './entry-points/candle-consumer.js';
@@ -16,7 +16,12 @@ export const strategyEngineWorker: WorkerDefinition = {
   setup: async ({ config, logger, metrics, broker, repos, every, consume, providers }) => {
     const strategies = config.strategies.map((name) => configureStrategy(name, config.strategyParams[name]));
     const llm = providers.anthropic;
-    await consume(STREAMS.candles, createCandleConsumer({ strategies, repos, broker, logger, metrics }));
+    // Candles of different symbols are worked on at once (a signal's writes do not hold the next
+    // symbol's bar back); one symbol's candles stay in order, as its strategy book needs.
+    await consume(STREAMS.candles, createCandleConsumer({ strategies, repos, broker, logger, metrics }), {
+      concurrency: config.consumerConcurrency,
+      keyOf: symbolOf,
+    });
     await consume(STREAMS.news, createNewsConsumer({ repos, logger }));
     every(
       'stock selector',

@@ -53,7 +53,7 @@ export type { Price } from './price.js';
 export { toPrice } from './price.js';
 export type { Quantity } from './quantity.js';
 export { toQuantity } from './quantity.js';
-export type { RiskDecision, RiskInput, RiskLimits, RiskRule } from './risk/risk-rules.js';
+export type { RiskDecision, RiskInput, RiskLimits, RiskRefusal, RiskRule } from './risk/risk-rules.js';
 export {
   checkOrderNotional,
   checkPriceDeviation,

@@ -88,6 +88,63 @@ for (const kind of ['redis', 'memory'] as const) {
       expect(await broker.length(stream)).to.equal(3);
     });
 
+    it('with concurrency, handles events of different keys at once and those of one key in order', async () => {
+      const symbols = ['A', 'B', 'C'];
+      const events = [0, 1, 2, 3].flatMap((i) => symbols.map((symbol) => createEvent('x', { symbol, i })));
+      await broker.publishMany(stream, events);
+      const seen: { symbol: string; i: number }[] = [];
+      let running = 0;
+      let most = 0;
+      await broker.consume(
+        stream,
+        group,
+        'a',
+        async (e) => {
+          running++;
+          most = Math.max(most, running);
+          await new Promise((r) => setTimeout(r, 5));
+          seen.push(e.payload as { symbol: string; i: number });
+          running--;
+        },
+        { concurrency: 3, keyOf: (e) => (e.payload as { symbol: string }).symbol },
+      );
+      await waitFor(() => seen.length === 12, { what: 'every event' });
+      expect(most).to.equal(3);
+      for (const symbol of symbols)
+        expect(seen.filter((p) => p.symbol === symbol).map((p) => p.i)).to.deep.equal([0, 1, 2, 3]);
+      await waitFor(async () => (await broker.pending(stream, group)) === 0, { what: 'acks' });
+    });
+
+    it('with concurrency, an event arriving while others are handled starts at once; stop acks what was in hand', async () => {
+      const log: string[] = [];
+      let release: () => void = () => undefined;
+      const slow = new Promise<void>((r) => {
+        release = r;
+      });
+      const consumer = await broker.consume(
+        stream,
+        group,
+        'a',
+        async (e) => {
+          const { name } = e.payload as { name: string };
+          log.push(`start ${name}`);
+          if (name === 'slow') await slow;
+          log.push(`end ${name}`);
+        },
+        { concurrency: 4, blockMs: 50 },
+      );
+      await broker.publish(stream, createEvent('x', { name: 'slow' }));
+      await waitFor(() => log.includes('start slow'), { what: 'the slow event' });
+      await broker.publish(stream, createEvent('x', { name: 'quick' }));
+      await waitFor(() => log.includes('end quick'), { what: 'the quick event' });
+      expect(log).to.deep.equal(['start slow', 'start quick', 'end quick']);
+      const stopped = consumer.stop();
+      release();
+      await stopped;
+      expect(log.at(-1)).to.equal('end slow');
+      expect(await broker.pending(stream, group)).to.equal(0);
+    });
+
     it('creates a group idempotently', async () => {
       await broker.ensureGroup(stream, group);
       await broker.ensureGroup(stream, group);

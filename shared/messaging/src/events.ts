@@ -238,3 +238,12 @@ export function payloadOf<K extends keyof EventPayloads>(event: EventEnvelope, t
     throw new DataError(`invalid ${type} payload: ${result.error.message}`, { code: 'INVALID_EVENT' });
   return result.value as EventPayloads[K];
 }
+
+/**
+ * The symbol an event is about (its payload's `symbol`), or its id when it names none: the key that
+ * keeps one symbol's events in order when a consumer handles several at once.
+ */
+export function symbolOf(event: EventEnvelope): string {
+  const { symbol } = (event.payload ?? {}) as { symbol?: unknown };
+  return typeof symbol === 'string' ? symbol : event.id;
+}

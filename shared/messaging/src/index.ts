@@ -18,7 +18,7 @@ export type {
   RejectionPayload,
   SignalPayload,
 } from './events.js';
-export { payloadOf } from './events.js';
+export { payloadOf, symbolOf } from './events.js';
 export type { OutboxOptions, OutboxSource } from './outbox.js';
 export { createOutbox } from './outbox.js';
 export type { RedisClientOptions } from './redis-client.js';

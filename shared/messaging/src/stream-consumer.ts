@@ -3,6 +3,7 @@ import type { Logger, Metrics, TopLevelHandler } from '@trading/platform';
 import { classifyError, errorMessage, sleep } from '@trading/platform';
 
 import { deadLetterStream, decodeEnvelope, type EventEnvelope } from './event-envelope.js';
+import { KeyedLanes } from './keyed-lanes.js';
 import type { StreamEntry, StreamReader, StreamTransport } from './stream-transport.js';
 
 /** What a handler learns about the delivery besides the event. */
@@ -18,7 +19,7 @@ export type EventHandler = (event: EventEnvelope, info: DeliveryInfo) => Promise
 
 /** Tuning of a consume loop. */
 export interface ConsumeOptions {
-  /** Entries read per call. */
+  /** Entries read per call (one at a time: with `concurrency`, up to the room left). */
   batchSize?: number;
   /** How long one read waits for new entries (ms); also bounds how fast stop() is noticed. */
   blockMs?: number;
@@ -28,6 +29,13 @@ export interface ConsumeOptions {
   maxDeliveries: number;
   /** Cap of the dead-letter stream. */
   maxLen: number;
+  /**
+   * Entries handled at once, as they arrive (default 1: a batch at a time, in order). Entries with
+   * the same {@link ConsumeOptions.keyOf} key are still handled in stream order.
+   */
+  concurrency?: number;
+  /** The key whose events keep their order when handled at once (a symbol); the event's id by default. */
+  keyOf?: (event: EventEnvelope) => string;
 }
 
 /** A running consume loop. */
@@ -66,6 +74,8 @@ export function startConsumer(
   const { transport, logger, metrics } = deps;
   const batchSize = options.batchSize ?? 10;
   const blockMs = options.blockMs ?? 500;
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const keyOf = options.keyOf ?? ((event: EventEnvelope) => event.id);
   const claimEveryMs = Math.max(50, Math.min(1000, options.visibilityTimeoutMs / 2));
   const lastErrors = new Map<string, { message: string; transient: boolean }>();
   const stopping = new AbortController();
@@ -97,8 +107,18 @@ export function startConsumer(
     });
   }
 
+  /** An entry's event, or the data error that makes it undecodable. */
+  function decode(entry: StreamEntry): EventEnvelope | DataError {
+    try {
+      return decodeEnvelope(entry.fields);
+    } catch (err) {
+      if (!(err instanceof DataError)) throw err;
+      return err;
+    }
+  }
+
   /** Handle one entry; resolves true when it succeeded and is to be acked with its batch. */
-  async function handle(entry: StreamEntry): Promise<boolean> {
+  async function handle(entry: StreamEntry, event: EventEnvelope | DataError): Promise<boolean> {
     const last = lastErrors.get(entry.id);
     // Past the limit without a transient failure on record (a bug, or a consumer that died on it each
     // time): poison; dead-letter it without running the handler again.
@@ -106,13 +126,9 @@ export function startConsumer(
       await deadLetter(entry, last?.message ?? `not processed after ${options.maxDeliveries} deliveries`);
       return false;
     }
-    let event: EventEnvelope;
-    try {
-      event = decodeEnvelope(entry.fields);
-    } catch (err) {
-      if (!(err instanceof DataError)) throw err;
+    if (event instanceof DataError) {
       metrics?.errorsTotal.inc({ kind: 'data' });
-      await deadLetter(entry, errorMessage(err));
+      await deadLetter(entry, errorMessage(event));
       return false;
     }
     try {
@@ -144,23 +160,76 @@ export function startConsumer(
    */
   async function handleBatch(batch: readonly StreamEntry[]): Promise<void> {
     const done: string[] = [];
-    for (const entry of batch) if (await handle(entry)) done.push(entry.id);
+    for (const entry of batch) if (await handle(entry, decode(entry))) done.push(entry.id);
     await reader?.ack(stream, group, done);
   }
 
+  // With `concurrency` > 1 entries are handled as they arrive, up to that many at once, each behind
+  // the earlier entries of its key; the successes are acked in one round trip before the next read.
+  const lanes = new KeyedLanes();
+  const inHand = new Set<string>();
+  const acks: string[] = [];
+
+  function dispatch(batch: readonly StreamEntry[]): void {
+    for (const entry of batch) {
+      // A handler slower than the visibility timeout is reclaimed by its own consumer: not twice.
+      if (inHand.has(entry.id)) continue;
+      inHand.add(entry.id);
+      const event = decode(entry);
+      lanes.push(event instanceof DataError ? entry.id : keyOf(event), async () => {
+        try {
+          if (await handle(entry, event)) {
+            acks.push(entry.id);
+            return;
+          }
+          // eslint-disable-next-line no-restricted-syntax -- broker trouble while dead-lettering: the entry stays pending and is reclaimed.
+        } catch (err) {
+          logger.warn('event not settled; left pending for redelivery', {
+            stream,
+            entryId: entry.id,
+            error: err,
+          });
+        }
+        inHand.delete(entry.id);
+      });
+    }
+  }
+
+  async function flushAcks(): Promise<void> {
+    if (acks.length === 0) return;
+    const ids = acks.splice(0);
+    try {
+      await reader?.ack(stream, group, ids);
+    } catch (err) {
+      acks.unshift(...ids);
+      throw err;
+    }
+    for (const id of ids) inHand.delete(id);
+  }
+
   async function loop(): Promise<void> {
+    const pipelined = concurrency > 1;
     let failures = 0;
     let lastClaim = 0;
     while (!stopping.signal.aborted) {
       try {
         reader ??= await transport.openReader();
+        if (pipelined) {
+          await flushAcks();
+          if (lanes.size >= concurrency) {
+            await lanes.settled();
+            continue;
+          }
+        }
+        const room = pipelined ? concurrency - lanes.size : batchSize;
         let batch: StreamEntry[] = [];
         if (Date.now() - lastClaim >= claimEveryMs) {
           lastClaim = Date.now();
-          batch = await reader.claimStale(stream, group, consumer, options.visibilityTimeoutMs, batchSize);
+          batch = await reader.claimStale(stream, group, consumer, options.visibilityTimeoutMs, room);
         }
-        if (batch.length === 0) batch = await reader.readNew(stream, group, consumer, batchSize, blockMs);
-        await handleBatch(batch);
+        if (batch.length === 0) batch = await reader.readNew(stream, group, consumer, room, blockMs);
+        if (pipelined) dispatch(batch);
+        else await handleBatch(batch);
         failures = 0;
         // eslint-disable-next-line no-restricted-syntax -- a top-level safety net: broker trouble (connection lost, group gone after a restart) must not end the loop.
       } catch (err) {
@@ -176,6 +245,9 @@ export function startConsumer(
         await sleep(delay, stopping.signal).catch(() => undefined);
       }
     }
+    // Stopping: the entries in hand finish and are acked (what cannot be is redelivered).
+    await lanes.idle();
+    await flushAcks().catch(() => undefined);
   }
 
   const done = loop().finally(async () => {

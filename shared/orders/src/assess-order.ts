@@ -7,6 +7,7 @@ import {
   isFinalStatus,
   type RiskDecision,
   type RiskLimits,
+  type RiskRefusal,
   type Timeframe,
   timeframeMs,
 } from '@trading/domain';
@@ -54,17 +55,18 @@ export interface AssessOrderDeps {
 /** The decision, and for an approval the fresh price it was sized at. */
 export type OrderAssessment = RiskDecision & { price?: Decimal };
 
+/** An order past {@link screenOrder}: the fresh price it is to be sized at. */
+export type OrderScreening = { approved: true; price: Decimal } | RiskRefusal;
+
 /**
- * The risk decision on an order, on live numbers. The one path by which the executor's signals and
- * the API's manual orders are judged, so both obey the same rules. Decided from the database first,
- * before any broker call (Alpaca allows 200 a minute): for a signal, the symbol's cooldown, its
- * age and that it is on the newest stored bar. Then the account, the broker's positions, the
- * market clock (only when regular hours are enforced; all three from {@link BrokerState}, with the
- * orders not yet final added, see {@link pendingExposure}) and the latest trade: a signal whose price is
- * too far from that fresh price is refused; the order is sized at the fresh price (a limit buy at
- * the higher of it and its limit) and its notional checked once more as the last line.
+ * The checks of an order that do not depend on other orders being decided at the same moment, so
+ * decisions may run them together. Decided from the database first, before any broker call (Alpaca
+ * allows 200 a minute): for a signal, the symbol's cooldown, its age and that it is on the newest
+ * stored bar. Then the latest trade: a signal whose price is too far from that fresh price is
+ * refused; the order is to be sized at the fresh price (a limit buy at the higher of it and its
+ * limit).
  */
-export async function assessOrder(deps: AssessOrderDeps, intent: OrderIntent): Promise<OrderAssessment> {
+export async function screenOrder(deps: AssessOrderDeps, intent: OrderIntent): Promise<OrderScreening> {
   const { repos, limits } = deps;
   const { signal } = intent;
   // The database's answers, read together: the symbol's last order (cooldown) and, for a signal,
@@ -89,15 +91,7 @@ export async function assessOrder(deps: AssessOrderDeps, intent: OrderIntent): P
       };
     }
   }
-  // The orders in flight are read as soon as the snapshot's time is known (at once when it is
-  // cached), while the latest trade is still on its way.
-  const read = deps.state.read({ clock: limits.marketHoursOnly });
-  const [first, inFlight, fresh] = await Promise.all([
-    read,
-    read.then(async (s) => repos.orders.inFlightSince(new Date(s.fetchedAt))),
-    deps.prices.latestPrice(intent.symbol),
-  ]);
-  let snapshot = first;
+  const fresh = await deps.prices.latestPrice(intent.symbol);
   if (fresh === undefined || new Big(fresh).lte(0)) {
     return { approved: false, rule: 'no_fresh_price', details: { symbol: intent.symbol } };
   }
@@ -109,13 +103,38 @@ export async function assessOrder(deps: AssessOrderDeps, intent: OrderIntent): P
     intent.side === 'buy' && intent.limitPrice !== undefined && new Big(intent.limitPrice).gt(fresh)
       ? intent.limitPrice
       : fresh;
+  return { approved: true, price };
+}
+
+/**
+ * The account-wide risk decision on a screened order, on live numbers: the account, the broker's
+ * positions and the market clock (only when regular hours are enforced; all three from
+ * {@link BrokerState}), with the orders not yet final added (see {@link pendingExposure}). The one
+ * path by which the executor's signals and the API's manual orders are judged, so both obey the same
+ * rules. Two decisions must not overlap until the first's order is recorded and at the broker (each
+ * would miss the other's order, or a snapshot fetched meanwhile could count it twice or not at all):
+ * the caller runs this, the recording and the submission in one exclusive section.
+ */
+export async function decideOrder(
+  deps: AssessOrderDeps,
+  intent: OrderIntent,
+  price: Decimal,
+): Promise<OrderAssessment> {
+  const { repos, limits } = deps;
+  let snapshot = await deps.state.read({ clock: limits.marketHoursOnly });
+  // Read inside the section: the symbol's last order (the cooldown) and the orders in flight may
+  // be the previous decision's.
+  const [[last], inFlight] = await Promise.all([
+    repos.orders.list({ symbol: intent.symbol, limit: 1 }),
+    repos.orders.inFlightSince(new Date(snapshot.fetchedAt)),
+  ]);
   const decide = (at: BrokerSnapshot, exposure: Exposure): RiskDecision =>
     evaluateRisk(
       {
         symbol: intent.symbol,
         side: intent.side,
         price,
-        source: signal ? 'signal' : 'manual',
+        source: intent.signal ? 'signal' : 'manual',
         ...(intent.qty === undefined ? {} : { requestedQty: intent.qty }),
         buyingPower: exposure.buyingPower,
         equity: at.account.equity,

@@ -1,5 +1,5 @@
-export type { AssessOrderDeps, OrderAssessment, OrderIntent } from './assess-order.js';
-export { assessOrder, pendingExposure, riskLimits } from './assess-order.js';
+export type { AssessOrderDeps, OrderAssessment, OrderIntent, OrderScreening } from './assess-order.js';
+export { decideOrder, pendingExposure, riskLimits, screenOrder } from './assess-order.js';
 export type { BrokerSnapshot, BrokerState } from './broker-state.js';
 export { createBrokerState } from './broker-state.js';
 export type { OrderRecorder, OrderRecorderDeps } from './order-recorder.js';

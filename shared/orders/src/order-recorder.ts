@@ -25,9 +25,25 @@ export interface OrderRecorderDeps {
   logger: Logger;
 }
 
-/** Records a broker's view of an order; `flush` sends what a crash left in the outbox. */
+/**
+ * Whether a report brings nothing new to the recorded order: the same broker order, status and
+ * filled quantity (the row is already what recording it would make it).
+ */
+function isKnown(recorded: OrderRow, reported: BrokerOrder): boolean {
+  return (
+    recorded.brokerOrderId === reported.id &&
+    recorded.status === reported.status &&
+    new Big(reported.filledQty).eq(recorded.filledQty)
+  );
+}
+
+/**
+ * Records a broker's view of an order; `flush` sends what a crash left in the outbox. `recorded`,
+ * the row as the caller just read it, lets a report that brings nothing new (the stream and the
+ * poll both tell of most changes) return without a transaction.
+ */
 export interface OrderRecorder {
-  (order: BrokerOrder, signalId: string | null): Promise<OrderRow>;
+  (order: BrokerOrder, signalId: string | null, recorded?: OrderRow): Promise<OrderRow>;
   /** Publish every `order.updated` stored but not yet sent (run at each sync, after a restart too). */
   flush(): Promise<number>;
 }
@@ -52,7 +68,7 @@ export function createOrderRecorder(deps: OrderRecorderDeps): OrderRecorder {
 
   async function store(order: BrokerOrder, signalId: string | null, repos: Repositories) {
     const before = await repos.orders.findByClientOrderId(order.clientOrderId);
-    if (before && isStale(before, order)) return { row: before, stale: true, fills: [] };
+    if (before && isStale(before, order)) return { row: before, stale: true, fills: [], changed: false };
     const fill = fillSince(before ?? { filledQty: '0', filledAvgPrice: null }, order);
     const row = await repos.orders.upsert({
       clientOrderId: order.clientOrderId,
@@ -84,7 +100,8 @@ export function createOrderRecorder(deps: OrderRecorderDeps): OrderRecorder {
       if (inserted)
         fills.push({ tradeId, qty: fill.qty, price: fill.price, tradedAt: tradedAt.toISOString() });
     }
-    if (before?.status === order.status && fills.length === 0) return { row, stale: false, fills };
+    if (before?.status === order.status && fills.length === 0)
+      return { row, stale: false, fills, changed: false };
     await repos.outbox.add(
       STREAMS.orders,
       createEvent<OrderPayload>(
@@ -104,13 +121,19 @@ export function createOrderRecorder(deps: OrderRecorderDeps): OrderRecorder {
         { id: `order:${order.id}:${order.status}:${order.filledQty}` },
       ),
     );
-    return { row, stale: false, fills };
+    return { row, stale: false, fills, changed: true };
   }
 
-  const record = async (order: BrokerOrder, signalId: string | null): Promise<OrderRow> => {
-    const { row, stale, fills } = await deps.repos.transaction(async (repos) =>
-      store(order, signalId, repos),
-    );
+  const record = async (
+    order: BrokerOrder,
+    signalId: string | null,
+    recorded?: OrderRow,
+  ): Promise<OrderRow> => {
+    if (recorded && isKnown(recorded, order)) return recorded;
+    const { row, stale, fills, changed } =
+      recorded && isStale(recorded, order)
+        ? { row: recorded, stale: true, fills: [], changed: false }
+        : await deps.repos.transaction(async (repos) => store(order, signalId, repos));
     if (stale) {
       deps.logger.warn('stale broker report ignored: the order is already further along', {
         clientOrderId: order.clientOrderId,
@@ -119,7 +142,7 @@ export function createOrderRecorder(deps: OrderRecorderDeps): OrderRecorder {
       });
       return row;
     }
-    await outbox.flush();
+    if (changed) await outbox.flush();
     if (fills.length > 0 && isFinalStatus(order.status)) {
       const text = `✅ ${order.side} ${order.filledQty} ${order.symbol} @ ${order.filledAvgPrice ?? '?'} (${order.status})`;
       await deps.notifier.notify(text).catch((err: unknown) => {

@@ -1,16 +1,24 @@
 import { randomUUID } from 'node:crypto';
 
-import { toQuantity } from '@trading/domain';
+import { type PriceSource, toQuantity } from '@trading/domain';
 import { type Broker, createBroker, STREAMS } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
 import { loadConfig } from '@trading/platform';
 import { AlpacaMarketDataClient, AlpacaTradingClient } from '@trading/providers';
 import { type AlpacaServer, startAlpacaServer } from '@trading/simulator';
 import { createDb, createRepositories, type Db, type Repositories } from '@trading/store';
-import { captureLogger, createPostgresDatabase, freshRedisDb, requirePostgres } from '@trading/testkit';
+import {
+  captureLogger,
+  createPostgresDatabase,
+  freshRedisDb,
+  requirePostgres,
+  waitFor,
+} from '@trading/testkit';
 import { expect } from 'chai';
+import fc from 'fast-check';
 
 import { riskLimits } from './assess-order.js';
+import { createBrokerState } from './broker-state.js';
 import { createOrderRecorder } from './order-recorder.js';
 import { createPlaceOrder, type PlaceOrderRequest } from './place-order.js';
 
@@ -59,19 +67,45 @@ describe('placeOrder, the one order path (real PostgreSQL, Redis, local Alpaca)'
     await drop();
   });
 
-  const place = async (
-    request: Omit<PlaceOrderRequest, 'clientOrderId'> & { clientOrderId?: string },
-    cooldownSeconds = '0',
-  ) =>
-    createPlaceOrder({
+  /**
+   * An order path over this test's storage, with the risk settings of `env` (no cooldown unless
+   * said); `snapshotMs` shares the broker's numbers between its decisions that long, as the executor does.
+   */
+  const orderPath = (
+    env: Record<string, string> = {},
+    options: {
+      snapshotMs?: number;
+      now?: () => number;
+      clients?: { trading: AlpacaTradingClient; prices: PriceSource };
+    } = {},
+  ) => {
+    const broking = options.clients?.trading ?? trading;
+    return createPlaceOrder({
       repos,
       broker,
       notifier,
       logger,
-      trading,
-      prices,
-      limits: riskLimits(loadConfig({ RISK_COOLDOWN_SECONDS: cooldownSeconds })),
-    })({ clientOrderId: request.clientOrderId ?? `t-${++n}`, ...request });
+      trading: broking,
+      prices: options.clients?.prices ?? prices,
+      limits: riskLimits(loadConfig({ RISK_COOLDOWN_SECONDS: '0', ...env })),
+      ...(options.snapshotMs === undefined
+        ? {}
+        : {
+            brokerState: createBrokerState(broking, {
+              maxAgeMs: options.snapshotMs,
+              ...(options.now ? { now: options.now } : {}),
+            }),
+          }),
+    });
+  };
+  const place = async (
+    request: Omit<PlaceOrderRequest, 'clientOrderId'> & { clientOrderId?: string },
+    cooldownSeconds = '0',
+  ) =>
+    orderPath({ RISK_COOLDOWN_SECONDS: cooldownSeconds })({
+      clientOrderId: request.clientOrderId ?? `t-${++n}`,
+      ...request,
+    });
   /** A stored signal on a bar that closed a moment ago, at the broker's price of 100. */
   const freshSignal = async (symbol: string, side: 'buy' | 'sell') => {
     const barTs = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60_000);
@@ -87,6 +121,21 @@ describe('placeOrder, the one order path (real PostgreSQL, Redis, local Alpaca)'
       barTs,
     });
     return { signalId: row.id, price: '100', barTs, timeframe: '1Min' as const };
+  };
+
+  /** A strategy's buy signal on `symbol`, placed through `path`: no repeated entry, nothing held. */
+  const expectEntryPlaced = async (
+    path: ReturnType<typeof orderPath>,
+    clientOrderId: string,
+    symbol: string,
+  ): Promise<void> => {
+    const entry = await path({
+      clientOrderId,
+      symbol,
+      side: 'buy',
+      signal: await freshSignal(symbol, 'buy'),
+    });
+    expect(entry.outcome, JSON.stringify(entry)).to.equal('placed');
   };
 
   it('places, records and publishes an order, and a replay of its id answers the same order', async () => {
@@ -279,5 +328,165 @@ describe('placeOrder, the one order path (real PostgreSQL, Redis, local Alpaca)'
     expect(await broker.length(STREAMS.orders)).to.equal(published + 1);
     expect(await repos.outbox.unsent(10)).to.deep.equal([]);
     expect(await record.flush()).to.equal(0);
+  });
+  it('a report that repeats the recorded row writes nothing: no transaction, no event', async () => {
+    const placed = await place({ symbol: 'GOOG', side: 'buy', qty: toQuantity('1') });
+    if (placed.outcome !== 'placed') throw new Error(placed.outcome);
+    const reported = await trading.getOrderByClientId(placed.order.clientOrderId);
+    if (!reported) throw new Error('not at the broker');
+    const published = await broker.length(STREAMS.orders);
+    const record = createOrderRecorder({ repos, broker, notifier, logger });
+    expect(await record(reported, null, placed.order)).to.equal(placed.order);
+    const row = await repos.orders.findByClientOrderId(placed.order.clientOrderId);
+    expect(row?.updatedAt.getTime()).to.equal(placed.order.updatedAt.getTime());
+    expect(await broker.length(STREAMS.orders)).to.equal(published);
+  });
+
+  it('decides orders asked for at once one after the other: together they never pass an account-wide limit', async () => {
+    const symbols = ['CCA', 'CCB', 'CCC', 'CCD', 'CCE'];
+    for (const s of symbols) alpaca.setPrice(s, '100');
+    // One order path, as in the executor, on a broker snapshot shared by the decisions: only the
+    // orders recorded in flight tell one decision about the others.
+    const placeAtOnce = orderPath({ RISK_MAX_OPEN_POSITIONS: '2' }, { snapshotMs: 60_000 });
+    const outcomes = await Promise.all(
+      symbols.map(async (symbol) =>
+        placeAtOnce({ clientOrderId: `cc-${symbol}`, symbol, side: 'buy', qty: toQuantity('1') }),
+      ),
+    );
+    expect(outcomes.filter((o) => o.outcome === 'placed')).to.have.length(2);
+    expect(outcomes.filter((o) => o.outcome === 'refused' && o.rule === 'max_open_positions')).to.have.length(
+      3,
+    );
+    expect(new Set(alpaca.orders().map((o) => o.symbol)).size).to.equal(2);
+  });
+
+  it('orders asked for at once by separate order paths (the API and the executor) pass no limit together: the database lock', async () => {
+    const config = loadConfig({ RISK_COOLDOWN_SECONDS: '0', RISK_MAX_OPEN_POSITIONS: '2' });
+    const symbols = ['CPA', 'CPB', 'CPC', 'CPD', 'CPE'];
+    for (const s of symbols) alpaca.setPrice(s, '100');
+    // The race made certain: every path gets its fresh price only once all have asked, so all five
+    // decisions start together.
+    let release: () => void = () => undefined;
+    const together = new Promise<void>((r) => {
+      release = r;
+    });
+    let asked = 0;
+    const atOnce = {
+      latestPrice: async (symbol: string) => {
+        const price = await prices.latestPrice(symbol);
+        if (++asked === symbols.length) release();
+        await together;
+        return price;
+      },
+    };
+    const outcomes = await Promise.all(
+      symbols.map(async (symbol) =>
+        orderPath(
+          { RISK_MAX_OPEN_POSITIONS: '2' },
+          { snapshotMs: 60_000, clients: { trading, prices: atOnce } },
+        )({ clientOrderId: `cp-${symbol}`, symbol, side: 'buy', qty: toQuantity('1') }),
+      ),
+    );
+    expect(outcomes.filter((o) => o.outcome === 'placed')).to.have.length(2);
+    expect(new Set(alpaca.orders().map((o) => o.symbol)).size).to.equal(2);
+  });
+
+  it('a snapshot is never fetched while an order of the process is on its way to the broker: a buy after a sell sees the sale', async () => {
+    for (const s of ['OVX', 'OVY']) alpaca.setPrice(s, '100');
+    let clock = Date.now();
+    const placeHere = orderPath({}, { snapshotMs: 60_000, now: () => clock });
+    expect(
+      (await placeHere({ clientOrderId: 'ov-1', symbol: 'OVX', side: 'buy', qty: toQuantity('9') })).outcome,
+    ).to.equal('placed');
+    // The sale is recorded, then slow to reach the broker; meanwhile another order needs a new snapshot.
+    alpaca.faults.set({ mode: 'slow', delayMs: 400, path: /^\/v2\/orders$/, times: 1 });
+    const sale = placeHere({ clientOrderId: 'ov-2', symbol: 'OVX', side: 'sell', qty: toQuantity('9') });
+    await waitFor(async () => (await repos.orders.findByClientOrderId('ov-2')) !== undefined, {
+      what: 'the sale recorded',
+    });
+    clock += 61_000;
+    const other = placeHere({ clientOrderId: 'ov-3', symbol: 'OVY', side: 'buy', qty: toQuantity('1') });
+    expect((await sale).outcome).to.equal('placed');
+    expect((await other).outcome).to.equal('placed');
+    // A strategy's buy of the symbol just sold is no repeated entry.
+    await expectEntryPlaced(placeHere, 'ov-4', 'OVX');
+  });
+
+  it('an order is younger than the snapshot its own decision fetched: the next decision on that snapshot counts it', async () => {
+    alpaca.setPrice('YGA', '100');
+    const placeHere = orderPath({}, { snapshotMs: 2000 });
+    expect(
+      (await placeHere({ clientOrderId: 'yg-1', symbol: 'YGA', side: 'buy', qty: toQuantity('9') })).outcome,
+    ).to.equal('placed');
+    await new Promise((r) => setTimeout(r, 2100));
+    // The sale's decision waits a moment for the decisions of another process (the API), then
+    // fetches a new snapshot (it shows the 9 shares), then records and sends the sale.
+    const otherProcess = db.knex.transaction(async (trx) => {
+      await createRepositories(trx).orders.lockDecisions();
+      await new Promise((r) => setTimeout(r, 100));
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(
+      (await placeHere({ clientOrderId: 'yg-2', symbol: 'YGA', side: 'sell', qty: toQuantity('9') })).outcome,
+    ).to.equal('placed');
+    await otherProcess;
+    // On that snapshot, the sale must count: a strategy's buy now is no repeated entry.
+    await expectEntryPlaced(placeHere, 'yg-3', 'YGA');
+  });
+
+  it('property: any orders asked for at once stay inside the position cap and the open-positions limit', async () => {
+    const limits = { RISK_MAX_OPEN_POSITIONS: '2', RISK_MAX_POSITION_SIZE: '1000' };
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            symbol: fc.constantFrom('PA', 'PB', 'PC', 'PD'),
+            qty: fc.integer({ min: 1, max: 12 }),
+          }),
+          {
+            minLength: 2,
+            maxLength: 8,
+          },
+        ),
+        async (asks) => {
+          const tag = `P${String(++run)}`;
+          const server = await startAlpacaServer({ keyId: 'k', secretKey: 's', cash: '100000' });
+          const config = loadConfig({
+            ALPACA_API_KEY: 'k',
+            ALPACA_API_SECRET: 's',
+            ALPACA_TRADING_URL: server.url,
+            ALPACA_DATA_URL: server.url,
+          });
+          const runTrading = AlpacaTradingClient.fromConfig(config);
+          const runPrices = AlpacaMarketDataClient.fromConfig(config);
+          try {
+            for (const s of ['PA', 'PB', 'PC', 'PD']) server.setPrice(`${tag}${s}`, '100');
+            const placeAtOnce = orderPath(limits, {
+              snapshotMs: 60_000,
+              clients: { trading: runTrading, prices: runPrices },
+            });
+            await Promise.all(
+              asks.map(async (ask, i) =>
+                placeAtOnce({
+                  clientOrderId: `${tag}-${String(i)}`,
+                  symbol: `${tag}${ask.symbol}`,
+                  side: 'buy',
+                  qty: toQuantity(String(ask.qty)),
+                }),
+              ),
+            );
+            const held = new Map<string, number>();
+            for (const o of server.orders()) held.set(o.symbol, (held.get(o.symbol) ?? 0) + Number(o.qty));
+            expect(held.size, 'open positions').to.be.at.most(2);
+            for (const [symbol, qty] of held) expect(qty * 100, symbol).to.be.at.most(1000);
+          } finally {
+            await Promise.all([runTrading.close(), runPrices.close()]);
+            await server.close();
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 });

@@ -12,13 +12,13 @@ import {
   systemClock,
   type Timeframe,
 } from '@trading/domain';
-import { providerStatus } from '@trading/platform';
-import type { OrderRow } from '@trading/store';
+import { type Exclusive, exclusive, providerStatus } from '@trading/platform';
+import type { OrderRow, Repositories } from '@trading/store';
 
-import { assessOrder } from './assess-order.js';
+import { decideOrder, screenOrder } from './assess-order.js';
 import { type BrokerState, createBrokerState } from './broker-state.js';
 import { createOrderRecorder, type OrderRecorderDeps } from './order-recorder.js';
-import { submitRecorded } from './submit-recorded.js';
+import { type RecordedRequest, recordNew, submitRecorded } from './submit-recorded.js';
 
 /** Dependencies of {@link createPlaceOrder}: storage, events and the broker's ports. */
 export interface PlaceOrderDeps extends OrderRecorderDeps {
@@ -34,6 +34,11 @@ export interface PlaceOrderDeps extends OrderRecorderDeps {
   /** The broker's latest trades: every order is checked and sized at the fresh price. */
   prices: PriceSource;
   limits: RiskLimits;
+  /**
+   * The section in which an order is decided and recorded, so that orders decided at once cannot
+   * together pass an account-wide limit; one per process by default (each order path its own).
+   */
+  exclusive?: Exclusive;
   now?: Clock;
 }
 
@@ -84,6 +89,7 @@ export function createPlaceOrder(
   const record = createOrderRecorder(deps);
   const now = deps.now ?? systemClock;
   const state = deps.brokerState ?? createBrokerState(deps.trading, { maxAgeMs: 0 });
+  const lock = deps.exclusive ?? exclusive();
   const signalIdOf = (request: PlaceOrderRequest) => request.signal?.signalId ?? null;
 
   async function resume(request: PlaceOrderRequest, mine: OrderRow): Promise<PlaceOrderOutcome> {
@@ -136,24 +142,48 @@ export function createPlaceOrder(
       }
     }
     const limitPrice = request.type === 'limit' ? request.limitPrice : undefined;
-    const assessed = await assessOrder(
-      { state, prices: deps.prices, repos: deps.repos, limits: deps.limits, now: now() },
-      { symbol: request.symbol, side: request.side, limitPrice, signal: request.signal, qty: request.qty },
-    );
-    if (!assessed.approved) return { outcome: 'refused', rule: assessed.rule, details: assessed.details };
-    const qty = request.qty ?? assessed.qty;
-    const capped = checkOrderNotional({ side: request.side, qty, price: assessed.price ?? '0' }, deps.limits);
-    if (capped && !capped.approved) return { outcome: 'refused', rule: capped.rule, details: capped.details };
-    const submission = await submitRecorded(deps, {
-      clientOrderId: request.clientOrderId,
-      signalId: signalIdOf(request),
+    const assessDeps = { state, prices: deps.prices, repos: deps.repos, limits: deps.limits, now: now() };
+    const intent = {
       symbol: request.symbol,
       side: request.side,
-      qty,
-      type: request.type ?? 'market',
       limitPrice,
-      timeInForce: assessed.atOpen ? 'opg' : 'day',
+      signal: request.signal,
+      qty: request.qty,
+    };
+    const screened = await screenOrder(assessDeps, intent);
+    if (!screened.approved) return { outcome: 'refused', rule: screened.rule, details: screened.details };
+    // Decided and recorded in one section, in this process (the lock) and across processes (the
+    // database's): the next decision counts this order as in flight.
+    const section = async (repos: Repositories): Promise<OrderRefusal | { order: RecordedRequest }> => {
+      await repos.orders.lockDecisions();
+      const assessed = await decideOrder({ ...assessDeps, repos }, intent, screened.price);
+      if (!assessed.approved) return assessed;
+      const qty = request.qty ?? assessed.qty;
+      const capped = checkOrderNotional({ side: request.side, qty, price: screened.price }, deps.limits);
+      if (capped) return capped;
+      const order: RecordedRequest = {
+        clientOrderId: request.clientOrderId,
+        signalId: signalIdOf(request),
+        symbol: request.symbol,
+        side: request.side,
+        qty,
+        type: request.type ?? 'market',
+        limitPrice,
+        timeInForce: assessed.atOpen ? 'opg' : 'day',
+      };
+      await recordNew(repos, order);
+      return { order };
+    };
+    // The submission stays in the process's section: a decision after it then reads a broker that
+    // has this order (the snapshot's rule: an order recorded before it was fetched is in it).
+    const decided = await lock(async () => {
+      const recorded = await deps.repos.transaction(section);
+      if (!('order' in recorded)) return recorded;
+      return { submission: await submitRecorded(deps, recorded.order) };
     });
+    if (!('submission' in decided))
+      return { outcome: 'refused', rule: decided.rule, details: decided.details };
+    const { submission } = decided;
     if ('refused' in submission) {
       // The broker said no (buying power, a position it knows better): decide the next order on
       // its current numbers, not on the snapshot this one was decided on.

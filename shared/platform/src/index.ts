@@ -27,7 +27,7 @@ export type { DataDirLock } from './lifecycle/data-dir-lock.js';
 export { lockDataDir } from './lifecycle/data-dir-lock.js';
 export type { Closable, Lifecycle, LifecycleOptions } from './lifecycle/lifecycle.js';
 export { createLifecycle } from './lifecycle/lifecycle.js';
-export { oneAtATime } from './lifecycle/one-at-a-time.js';
+export { type Exclusive, exclusive, oneAtATime } from './lifecycle/one-at-a-time.js';
 export type { Poller, PollerOptions } from './lifecycle/poller.js';
 export { startPoller } from './lifecycle/poller.js';
 export { pollerCheck } from './lifecycle/poller.js';

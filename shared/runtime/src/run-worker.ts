@@ -1,4 +1,4 @@
-import type { EventHandler } from '@trading/messaging';
+import type { ConsumeOptions, EventHandler } from '@trading/messaging';
 import { type Broker, createBroker } from '@trading/messaging';
 import type { HealthCheck } from '@trading/platform';
 import {
@@ -28,7 +28,11 @@ export interface WorkerContext extends ServiceContext {
   /** Run `run` now and every `intervalMs`; stopped (after the run in progress) on shutdown. */
   every: (name: string, intervalMs: number, run: () => Promise<void>) => void;
   /** Consume a stream as this service's group; stopped (after the batch in hand) on shutdown. */
-  consume: (stream: string, handler: EventHandler) => Promise<void>;
+  consume: (
+    stream: string,
+    handler: EventHandler,
+    options?: Pick<ConsumeOptions, 'batchSize' | 'concurrency' | 'keyOf'>,
+  ) => Promise<void>;
 }
 
 /** A worker: its name (its consumer group, its metrics label) and how it wires itself. */
@@ -90,8 +94,14 @@ function workerContext(
       checks[name] = pollerCheck(poller);
       lifecycle.onStop(name, async () => poller.stop());
     },
-    consume: async (stream, handler) => {
-      const consumer = await storage.broker.consume(stream, service, `${service}-${process.pid}`, handler);
+    consume: async (stream, handler, options) => {
+      const consumer = await storage.broker.consume(
+        stream,
+        service,
+        `${service}-${process.pid}`,
+        handler,
+        options,
+      );
       lifecycle.onStop(`${stream} consumer`, async () => consumer.stop());
     },
   };

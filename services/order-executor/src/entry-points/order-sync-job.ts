@@ -35,7 +35,7 @@ export function createOrderSyncJob(deps: OrderSyncDeps): () => Promise<void> {
       if (!open.brokerOrderId && at - open.createdAt.getTime() < deps.config.orderPollMs) continue;
       const order = await deps.trading.getOrderByClientId(open.clientOrderId);
       if (!order) continue;
-      const updated = await record(order, open.signalId);
+      const updated = await record(order, open.signalId, open);
       if (
         !FINAL_ORDER_STATUSES.includes(updated.status) &&
         now().getTime() - open.createdAt.getTime() > deps.config.orderTimeoutMs

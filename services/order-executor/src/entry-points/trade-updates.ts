@@ -37,7 +37,7 @@ export function createTradeUpdateHandler(deps: TradeUpdateDeps): TradeStreamHand
         });
         return;
       }
-      await record(order, row.signalId);
+      await record(order, row.signalId, row);
       updates.inc({ event, outcome: 'recorded' });
       deps.logger.debug('trade update recorded', { clientOrderId: order.clientOrderId, event, executionId });
     },

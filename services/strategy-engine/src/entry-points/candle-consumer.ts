@@ -110,14 +110,17 @@ export function createCandleConsumer(deps: CandleConsumerDeps): (event: EventEnv
   }
 
   // Signals stored but not yet sent: at start a crash may have left some; afterwards only a candle
-  // that stored one (or a flush that failed) makes the next flush worth its query.
-  let unsent = true;
+  // that stored one (or a flush that failed) makes a flush worth its query. Candles of other symbols
+  // may be handled meanwhile: each candle that stored a signal flushes (the outbox runs one flush at
+  // a time, each sending everything stored before it).
+  let leftover = true;
   return async (event) => {
     const candle = payloadOf(event, 'candle.closed');
     const ts = new Date(candle.ts);
     const book = await bookFor(candle.symbol, candle.timeframe, ts);
+    let stored = false;
     for (const signal of book.update(toBar({ ...candle, ts }))) {
-      unsent = true;
+      stored = true;
       await deps.repos.signals.insertOnce({
         symbol: candle.symbol,
         strategy: signal.strategy,
@@ -130,8 +133,13 @@ export function createCandleConsumer(deps: CandleConsumerDeps): (event: EventEnv
         barTs: ts,
       });
     }
-    if (!unsent) return;
-    await outbox.flush();
-    unsent = false;
+    if (!stored && !leftover) return;
+    leftover = false;
+    try {
+      await outbox.flush();
+    } catch (err) {
+      leftover = true;
+      throw err;
+    }
   };
 }

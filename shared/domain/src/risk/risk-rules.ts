@@ -66,9 +66,14 @@ export type RiskRule =
  * only: the order is placed to execute at the next open), or rejected by one rule with the numbers
  * behind it.
  */
-export type RiskDecision =
-  | { approved: true; qty: Decimal; notional: Decimal; atOpen: boolean }
-  | { approved: false; rule: RiskRule; details: Record<string, string | number | boolean> };
+export type RiskDecision = { approved: true; qty: Decimal; notional: Decimal; atOpen: boolean } | RiskRefusal;
+
+/** A refusal: the rule that said no and its numbers. */
+export interface RiskRefusal {
+  approved: false;
+  rule: RiskRule;
+  details: Record<string, string | number | boolean>;
+}
 
 /** Refusals a person must act on (money, limits, the broker); the others are routine and only logged. */
 const NEEDS_ATTENTION: ReadonlySet<RiskRule> = new Set<RiskRule>([
@@ -85,7 +90,7 @@ export function needsAttention(rule: RiskRule): boolean {
   return NEEDS_ATTENTION.has(rule);
 }
 
-const reject = (rule: RiskRule, details: Record<string, string | number | boolean>): RiskDecision => ({
+const reject = (rule: RiskRule, details: Record<string, string | number | boolean>): RiskRefusal => ({
   approved: false,
   rule,
   details,
@@ -96,7 +101,7 @@ export function checkCooldown(
   lastOrderAt: Date | undefined,
   now: Date,
   cooldownMs: number,
-): RiskDecision | undefined {
+): RiskRefusal | undefined {
   if (!lastOrderAt || cooldownMs <= 0) return undefined;
   const since = now.getTime() - lastOrderAt.getTime();
   if (since >= cooldownMs) return undefined;
@@ -115,7 +120,7 @@ export function checkSignalAge(
   signal: { barTs: Date; barMs: number },
   now: Date,
   maxAgeMs: number,
-): RiskDecision | undefined {
+): RiskRefusal | undefined {
   const closedAt = signal.barTs.getTime() + signal.barMs;
   const limit = maxAgeMs > 0 ? maxAgeMs : 2 * signal.barMs;
   const age = now.getTime() - closedAt;
@@ -135,7 +140,7 @@ export function checkPriceDeviation(
   signalPrice: Decimal,
   freshPrice: Decimal,
   maxDeviation: number,
-): RiskDecision | undefined {
+): RiskRefusal | undefined {
   const fresh = new Big(freshPrice);
   if (fresh.lte(0)) return reject('no_fresh_price', { freshPrice });
   const deviation = new Big(signalPrice).minus(fresh).abs().div(fresh);
@@ -233,7 +238,7 @@ function sizeOrder(input: RiskInput, limits: RiskLimits): RiskDecision {
 export function checkOrderNotional(
   order: { side: Side; qty: Decimal; price: Decimal },
   limits: Pick<RiskLimits, 'maxPositionSize'>,
-): RiskDecision | undefined {
+): RiskRefusal | undefined {
   if (order.side === 'sell') return undefined;
   const notional = new Big(order.qty).times(order.price);
   if (notional.lte(limits.maxPositionSize)) return undefined;

@@ -446,6 +446,15 @@ export const CONFIG_KEYS = {
       'Longest the order path reuses the broker’s account, positions and clock between decisions (ms; 0 = read at every decision)',
     ),
   },
+  consumerConcurrency: {
+    env: 'CONSUMER_CONCURRENCY',
+    schema: int(
+      1,
+      64,
+      8,
+      'Events of different symbols the strategy engine (candles) and the executor (signals) work on at once; one symbol’s stay in order',
+    ),
+  },
   orderPollMs: {
     env: 'ORDER_POLL_MS',
     schema: int(100, 3_600_000, 5000, 'How often open orders are followed at the broker (ms)'),

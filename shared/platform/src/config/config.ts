@@ -88,6 +88,7 @@ export interface Config {
   riskMaxPriceDeviation: number;
   riskMaxSignalAgeSeconds: number;
   brokerStateMaxAgeMs: number;
+  consumerConcurrency: number;
   orderPollMs: number;
   orderTimeoutMs: number;
   snapshotIntervalMs: number;

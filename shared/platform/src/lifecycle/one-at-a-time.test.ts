@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 
-import { oneAtATime } from './one-at-a-time.js';
+import { exclusive, oneAtATime } from './one-at-a-time.js';
 
 describe('oneAtATime', () => {
   it('runs calls made together one after the other, each resolving with its own result', async () => {
@@ -29,5 +29,24 @@ describe('oneAtATime', () => {
     const [first, second] = await Promise.allSettled([run(), run()]);
     expect(first.status).to.equal('rejected');
     expect(second).to.deep.equal({ status: 'fulfilled', value: 'second' });
+  });
+});
+
+describe('exclusive', () => {
+  it('runs different sections one after the other in the order asked, each with its own result', async () => {
+    const lock = exclusive();
+    const log: string[] = [];
+    const section = (name: string) => async () => {
+      log.push(`start ${name}`);
+      await new Promise((r) => setImmediate(r));
+      log.push(`end ${name}`);
+      return name;
+    };
+    expect(await Promise.all([lock(section('a')), lock(section('b')), lock(section('c'))])).to.deep.equal([
+      'a',
+      'b',
+      'c',
+    ]);
+    expect(log).to.deep.equal(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
   });
 });

@@ -38,7 +38,9 @@ export class OrderRepository {
   /** Insert, or update the broker's view (status, fills, broker id) of the order with this client id. */
   async upsert(order: NewOrder): Promise<OrderRow> {
     const [row] = (await this.knex('orders')
-      .insert(order)
+      // The moment of the insert, not of its transaction's start: a broker snapshot fetched before
+      // the insert (in the same transaction) must not look younger than the order.
+      .insert({ ...order, createdAt: this.knex.raw('clock_timestamp()') })
       .onConflict('clientOrderId')
       .merge({
         status: order.status,
@@ -68,6 +70,15 @@ export class OrderRepository {
     if (filter.symbol) void q.where({ symbol: filter.symbol });
     if (filter.status) void q.where({ status: filter.status });
     return newestPage(q, 'createdAt', filter);
+  }
+
+  /**
+   * Hold the account's order decisions until the transaction ends (a transaction-scoped advisory
+   * lock): a decision and the recording of its order, in any process (the executor, the API), then
+   * come one after the other, each seeing the orders recorded before it.
+   */
+  async lockDecisions(): Promise<void> {
+    await this.knex.raw('select pg_advisory_xact_lock(hashtext(?))', ['orders:decide']);
   }
 
   /**

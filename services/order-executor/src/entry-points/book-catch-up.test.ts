@@ -1,0 +1,77 @@
+import { expect } from 'chai';
+
+import { createBookCatchUp } from './book-catch-up.js';
+
+/** A sync that counts its runs and finishes when told. */
+function controlledSync() {
+  const runs: (() => void)[] = [];
+  let fail = false;
+  return {
+    runs,
+    failNext(): void {
+      fail = true;
+    },
+    run: async () =>
+      new Promise<void>((resolve, reject) => {
+        const failing = fail;
+        fail = false;
+        runs.push(() => {
+          if (failing) reject(new Error('broker down'));
+          else resolve();
+        });
+      }),
+  };
+}
+
+const tick = async () => new Promise((r) => setImmediate(r));
+
+describe('createBookCatchUp', () => {
+  it('starts behind: decisions wait for the sync under way and share it; then they wait for none', async () => {
+    const sync = controlledSync();
+    const book = createBookCatchUp(sync.run);
+    const first = book.sync();
+    let waited = false;
+    const decisions = Promise.all([book.upToDate(), book.upToDate()]).then(() => {
+      waited = true;
+    });
+    await tick();
+    expect(waited).to.equal(false);
+    sync.runs[0]?.();
+    await Promise.all([first, decisions]);
+    await book.upToDate();
+    expect(sync.runs).to.have.length(1);
+  });
+
+  it('when behind, a decision waits for a sync called after it, not for one called before', async () => {
+    const sync = controlledSync();
+    const book = createBookCatchUp(sync.run);
+    const before = book.sync();
+    book.behind();
+    let waited = false;
+    const decision = book.upToDate().then(() => {
+      waited = true;
+    });
+    sync.runs[0]?.();
+    await before;
+    await tick();
+    expect(waited).to.equal(false);
+    expect(sync.runs).to.have.length(2);
+    sync.runs[1]?.();
+    await decision;
+  });
+
+  it('a failed sync rejects the decisions waiting for it, and the next decision runs a new one', async () => {
+    const sync = controlledSync();
+    const book = createBookCatchUp(sync.run);
+    sync.failNext();
+    const waiting = Promise.allSettled([book.upToDate(), book.upToDate()]);
+    await tick();
+    sync.runs[0]?.();
+    expect((await waiting).map((r) => r.status)).to.deep.equal(['rejected', 'rejected']);
+    const next = book.upToDate();
+    await tick();
+    sync.runs[1]?.();
+    await next;
+    expect(sync.runs).to.have.length(2);
+  });
+});
