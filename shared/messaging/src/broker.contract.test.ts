@@ -106,7 +106,7 @@ for (const kind of ['redis', 'memory'] as const) {
           seen.push(e.payload as { symbol: string; i: number });
           running--;
         },
-        { concurrency: 3, keyOf: (e) => (e.payload as { symbol: string }).symbol },
+        { concurrency: 3, blockMs: 50, keyOf: (e) => (e.payload as { symbol: string }).symbol },
       );
       await waitFor(() => seen.length === 12, { what: 'every event' });
       expect(most).to.equal(3);

@@ -79,9 +79,11 @@ export type PlaceOrderOutcome =
  * idempotency by `client_order_id` (a replay brings the existing order up to date, and an order
  * recorded but never submitted because of a crash is submitted now, once), then the risk rules on
  * live numbers: a strategy's signal is refused while trading is paused (the kill switch, read from
- * the database at every signal, so a pause holds at once in every process); then {@link assessOrder}
- * (cooldown, signal age, fresh price, limits, the requested size against the allowed one), the notional cap at the fresh price, then record → submit → record, which
- * publishes `order.updated`. Outcomes are values, not HTTP errors: each caller says them its own way.
+ * the database at every signal, so a pause holds at once in every process); then {@link screenOrder}
+ * (cooldown, signal age, fresh price: orders may be screened at once), then, one order at a time,
+ * {@link decideOrder} (the limits, the requested size against the allowed one), the notional cap at
+ * the fresh price, record and submit; then record the broker's answer, which publishes
+ * `order.updated`. Outcomes are values, not HTTP errors: each caller says them its own way.
  */
 export function createPlaceOrder(
   deps: PlaceOrderDeps,
@@ -179,15 +181,16 @@ export function createPlaceOrder(
     const decided = await lock(async () => {
       const recorded = await deps.repos.transaction(section);
       if (!('order' in recorded)) return recorded;
-      return { submission: await submitRecorded(deps, recorded.order) };
+      const submission = await submitRecorded(deps, recorded.order);
+      // The broker said no (buying power, a position it knows better): the next decision reads its
+      // current numbers, not the snapshot this one was decided on.
+      if ('refused' in submission) state.invalidate();
+      return { submission };
     });
     if (!('submission' in decided))
       return { outcome: 'refused', rule: decided.rule, details: decided.details };
     const { submission } = decided;
     if ('refused' in submission) {
-      // The broker said no (buying power, a position it knows better): decide the next order on
-      // its current numbers, not on the snapshot this one was decided on.
-      state.invalidate();
       return {
         outcome: 'brokerRefused',
         order: submission.refused,

@@ -1,3 +1,4 @@
+import { TransientError } from '@trading/domain';
 import { expect } from 'chai';
 
 import { createBookCatchUp } from './book-catch-up.js';
@@ -67,7 +68,10 @@ describe('createBookCatchUp', () => {
     const waiting = Promise.allSettled([book.upToDate(), book.upToDate()]);
     await tick();
     sync.runs[0]?.();
-    expect((await waiting).map((r) => r.status)).to.deep.equal(['rejected', 'rejected']);
+    const settled = await waiting;
+    expect(settled.map((r) => r.status)).to.deep.equal(['rejected', 'rejected']);
+    // Transient: the signal waiting is redelivered, not dead-lettered.
+    for (const r of settled) if (r.status === 'rejected') expect(r.reason).to.be.instanceOf(TransientError);
     const next = book.upToDate();
     await tick();
     sync.runs[1]?.();

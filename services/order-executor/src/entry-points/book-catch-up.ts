@@ -1,3 +1,5 @@
+import { TransientError } from '@trading/domain';
+
 /** The order sync, and whether the executor's book of orders may lag the broker. */
 export interface BookCatchUp {
   /** Run the order sync (one at a time, as given); once it succeeds, the book is up to date as of its call. */
@@ -6,8 +8,8 @@ export interface BookCatchUp {
   behind(): void;
   /**
    * Resolves once a sync called since the book was last behind has succeeded: at once when one has,
-   * else by waiting for the one under way or running one. A failed sync rejects; the next caller
-   * tries again.
+   * else by waiting for the one under way or running one. A failed sync rejects (a TransientError
+   * whose cause is the sync's); the next caller tries again.
    */
   upToDate(): Promise<void>;
 }
@@ -43,11 +45,20 @@ export function createBookCatchUp(run: () => Promise<void>): BookCatchUp {
       generation++;
     },
     async upToDate() {
-      // Each await may see behind() again (a reconnect meanwhile): then wait for a later sync.
-      for (;;) {
-        if (synced >= generation) return;
-        if (running?.generation === generation) await running.done;
-        else await sync();
+      try {
+        // Each await may see behind() again (a reconnect meanwhile): then wait for a later sync.
+        for (;;) {
+          if (synced >= generation) return;
+          if (running?.generation === generation) await running.done;
+          else await sync();
+        }
+      } catch (err) {
+        // Whatever failed the sync, the decision waiting for it is sound: it is retried, never
+        // dead-lettered for the sync's fault.
+        throw new TransientError('the order book is not yet up to date with the broker', {
+          code: 'BOOK_BEHIND',
+          cause: err,
+        });
       }
     },
   };
