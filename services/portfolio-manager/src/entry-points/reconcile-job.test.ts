@@ -44,11 +44,11 @@ describe('reconciliation (real PostgreSQL, local Alpaca)', function () {
       0,
     ) ?? 0;
 
-  it('leaves a symbol alone while a fill is on its way to the book, so the fill is never counted twice', async () => {
+  it('posts a recorded fill whose event never came (lost with an in-process stream at a crash), once: the event arriving after changes nothing, nothing is adjusted', async () => {
     metrics = createMetrics('portfolio-manager');
     const book = createPortfolioBook({ repos, trading, logger });
     const reconcile = createReconcileJob({ repos, trading, book, notifier, logger, metrics });
-    // The executor recorded a fill of 10; its order.updated has not reached the book yet.
+    // The executor recorded a fill of 10; its order.updated has not reached the book (and may never).
     const order = await repos.orders.upsert({
       clientOrderId: 'sig-inflight',
       signalId: null,
@@ -71,8 +71,12 @@ describe('reconciliation (real PostgreSQL, local Alpaca)', function () {
     alpaca.setPosition('GOOG', '10', '100');
     await reconcile();
     expect(await differences()).to.equal(0);
-    expect(await repos.ledger.recent('GOOG', 10)).to.deep.equal([]);
+    expect((await repos.ledger.recent('GOOG', 10)).map((e) => [e.entryKey, e.kind, e.qty])).to.deep.equal([
+      ['fill-inflight', 'fill', '10.000000'],
+    ]);
+    expect((await repos.positions.get('GOOG'))?.qty).to.equal('10.000000');
 
+    // The event comes after all: the same trade id, posted once.
     await book.post('GOOG', [
       {
         kind: 'fill',
@@ -87,6 +91,7 @@ describe('reconciliation (real PostgreSQL, local Alpaca)', function () {
     ]);
     await reconcile();
     expect(await differences()).to.equal(0);
+    expect(await repos.ledger.recent('GOOG', 10)).to.have.length(1);
     expect((await repos.positions.get('GOOG'))?.qty).to.equal('10.000000');
   });
 

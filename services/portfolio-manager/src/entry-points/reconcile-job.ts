@@ -35,6 +35,17 @@ export function createReconcileJob(deps: ReconcileDeps): () => Promise<void> {
     // may have filled at the broker; a recorded fill may not be posted yet), then the book. A
     // symbol with anything in flight is left for the next run: adjusting it now would count that
     // fill twice once it arrives.
+    // A fill recorded whose `order.updated` never came (an in-process event stream dies with its
+    // process: a crash after the executor recorded the fill, before the book took it) is posted
+    // from the trades; posting is once per trade id, so an event still on its way changes nothing.
+    const unposted = await deps.repos.ledger.unpostedFills(1000);
+    for (const symbol of new Set(unposted.map((e) => e.symbol))) {
+      await deps.book.post(
+        symbol,
+        unposted.filter((e) => e.symbol === symbol),
+      );
+      deps.logger.info('fills posted from the trades: their events never came', { symbol });
+    }
     const theirs = await deps.trading.getPositions();
     const [open, inFlight] = await Promise.all([
       deps.repos.orders.open(),

@@ -88,6 +88,37 @@ export class PositionLedgerRepository {
     return (rows as { symbol: string }[]).map((r) => r.symbol);
   }
 
+  /**
+   * Fills the executor recorded (`trades`) that the ledger has not posted, as entries to post (the
+   * same key and numbers as their `order.updated` would bring), oldest first.
+   */
+  async unpostedFills(limit: number): Promise<NewLedgerEntry[]> {
+    const rows = (await this.knex('trades')
+      .select('trades.*')
+      .leftJoin('position_entries', 'position_entries.entryKey', 'trades.brokerTradeId')
+      .whereNull('position_entries.id')
+      .orderBy('trades.tradedAt', 'asc')
+      .limit(limit)) as {
+      symbol: string;
+      side: 'buy' | 'sell';
+      qty: string;
+      price: string;
+      brokerTradeId: string;
+      orderId: string;
+      tradedAt: Date;
+    }[];
+    return rows.map((t) => ({
+      kind: 'fill',
+      symbol: t.symbol,
+      side: t.side,
+      qty: t.qty,
+      price: t.price,
+      entryKey: t.brokerTradeId,
+      orderId: t.orderId,
+      occurredAt: t.tradedAt,
+    }));
+  }
+
   /** The newest entries of a symbol, newest first: why its position is what it is. */
   async recent(symbol: string, limit: number): Promise<LedgerEntryRow[]> {
     return this.knex<LedgerEntryRow>('position_entries')
