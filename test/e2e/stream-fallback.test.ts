@@ -83,6 +83,9 @@ describe('data-collector (built) on the market-data stream, with polling as its 
       what: 'live',
     });
     await waitFor(async () => (await stored()).length === 3, { what: 'the history' });
+    // The backfill's request, then the first subscription's gap repair (it may finish after the
+    // history is stored and the stream is live).
+    await waitFor(() => restCalls() >= 2, { what: 'the backfill and the first gap repair' });
 
     // Live: a bar arrives pushed, with no REST call.
     const callsLive = restCalls();
