@@ -6,7 +6,15 @@ import { existsSync } from 'node:fs';
 
 import { ConfigError } from '@trading/domain';
 import { migrateLatest } from '@trading/migrations';
-import { createLogger, type DataDirLock, loadConfig, lockDataDir } from '@trading/platform';
+import {
+  type Config,
+  createLogger,
+  type DataDirLock,
+  isLoopbackHost,
+  loadConfig,
+  lockDataDir,
+  requireApiToken,
+} from '@trading/platform';
 import { runPlatform } from '@trading/runtime';
 import { type Simulation, startSimulation } from '@trading/simulator';
 
@@ -19,7 +27,7 @@ import { portfolioManagerWorker } from '../services/portfolio-manager/src/worker
 import { strategyEngineWorker } from '../services/strategy-engine/src/worker.js';
 import { startBanner } from './start/banner.js';
 import { buildDashboardIfStale } from './start/dashboard-build.js';
-import { assertPortFree } from './start/port-probe.js';
+import { assertPortsFree } from './start/port-probe.js';
 
 /** What the simulation sets when the user has not: trades within a minute of the first start. */
 const SIMULATION_DEFAULTS: Record<string, string> = {
@@ -46,11 +54,17 @@ function refuse(err: ConfigError): never {
 if (existsSync('.env')) process.loadEnvFile('.env');
 
 // Settings and the data folder first: a mistake is reported at once, before anything is compiled.
-let base;
+let base: Config;
 let lock: DataDirLock | undefined;
 try {
   base = loadConfig(process.env);
-  await assertPortFree(base.apiPort, base.apiHost, 'API_PORT');
+  requireApiToken(base);
+  // Health and metrics stay on this machine when the API does (unless HEALTH_HOST says otherwise).
+  if (!process.env.HEALTH_HOST && isLoopbackHost(base.apiHost)) base = { ...base, healthHost: '127.0.0.1' };
+  await assertPortsFree([
+    { port: base.apiPort, host: base.apiHost, setting: 'API_PORT' },
+    { port: base.healthPort, host: base.healthHost, setting: 'HEALTH_PORT' },
+  ]);
   if (!base.dataDir.startsWith('memory://')) lock = lockDataDir(base.dataDir);
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
@@ -68,7 +82,7 @@ if (!base.alpacaApiKey) {
     bundled: { GOOG: new URL('../market-data/GOOG.csv', import.meta.url) },
   });
 }
-const env = { ...process.env, ...simulation?.env };
+const env = { ...process.env, HEALTH_HOST: base.healthHost, ...simulation?.env };
 
 const ctx = await runPlatform(
   [

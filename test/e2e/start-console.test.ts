@@ -70,6 +70,42 @@ describe('npm start refuses what it cannot start with, in one line, before start
     }
   });
 
+  it("the health port in use (freqtrade's 8080): names HEALTH_PORT at once, exit 78, nothing started", async () => {
+    const port = await freePort();
+    const squatter: Server = createServer();
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    try {
+      const run = await start({
+        DATA_DIR: dir,
+        API_PORT: String(await freePort()),
+        HEALTH_PORT: String(port),
+      });
+      expect(run.code).to.equal(78);
+      expect(run.err).to.include(
+        `port ${String(port)} on 127.0.0.1 is already in use by another program: stop it, or set HEALTH_PORT to a free port`,
+      );
+      expect(run.err).not.to.match(/\n\s+at /);
+      expect(run.out).not.to.include('running');
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('Alpaca keys without API_AUTH_TOKEN (paper or live): names API_AUTH_TOKEN, exit 78, nothing started', async () => {
+    for (const url of ['https://paper-api.alpaca.markets', 'https://api.alpaca.markets']) {
+      const run = await start({
+        DATA_DIR: dir,
+        ALPACA_API_KEY: 'key',
+        ALPACA_API_SECRET: 'secret',
+        ALPACA_TRADING_URL: url,
+      });
+      expect(run.code, url).to.equal(78);
+      expect(run.err.trim().split('\n'), url).to.have.length(1);
+      expect(run.err, url).to.include('API_AUTH_TOKEN: required when trading through Alpaca');
+      expect(run.out, url).not.to.include('running');
+    }
+  });
+
   it('a data folder another platform runs on: names its pid, exit 78, the other one untouched', async () => {
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
     try {

@@ -94,7 +94,8 @@ describe('API app (real PostgreSQL and Redis): auth, CORS, errors, health, docs'
       const res = await api.call('GET', '/api/v1/signals', {
         headers: { Authorization: `Bearer ${TOKEN}`, Origin: 'https://evil.example' },
       });
-      expect(res.status).to.equal(200);
+      expect(res.status).to.equal(403);
+      expect((res.body.error as { code: string }).code).to.equal('CROSS_ORIGIN_REFUSED');
       expect(res.headers.get('access-control-allow-origin')).to.equal(null);
     });
   });
@@ -113,7 +114,7 @@ describe('API app (real PostgreSQL and Redis): auth, CORS, errors, health, docs'
     it('answers malformed JSON, a wrong content type and an oversized body with 4xx JSON, never 500', async () => {
       const cases: [Record<string, string>, string, number][] = [
         [{ 'Content-Type': 'application/json' }, '{"symbol": "GOOG",', 400],
-        [{ 'Content-Type': 'text/plain' }, 'symbol=GOOG', 400],
+        [{ 'Content-Type': 'text/plain' }, 'symbol=GOOG', 415],
         [{ 'Content-Type': 'application/json' }, JSON.stringify({ symbol: 'x'.repeat(100_000) }), 413],
       ];
       for (const [headers, raw, status] of cases) {
@@ -124,6 +125,41 @@ describe('API app (real PostgreSQL and Redis): auth, CORS, errors, health, docs'
         expect(res.status, raw.slice(0, 20)).to.equal(status);
         expect(res.body).to.have.nested.property('error.code').that.is.a('string');
       }
+    });
+  });
+
+  describe('client floods raise no alert', () => {
+    it('connections reset right after a request: each counted by the rate limit, none reaches the top-level handler', async () => {
+      const { connect } = await import('node:net');
+      const { port } = new URL(api.url);
+      const before = api.fatals.length;
+      for (let i = 0; i < 100; i++) {
+        await new Promise<void>((resolve) => {
+          const socket = connect(Number(port), '127.0.0.1', () => {
+            socket.write(
+              `GET /api/v1/summary HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${TOKEN}\r\n\r\n`,
+            );
+            socket.resetAndDestroy();
+          });
+          socket.on('close', () => resolve());
+          socket.on('error', () => resolve());
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(api.fatals.slice(before).map(String)).to.deep.equal([]);
+      expect(await api.metrics.registry.getSingleMetricAsString('errors_total')).not.to.match(
+        /kind="fatal"\} [1-9]/,
+      );
+    });
+
+    it('/docs/assets/<an Object.prototype member>: 404, no file read, no alert', async () => {
+      const before = api.fatals.length;
+      for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
+        const res = await api.call('GET', `/docs/assets/${name}`, { headers: {} });
+        expect(res.status, name).to.equal(404);
+        expect(JSON.stringify(res.body)).not.to.include('node_modules');
+      }
+      expect(api.fatals.slice(before)).to.deep.equal([]);
     });
   });
 

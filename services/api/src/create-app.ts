@@ -24,11 +24,12 @@ import { bearerAuth } from './entry-points/http/bearer-auth.js';
 import { candlesEndpoints } from './entry-points/http/candles-routes.js';
 import { controlEndpoints } from './entry-points/http/control-routes.js';
 import { createRouter } from './entry-points/http/create-router.js';
+import { crossSiteGuard } from './entry-points/http/cross-site-guard.js';
 import { dashboardRoutes } from './entry-points/http/dashboard-routes.js';
 import { docsRoutes } from './entry-points/http/docs-routes.js';
 import type { Endpoint } from './entry-points/http/endpoint.js';
 import { mountEndpoints } from './entry-points/http/endpoint.js';
-import { errorHandler } from './entry-points/http/error-handler.js';
+import { clientWentAway, errorHandler } from './entry-points/http/error-handler.js';
 import { healthRouter } from './entry-points/http/health-routes.js';
 import { createLiveFeed, type LiveFeed } from './entry-points/http/live-feed.js';
 import { ordersEndpoints } from './entry-points/http/orders-routes.js';
@@ -114,8 +115,9 @@ export function apiEndpoints(deps: ApiDeps): Endpoint[] {
  * The API as a Koa app, not listening (tests drive `app.callback()`): one error shape for every
  * failure; CORS from `CORS_ORIGINS` (GET and POST, Authorization and Content-Type; an origin not on
  * the list gets no CORS headers); `/health`, `/openapi.json`, `/docs` and the dashboard (`/`) open;
- * everything under `/api/v1` rate-limited per client IP, then behind one bearer-auth middleware on
- * the router that serves it. Every route matches its exact spelling only (case, trailing slash).
+ * everything under `/api/v1` behind the cross-site guard (Host, Origin, JSON only), rate-limited per
+ * client IP, then behind one bearer-auth middleware on the router that serves it. Every route
+ * matches its exact spelling only (case, trailing slash).
  */
 export function createApp(deps: ApiDeps): Koa {
   const { config, logger } = deps;
@@ -123,6 +125,12 @@ export function createApp(deps: ApiDeps): Koa {
   const allowed = new Set(config.corsOrigins);
   const endpoints = apiEndpoints(deps);
 
+  // What fails after the answer left (a response stream a closed tab cut) is not Koa's to print:
+  // a client that went away is routine; anything else is logged once, without a console stack.
+  app.on('error', (err: unknown) => {
+    if (clientWentAway(err)) return;
+    logger.warn('response failed after it was sent', { error: err });
+  });
   app.use(requestMetrics(deps.metrics));
   app.use(errorHandler({ logger, onFatal: deps.onFatal }));
   app.use(
@@ -156,6 +164,13 @@ export function createApp(deps: ApiDeps): Koa {
   // Exact-match routes with the limit and auth on the router itself: a path this router does not
   // serve under its exact spelling is a 404, so no spelling reaches a handler without them.
   const api = createRouter({ prefix: '/api/v1' });
+  api.use(
+    crossSiteGuard({
+      corsOrigins: config.corsOrigins,
+      publicHosts: config.apiPublicHosts,
+      checkHost: !config.apiAuthToken || config.apiPublicHosts.length > 0,
+    }),
+  );
   // Counted before auth, so guessing tokens is rate-limited too.
   api.use(rateLimit({ name: 'api', perMinute: config.apiRateLimitPerMin, store: deps.rateLimitStore }));
   api.use(bearerAuth(config.apiAuthToken, logger));

@@ -1,4 +1,4 @@
-import { listen } from '@trading/platform';
+import { listen, requireApiToken } from '@trading/platform';
 import { orderPathDeps, storageChecks, type WorkerDefinition } from '@trading/runtime';
 
 import { createApp, traderDesk } from './create-app.js';
@@ -13,6 +13,7 @@ import { telegramBotEnabled } from './entry-points/telegram/telegram-bot-enabled
  */
 export const apiWorker: WorkerDefinition = {
   name: 'api',
+  checkConfig: requireApiToken,
   setup: async (ctx) => {
     const { config, logger, metrics, lifecycle, handleFatal, db, broker } = ctx;
     const rateLimit = lifecycle.add(

@@ -1,10 +1,11 @@
 export type { Config, TradingMode } from './config/config.js';
-export { loadConfig, secretsOf, tradingMode } from './config/config.js';
+export { isLoopbackHost, loadConfig, requireApiToken, secretsOf, tradingMode } from './config/config.js';
 export type { ConfigKey, LogLevel } from './config/config-schema.js';
 export { CONFIG_KEYS, TIMEFRAMES } from './config/config-schema.js';
 export type { Redactor } from './config/redactor.js';
 export { createRedactor } from './config/redactor.js';
 export { Secret, SECRET_MASK } from './config/secret.js';
+export { AlertThrottle, type AlertThrottleOptions } from './errors/alert-throttle.js';
 export { classifyError, errorMessage, httpStatusOf, isDataError, isTransient } from './errors/classify.js';
 export type { Notifier } from './errors/notifier.js';
 export {

@@ -1,6 +1,6 @@
 import type { ConsumeOptions, EventHandler } from '@trading/messaging';
 import { type Broker, createBroker } from '@trading/messaging';
-import type { HealthCheck } from '@trading/platform';
+import type { Config, HealthCheck } from '@trading/platform';
 import {
   createLogger,
   createMetrics,
@@ -39,6 +39,8 @@ export interface WorkerContext extends ServiceContext {
 export interface WorkerDefinition {
   name: string;
   setup(ctx: WorkerContext): Promise<void> | void;
+  /** Refuses a config this worker must not run with (a ConfigError: one line, exit 78). */
+  checkConfig?: (config: Config) => void;
 }
 
 /** Options of {@link runWorker} and {@link runPlatform}. */
@@ -127,7 +129,7 @@ export async function runWorker(worker: WorkerDefinition, options: RunWorkerOpti
       await worker.setup(workerContext(ctx, storage, checks));
       await serveHealth(ctx.config, ctx.lifecycle, ctx.metrics, checks);
     },
-    { ...notifierOption, env: options.env },
+    { ...notifierOption, env: options.env, checkConfig: worker.checkConfig },
   );
 }
 
@@ -163,6 +165,12 @@ export async function runPlatform(
       }
       await serveHealth(ctx.config, ctx.lifecycle, ctx.metrics, checks);
     },
-    { ...notifierOption, env: options.env },
+    {
+      ...notifierOption,
+      env: options.env,
+      checkConfig: (config) => {
+        for (const worker of workers) worker.checkConfig?.(config);
+      },
+    },
   );
 }

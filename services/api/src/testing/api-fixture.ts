@@ -150,7 +150,7 @@ export async function startApiFixture(
       const body =
         options.raw ??
         (options.body === undefined || method === 'GET' ? undefined : JSON.stringify(options.body));
-      if (body !== undefined) headers['Content-Type'] ??= 'application/json';
+      if (body !== undefined || method === 'POST') headers['Content-Type'] ??= 'application/json';
       const res = await fetch(`${url}${path}`, { method, headers, body });
       const text = await res.text();
       let parsed: Record<string, unknown>;

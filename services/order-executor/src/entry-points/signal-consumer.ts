@@ -74,7 +74,10 @@ export function createSignalConsumer(deps: SignalConsumerDeps): (event: EventEnv
     logger.info('signal rejected', { signalId: signal.signalId, symbol: signal.symbol, rule, details });
     if (!needsAttention(rule)) return;
     await deps.notifier
-      .notify(`⛔ ${signal.side} ${signal.symbol} refused by ${rule}: ${JSON.stringify(details)}`)
+      .notify(
+        `⛔ ${signal.side} ${signal.symbol} refused by ${rule}: ${JSON.stringify(details)}`,
+        `refused:${rule}:${signal.symbol}`,
+      )
       .catch((err: unknown) => {
         logger.warn('rejection notice not sent', { error: err });
       });

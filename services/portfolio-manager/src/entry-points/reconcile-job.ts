@@ -72,7 +72,10 @@ export function createReconcileJob(deps: ReconcileDeps): () => Promise<void> {
       const detail = { symbol, book: bookQty, broker: truth?.qty ?? '0' };
       deps.logger.warn('position differs from the broker; posting an adjustment', detail);
       await deps.notifier
-        .notify(`⚠️ reconciliation: ${symbol} book ${detail.book} vs broker ${detail.broker}; adjusted`)
+        .notify(
+          `⚠️ reconciliation: ${symbol} book ${detail.book} vs broker ${detail.broker}; adjusted`,
+          `reconcile:${symbol}`,
+        )
         .catch((err: unknown) => {
           deps.logger.warn('reconciliation alert not sent', { error: err });
         });

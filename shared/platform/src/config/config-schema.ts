@@ -63,7 +63,10 @@ export const CONFIG_KEYS = {
     'Anthropic API key for the stock selector; unset means no LLM',
   ),
   finnhubApiKey: secret('FINNHUB_API_KEY', 'Finnhub API token for company news'),
-  apiAuthToken: secret('API_AUTH_TOKEN', 'Bearer token for /api/v1; empty means dev mode (no auth)'),
+  apiAuthToken: secret(
+    'API_AUTH_TOKEN',
+    'Bearer token for /api/v1; required outside the simulation (empty: no auth, loopback only)',
+  ),
 
   // Process
   nodeEnv: {
@@ -271,6 +274,15 @@ export const CONFIG_KEYS = {
     env: 'TELEGRAM_BASE_URL',
     schema: url('https://api.telegram.org', 'Telegram Bot API base URL'),
   },
+  alertThrottleMs: {
+    env: 'ALERT_THROTTLE_MS',
+    schema: int(
+      1000,
+      86_400_000,
+      300_000,
+      'Alerts with the same cause are sent once per this window (ms); repeats are summed up after it',
+    ),
+  },
   telegramChatId: {
     env: 'TELEGRAM_CHAT_ID',
     schema: Joi.string()
@@ -290,7 +302,17 @@ export const CONFIG_KEYS = {
   // API
   corsOrigins: {
     env: 'CORS_ORIGINS',
-    schema: list('http://localhost:3000', 'Comma-separated origins allowed by CORS'),
+    schema: list(
+      '',
+      'Comma-separated origins (scheme://host[:port]) whose pages may call /api/v1; empty: only the dashboard itself',
+    ),
+  },
+  apiPublicHosts: {
+    env: 'API_PUBLIC_HOSTS',
+    schema: list(
+      '',
+      'Comma-separated host names /api/v1 answers to besides loopback ones (required for any other name without API_AUTH_TOKEN)',
+    ),
   },
   trustedProxy: {
     env: 'TRUSTED_PROXY',

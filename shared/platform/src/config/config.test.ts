@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 import { ConfigError } from '@trading/domain';
 import { expect } from 'chai';
 
-import { loadConfig, secretsOf } from './config.js';
+import { isLoopbackHost, loadConfig, requireApiToken, secretsOf } from './config.js';
 import { CONFIG_KEYS } from './config-schema.js';
 import { Secret } from './secret.js';
 
@@ -17,7 +17,8 @@ describe('loadConfig', () => {
     expect(config.healthPort).to.equal(8080);
     expect(config.apiPort).to.equal(8000);
     expect(config.logLevel).to.equal('info');
-    expect(config.corsOrigins).to.deep.equal(['http://localhost:3000']);
+    expect(config.corsOrigins).to.deep.equal([]);
+    expect(config.apiPublicHosts).to.deep.equal([]);
     expect(config.retryMaxRetries).to.equal(3);
     expect(config.breakerFailureThreshold).to.equal(5);
     expect(config.breakerCooldownMs).to.equal(60_000);
@@ -154,6 +155,29 @@ describe('loadConfig: the API without a token', () => {
     );
     expect(loadConfig({ API_AUTH_TOKEN: 't' }).apiHost).to.equal('0.0.0.0');
     expect(loadConfig({ API_AUTH_TOKEN: 't', API_HOST: '10.0.0.5' }).apiHost).to.equal('10.0.0.5');
+  });
+});
+
+describe('requireApiToken', () => {
+  it('refuses Alpaca keys (paper or live) without API_AUTH_TOKEN, naming it; the simulation and a token pass', () => {
+    const keys = { ALPACA_API_KEY: 'k', ALPACA_API_SECRET: 's' };
+    expect(() => requireApiToken(loadConfig(keys))).to.throw(
+      ConfigError,
+      /^invalid configuration: API_AUTH_TOKEN: required when trading through Alpaca \(paper\)/,
+    );
+    expect(() =>
+      requireApiToken(loadConfig({ ...keys, ALPACA_TRADING_URL: 'https://api.alpaca.markets' })),
+    ).to.throw(ConfigError, /\(live\)/);
+    expect(() => requireApiToken(loadConfig({ ...keys, SIMULATED: 'true' }))).not.to.throw();
+    expect(() => requireApiToken(loadConfig({ ...keys, API_AUTH_TOKEN: 't' }))).not.to.throw();
+    expect(() => requireApiToken(loadConfig({}))).not.to.throw();
+  });
+
+  it('isLoopbackHost: 127.0.0.0/8, localhost and ::1 only', () => {
+    for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '::1'])
+      expect(isLoopbackHost(h), h).to.equal(true);
+    for (const h of ['0.0.0.0', '10.0.0.1', 'localhost.evil.test', '127.0.0.1.nip.io', '::'])
+      expect(isLoopbackHost(h), h).to.equal(false);
   });
 });
 

@@ -56,8 +56,10 @@ export interface Config {
   anthropicModel: string;
   telegramBaseUrl: string;
   telegramChatId: string;
+  alertThrottleMs: number;
   telegramCommands: boolean;
   corsOrigins: string[];
+  apiPublicHosts: string[];
   trustedProxy: boolean;
   apiRateLimitPerMin: number;
   apiOrderRateLimitPerMin: number;
@@ -95,7 +97,13 @@ export interface Config {
   reconcileIntervalMs: number;
 }
 
-const LIST_KEYS = new Set<keyof Config>(['corsOrigins', 'symbols', 'strategies', 'selectorCandidates']);
+const LIST_KEYS = new Set<keyof Config>([
+  'corsOrigins',
+  'apiPublicHosts',
+  'symbols',
+  'strategies',
+  'selectorCandidates',
+]);
 
 /** Keys whose value is a JSON object in the environment (e.g. STRATEGY_PARAMS). */
 const JSON_ENVS = new Set(
@@ -234,7 +242,12 @@ function withKnownStrategies(config: Config): Config {
   );
 }
 
-const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|::1)$/;
+const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|::1)$/i;
+
+/** Whether a host name or address is this machine's loopback (127.0.0.0/8, localhost, ::1). */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host);
+}
 
 /**
  * Without API_AUTH_TOKEN anyone who reaches the API can place orders: it then listens on this
@@ -247,6 +260,18 @@ function withSafeApiHost(config: Config, requestedHost: string | undefined): Con
   throw new ConfigError(
     `invalid configuration: API_HOST: "${config.apiHost}" would let anyone who reaches this machine place orders without a token; set API_AUTH_TOKEN, or leave API_HOST unset (127.0.0.1)`,
     [{ key: 'API_HOST', message: 'a non-loopback address requires API_AUTH_TOKEN' }],
+  );
+}
+
+/**
+ * Refuses a config that would trade through Alpaca (paper or live) with the API open to every
+ * local process and web page: only the simulation runs without API_AUTH_TOKEN.
+ */
+export function requireApiToken(config: Config): void {
+  if (config.apiAuthToken || config.simulated || !config.alpacaApiKey) return;
+  throw new ConfigError(
+    `invalid configuration: API_AUTH_TOKEN: required when trading through Alpaca (${tradingMode(config)}); set a long random token (e.g. openssl rand -hex 32), or unset ALPACA_API_KEY to run the simulation`,
+    [{ key: 'API_AUTH_TOKEN', message: 'required outside the simulation' }],
   );
 }
 

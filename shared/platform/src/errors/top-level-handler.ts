@@ -25,7 +25,11 @@ export function createTopLevelHandler(options: TopLevelHandlerOptions): TopLevel
     options.metrics?.errorsTotal.inc({ kind: 'fatal' });
     if (!options.notifier) return;
     try {
-      await options.notifier.notify(`🚨 ${options.service}: ${context}: ${errorMessage(err)}`);
+      // One message per cause and window: a failure that repeats cannot bury other alerts.
+      await options.notifier.notify(
+        `🚨 ${options.service}: ${context}: ${errorMessage(err)}`,
+        `fatal:${options.service}:${context}`,
+      );
     } catch (alertErr) {
       options.logger.warn('alert could not be sent', { error: alertErr });
     }

@@ -24,6 +24,8 @@ export interface RunServiceOptions {
   exit?: (code: number) => void;
   /** Builds the alert channel once config and logger exist (Telegram in production). */
   createNotifier?: (config: Config, logger: Logger) => Notifier | undefined;
+  /** Rules of the service's own on the loaded config (throw a ConfigError to refuse it). */
+  checkConfig?: (config: Config) => void;
 }
 
 /** Exit code for a configuration the service cannot start with (sysexits EX_CONFIG). */
@@ -45,6 +47,7 @@ export async function runService(
   let config: Config;
   try {
     config = loadConfig(options.env);
+    options.checkConfig?.(config);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${service}: invalid configuration, not starting:\n`);

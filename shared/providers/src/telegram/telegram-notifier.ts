@@ -1,5 +1,5 @@
 import type { Config, Logger, Metrics, Notifier } from '@trading/platform';
-import { createRedactor, policyFromConfig } from '@trading/platform';
+import { AlertThrottle, createRedactor, policyFromConfig } from '@trading/platform';
 import Joi from 'joi';
 
 import { HttpJsonClient } from '../http/http-json-client.js';
@@ -20,6 +20,7 @@ export class TelegramNotifier implements Notifier {
   readonly #chatId: string;
   readonly #logger: Logger | undefined;
   readonly #token: string;
+  readonly #throttle: AlertThrottle;
   #warned: boolean;
 
   /** `quiet`: say nothing when off (a second notifier in the process, whose first one already says so). */
@@ -42,6 +43,11 @@ export class TelegramNotifier implements Notifier {
             connections: 1,
           })
         : undefined;
+    this.#throttle = new AlertThrottle({
+      windowMs: config.alertThrottleMs,
+      send: async (text) => this.#send(text),
+      onError: (err) => deps.logger?.warn('alert summary not sent', { error: err }),
+    });
   }
 
   /** Whether messages are actually sent. */
@@ -49,7 +55,8 @@ export class TelegramNotifier implements Notifier {
     return this.#http !== undefined;
   }
 
-  async notify(text: string): Promise<void> {
+  /** Send `text`; repeats of one `key` (the text when none) go once per ALERT_THROTTLE_MS, then summed up. */
+  async notify(text: string, key?: string): Promise<void> {
     if (!this.#http) {
       if (!this.#warned) {
         this.#warned = true;
@@ -59,6 +66,11 @@ export class TelegramNotifier implements Notifier {
       }
       return;
     }
+    await this.#throttle.notify(text, key);
+  }
+
+  async #send(text: string): Promise<void> {
+    if (!this.#http) return;
     await this.#http.request('POST', `/bot${this.#token}/sendMessage`, {
       schema: answerSchema,
       body: { chat_id: this.#chatId, text: text.slice(0, MAX_TEXT), disable_web_page_preview: true },
@@ -66,6 +78,7 @@ export class TelegramNotifier implements Notifier {
   }
 
   async close(): Promise<void> {
+    this.#throttle.close();
     await this.#http?.close();
   }
 }

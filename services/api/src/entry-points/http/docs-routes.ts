@@ -7,10 +7,10 @@ import { createRouter } from './create-router.js';
 import { readOnce } from './read-once.js';
 
 /** Swagger UI files served under /docs/assets, from the swagger-ui-dist package (no CDN: works offline). */
-const ASSETS: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
-};
+const ASSETS = new Map([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'application/javascript; charset=utf-8'],
+]);
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -64,7 +64,8 @@ export function docsRoutes(load: () => Promise<Record<string, unknown>>): Router
       ctx.body = INIT;
       return;
     }
-    const type = ASSETS[file];
+    // A Map, not an object: `constructor` or `__proto__` must not find an inherited member.
+    const type = ASSETS.get(file);
     if (!type) return; // 404 through the error handler
     ctx.type = type;
     ctx.set('Cache-Control', 'public, max-age=86400');

@@ -96,9 +96,11 @@ export function endpoint<Q = Record<string, never>, P = Record<string, never>, B
     parse(ctx) {
       const query = validated('query', spec.query, ctx.query);
       const params = validated('params', spec.params, ctx.params);
-      const body = spec.body
-        ? validated('body', spec.body, (ctx.request as { body?: unknown }).body)
-        : (undefined as B);
+      // A POST without a body schema takes none: an empty one or `{}` only.
+      const body =
+        spec.body || spec.method === 'post'
+          ? validated('body', spec.body, (ctx.request as { body?: unknown }).body)
+          : (undefined as B);
       return { query, params, body };
     },
     async handle(input) {

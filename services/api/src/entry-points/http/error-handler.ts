@@ -20,6 +20,14 @@ const HTTP_CODES: Record<number, string> = {
   431: 'HEADERS_TOO_LARGE',
 };
 
+/** Errors that only say the client closed its connection (a reset, a closed tab). */
+const CLIENT_GONE = new Set(['ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+/** Whether an error only says the client went away: routine, never an alert. */
+export function clientWentAway(err: unknown, req?: { destroyed: boolean }): boolean {
+  return CLIENT_GONE.has(String((err as { code?: unknown }).code)) || req?.destroyed === true;
+}
+
 const UPSTREAM_CODES: Record<number, string> = { 502: 'BAD_GATEWAY', 503: 'UNAVAILABLE', 504: 'TIMEOUT' };
 
 /**
@@ -78,8 +86,13 @@ export function errorHandler(options: { logger: Logger; onFatal?: TopLevelHandle
       } satisfies ErrorBody;
       if (err instanceof AppError && (err.kind === 'transient' || err.code === 'CIRCUIT_OPEN')) {
         options.logger.warn('request failed on a dependency', { path: ctx.path, error: err });
+      } else if (clientWentAway(err, ctx.req)) {
+        // Client-caused: the answer has nobody to go to, and no operator needs to hear of it.
+        options.logger.warn('request ended: the client went away', { path: ctx.path, error: err });
       } else {
-        await options.onFatal?.(err, `${ctx.method} ${ctx.path}`);
+        // Named by its route, not the raw path: alerts of one cause share one key (throttled).
+        const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+        await options.onFatal?.(err, `${ctx.method} ${typeof route === 'string' ? route : ctx.path}`);
       }
     }
   };

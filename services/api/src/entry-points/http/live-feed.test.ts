@@ -72,3 +72,78 @@ describe('live stream GET /api/v1/stream (server-sent events; real PostgreSQL, R
     expect(res.status).to.equal(401);
   });
 });
+
+describe('live stream: clients that leave while their first snapshot is read', function () {
+  this.timeout(30_000);
+  let api: ApiFixture;
+  before(async function () {
+    api = await startApiFixture(this, { API_STREAM_MS: '100' });
+  });
+  after(async () => {
+    await api?.close();
+  });
+
+  it('200 clients that disconnect early leave the count at 0, never past the cap; the next client is served', async () => {
+    const { createLiveFeed } = await import('./live-feed.js');
+    const { listen } = await import('@trading/platform');
+    const Koa = (await import('koa')).default;
+    const { request } = await import('node:http');
+    // The first snapshot is slow, so every client is gone before it is read.
+    const slowRepos = {
+      ...api.repos,
+      control: Object.assign(Object.create(api.repos.control) as typeof api.repos.control, {
+        get: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 150));
+          return api.repos.control.get();
+        },
+      }),
+    };
+    const feed = createLiveFeed({
+      repos: slowRepos,
+      logger: api.captured.logger,
+      metrics: api.metrics,
+      intervalMs: 50,
+      maxClients: 100,
+      context: { mode: 'paper', symbols: [] } as never,
+    });
+    const app = new Koa();
+    let peak = 0;
+    app.use(async (ctx, next) => {
+      await next();
+      peak = Math.max(peak, feed.clients);
+    });
+    app.use(feed.handler);
+    const server = await listen(app.callback(), 0, '127.0.0.1');
+    try {
+      const statuses: number[] = [];
+      await Promise.all(
+        Array.from(
+          { length: 200 },
+          async () =>
+            new Promise<void>((resolve) => {
+              const req = request(
+                { port: server.port, host: '127.0.0.1', path: '/', agent: false },
+                (res) => {
+                  statuses.push(res.statusCode ?? 0);
+                  res.resume();
+                },
+              );
+              req.on('error', () => resolve());
+              req.on('close', () => resolve());
+              req.end();
+              setTimeout(() => req.destroy(), 30);
+            }),
+        ),
+      );
+      for (let i = 0; i < 100 && feed.clients > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(feed.clients).to.equal(0);
+      expect(peak).to.be.at.most(100);
+      const res = await fetch(`http://127.0.0.1:${String(server.port)}/`);
+      expect(res.status).to.equal(200);
+      await res.body?.cancel();
+    } finally {
+      await feed.close();
+      await server.close();
+    }
+  });
+});

@@ -104,7 +104,17 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
       ctx.body = { error: { code: 'STREAM_FULL', message: 'too many live clients; retry in 5 s' } };
       return;
     }
+    // Counted and watched for its close before anything is awaited: the cap holds while snapshots
+    // are read, and a client that leaves meanwhile frees its slot.
     const stream = new PassThrough();
+    clients.add(stream);
+    connected.set(clients.size);
+    const leave = (): void => {
+      if (!clients.delete(stream)) return;
+      connected.set(clients.size);
+      stopIfIdle();
+    };
+    ctx.res.once('close', leave);
     ctx.req.socket.setTimeout(0);
     ctx.req.socket.setNoDelay(true);
     ctx.status = 200;
@@ -114,16 +124,15 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
       'X-Accel-Buffering': 'no',
     });
     ctx.body = stream;
-    stream.write(`retry: 3000\n\n${await snapshot()}`);
-    clients.add(stream);
-    connected.set(clients.size);
+    stream.write('retry: 3000\n\n');
     start();
-    const leave = (): void => {
-      clients.delete(stream);
-      connected.set(clients.size);
-      stopIfIdle();
-    };
-    ctx.res.once('close', leave);
+    try {
+      const first = await snapshot();
+      if (clients.has(stream)) stream.write(first);
+    } catch (err) {
+      leave();
+      throw err;
+    }
   };
 
   return {

@@ -45,6 +45,12 @@ function operation(e: Endpoint): JsonSchema {
   }
   responses['400'] ??= errorResponse('Invalid input: every bad field is listed in `details`');
   responses['401'] = errorResponse('Missing or wrong bearer token');
+  responses['403'] ??= errorResponse(
+    'Cross-origin request from an origin not in CORS_ORIGINS (Origin / Sec-Fetch-Site)',
+  );
+  if (e.method === 'post')
+    responses['415'] = errorResponse('Not sent as application/json (bodyless requests too)');
+  responses['421'] = errorResponse('Host not loopback and not in API_PUBLIC_HOSTS');
   responses['429'] = {
     ...errorResponse('Rate limit exceeded'),
     headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
@@ -61,10 +67,21 @@ function operation(e: Endpoint): JsonSchema {
     parameters: parameters(e),
     ...(e.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(e.body) } } } }
-      : {}),
+      : e.method === 'post'
+        ? { requestBody: NO_BODY, 'x-takes-no-body': true }
+        : {}),
     responses,
   };
 }
+
+/** A POST that takes no body: none, or `{}`, still sent as application/json (see the cross-site guard). */
+const NO_BODY = {
+  required: false,
+  description: 'Takes no body: send none or {}, with Content-Type: application/json',
+  content: {
+    'application/json': { schema: { type: 'object', additionalProperties: false, maxProperties: 0 } },
+  },
+};
 
 const TAGS: Record<string, string> = {
   dashboard: 'What the dashboard shows first',

@@ -196,6 +196,14 @@ export class BoundedMap<K, V> extends Map<K, V> {
   }
 }
 
+/**
+ * The client a limit counts: Koa's `ctx.ip`, or one shared key when it is empty (a client that reset
+ * its connection right after sending has no address left), so such a request is still counted.
+ */
+export function clientKey(ctx: Koa.Context): string {
+  return ctx.ip || 'unknown-client';
+}
+
 /** Options of {@link rateLimit}. */
 export interface RateLimitOptions {
   /** Separates the counts of different limits on the same client. */
@@ -218,7 +226,7 @@ export function rateLimit(options: RateLimitOptions): Koa.Middleware {
     namespace: `ratelimit:${options.name}`,
     duration: 60_000,
     max: options.perMinute,
-    id: (ctx) => ctx.ip,
+    id: clientKey,
     onLimited: (ctx) => {
       const after = Math.max(1, Number(ctx.response.get('Retry-After')) || 1);
       ctx.set('Retry-After', String(after));

@@ -5,7 +5,7 @@ import { type Logger, type Metrics } from '@trading/platform';
 import type Koa from 'koa';
 
 import type { ErrorBody } from './error-handler.js';
-import { BoundedMap, storeErrors } from './rate-limit.js';
+import { BoundedMap, clientKey, storeErrors } from './rate-limit.js';
 
 const WINDOW_MS = 60_000;
 
@@ -93,7 +93,7 @@ export function successRateLimit(options: {
 }): Koa.Middleware {
   const now = options.now ?? Date.now;
   return async (ctx, next) => {
-    const key = `ratelimit:${options.name}:${ctx.ip}`;
+    const key = `ratelimit:${options.name}:${clientKey(ctx)}`;
     const at = now();
     const { used, oldest } = await options.window.peek(key, at);
     if (used >= options.perMinute) {
