@@ -64,6 +64,7 @@ export {
 export { checkCooldown } from './risk/risk-rules.js';
 export type { Side } from './side.js';
 export { SIDES } from './side.js';
+export { isStorableText, toStorableText, unstorableTextAt } from './storable-text.js';
 export type { MacdCrossParams } from './strategies/macd-cross.js';
 export { macdCross } from './strategies/macd-cross.js';
 export { RollingMean } from './strategies/rolling-mean.js';

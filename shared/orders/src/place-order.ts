@@ -14,6 +14,7 @@ import {
 } from '@trading/domain';
 import { type Exclusive, exclusive, providerStatus } from '@trading/platform';
 import type { OrderRow, Repositories } from '@trading/store';
+import { Big } from 'big.js';
 
 import { decideOrder, screenOrder } from './assess-order.js';
 import { type BrokerState, createBrokerState } from './broker-state.js';
@@ -75,6 +76,22 @@ export type PlaceOrderOutcome =
   | { outcome: 'brokerRefused'; order: OrderRow; brokerStatus: number | undefined; reason: string };
 
 /**
+ * Whether a request asks for the order recorded under its id: symbol, side, type and limit price,
+ * and the quantity when it names one (without one the risk rules sized the order).
+ */
+function sameOrder(mine: OrderRow, request: PlaceOrderRequest): boolean {
+  const limit = request.limitPrice === undefined ? null : new Big(request.limitPrice);
+  const recorded = mine.limitPrice ?? null;
+  return (
+    mine.symbol === request.symbol &&
+    mine.side === request.side &&
+    mine.type === (request.type ?? 'market') &&
+    (limit === null ? recorded === null : recorded !== null && limit.eq(recorded)) &&
+    (request.qty === undefined || new Big(mine.qty).eq(request.qty))
+  );
+}
+
+/**
  * The one order path of the platform, used by the executor's signals and the API's manual orders:
  * idempotency by `client_order_id` (a replay brings the existing order up to date, and an order
  * recorded but never submitted because of a crash is submitted now, once), then the risk rules on
@@ -95,8 +112,7 @@ export function createPlaceOrder(
   const signalIdOf = (request: PlaceOrderRequest) => request.signal?.signalId ?? null;
 
   async function resume(request: PlaceOrderRequest, mine: OrderRow): Promise<PlaceOrderOutcome> {
-    if (mine.symbol !== request.symbol || mine.side !== request.side)
-      return { outcome: 'conflict', order: mine };
+    if (!sameOrder(mine, request)) return { outcome: 'conflict', order: mine };
     // Submitted before (the broker gave it an id): a redelivered signal or a replayed request. The row
     // is the answer, kept current by the order sync; asking the broker again would spend the budget
     // orders need (a burst that outlasts the visibility timeout is redelivered).

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { NotFoundError } from '@trading/domain';
+import { NotFoundError, toStorableText } from '@trading/domain';
 import type { PlaceOrderOutcome } from '@trading/orders';
 import type { Logger, Notifier } from '@trading/platform';
 import type { Repositories, TradingControl } from '@trading/store';
@@ -45,7 +45,12 @@ export function createTraderControls(deps: TraderControlDeps): TraderControls {
     state: async () => deps.repos.control.get(),
 
     async pause(by, reason) {
-      const state = await deps.repos.control.set({ paused: true, reason, changedBy: by });
+      // The kill switch must engage whatever its reason says: text the store cannot hold is mended.
+      const state = await deps.repos.control.set({
+        paused: true,
+        reason: reason === undefined ? undefined : toStorableText(reason.slice(0, 200)),
+        changedBy: by,
+      });
       deps.logger.warn('trading paused: strategies place no orders until resumed', { by, reason });
       announce(
         by,

@@ -45,6 +45,34 @@ describe('control API (real PostgreSQL, Redis, local Alpaca): pause, resume, for
     });
   });
 
+  it('refuses text PostgreSQL cannot store (NUL, a lone surrogate) with 400 naming the field, in every part', async () => {
+    for (const reason of ['halt\u0000now', 'halt\ud800', '\udc00']) {
+      const res = await api.call('POST', '/api/v1/control/pause', { body: { reason } });
+      expect(res.status, JSON.stringify(reason)).to.equal(400);
+      expect(errorOf(res.body).details).to.deep.equal([
+        {
+          field: 'body.reason',
+          message: 'contains a NUL character or a lone UTF-16 surrogate, which cannot be stored',
+        },
+      ]);
+    }
+    const order = await api.call('POST', '/api/v1/orders', {
+      body: { symbol: 'GOOG', side: 'buy', qty: 1, idempotencyKey: 'k\u0000' },
+    });
+    expect(order.status).to.equal(400);
+    expect((await api.call('GET', '/api/v1/signals?strategy=%00')).status).to.equal(400);
+    expect((await api.call('GET', '/api/v1/candles/GO%00G')).status).to.equal(400);
+    expect(api.fatals).to.deep.equal([]);
+    expect((await api.repos.control.get()).paused).to.equal(false);
+  });
+
+  it('a pause always engages, whatever its reason (the Telegram path has no edge check)', async () => {
+    const state = await api.controls.pause('telegram', 'halt\u0000now \ud800');
+    expect(state.paused).to.equal(true);
+    expect((await api.repos.control.get()).reason).to.equal('haltnow \uFFFD');
+    await api.controls.resume('test');
+  });
+
   it('pauses with a reason and resumes: stored, answered, and kept in the database for every process', async () => {
     const paused = await api.call('POST', '/api/v1/control/pause', { body: { reason: 'FOMC at 2pm' } });
     expect(paused.status).to.equal(200);

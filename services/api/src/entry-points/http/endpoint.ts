@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import { ValidationError } from '@trading/domain';
+import { unstorableTextAt, ValidationError } from '@trading/domain';
 import Joi from 'joi';
 import type Koa from 'koa';
 
@@ -60,6 +60,17 @@ export interface Endpoint {
 const NOTHING = Joi.object({});
 
 function validated<T>(part: string, schema: Joi.ObjectSchema<T> | undefined, value: unknown): T {
+  // Text the database cannot hold (NUL, a lone surrogate) is refused here, for every field, so no
+  // handler ever fails on it halfway (a pause that did not engage).
+  const bad = unstorableTextAt(value);
+  if (bad) {
+    throw new ValidationError(`invalid ${part}`, [
+      {
+        field: [part, ...bad].join('.'),
+        message: 'contains a NUL character or a lone UTF-16 surrogate, which cannot be stored',
+      },
+    ]);
+  }
   // No schema: the part must be empty (an endpoint without query parameters refuses any).
   const result = (schema ?? (NOTHING as Joi.ObjectSchema<T>)).validate(value ?? {}, {
     abortEarly: false,

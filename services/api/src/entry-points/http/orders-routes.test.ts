@@ -79,6 +79,51 @@ describe('orders API (real PostgreSQL, Redis, local Alpaca): list, get, manual o
       expect(errorOf(other.body).code).to.equal('IDEMPOTENCY_CONFLICT');
     });
 
+    it('an idempotency key reused with any other qty, type or limit price: 409, nothing placed', async () => {
+      const key = 'retry-me-2';
+      const first = await place({ symbol: 'GOOG', side: 'sell', qty: 1, idempotencyKey: key });
+      expect(first.status).to.equal(201);
+      for (const changed of [
+        { qty: 2 },
+        { type: 'limit', limitPrice: '99' },
+        { type: 'limit', limitPrice: '100' },
+      ]) {
+        const res = await place({ symbol: 'GOOG', side: 'sell', qty: 1, idempotencyKey: key, ...changed });
+        expect(res.status, JSON.stringify(changed)).to.equal(409);
+        expect(errorOf(res.body).code).to.equal('IDEMPOTENCY_CONFLICT');
+      }
+      const limit = await place({
+        symbol: 'GOOG',
+        side: 'sell',
+        qty: 1,
+        type: 'limit',
+        limitPrice: '150',
+        idempotencyKey: 'retry-me-3',
+      });
+      expect(limit.status).to.equal(201);
+      const sameLimit = await place({
+        symbol: 'GOOG',
+        side: 'sell',
+        qty: 1,
+        type: 'limit',
+        limitPrice: '150.00',
+        idempotencyKey: 'retry-me-3',
+      });
+      expect(sameLimit.status).to.equal(200);
+      const otherLimit = await place({
+        symbol: 'GOOG',
+        side: 'sell',
+        qty: 1,
+        type: 'limit',
+        limitPrice: '151',
+        idempotencyKey: 'retry-me-3',
+      });
+      expect(otherLimit.status).to.equal(409);
+      expect(api.alpaca.orders().filter((o) => o.clientOrderId.startsWith('man-retry-me-'))).to.have.length(
+        3,
+      );
+    });
+
     it('while the market is closed, places the order for the next open (opg): accepted, filled at the open', async () => {
       api.alpaca.setMarketOpen(false);
       const closed = await place({ symbol: 'GOOG', side: 'sell', qty: 1 });

@@ -7,6 +7,7 @@ import Koa from 'koa';
 
 import { type ApiFixture, startApiFixture, TOKEN } from '../../testing/api-fixture.js';
 import { BoundedMap, rateLimit, redisLimiterDb } from './rate-limit.js';
+import { memoryWindow } from './success-rate-limit.js';
 
 describe('rate limits (real Redis store): 60/min per IP, 10/min on orders, shared across replicas', function () {
   this.timeout(30_000);
@@ -60,6 +61,22 @@ describe('rate limits (real Redis store): 60/min per IP, 10/min on orders, share
     expect(statuses.slice(0, 10).every((s) => s === 201)).to.equal(true);
     expect(statuses[10]).to.equal(429);
     expect((await api.call('GET', '/api/v1/orders', { headers: from('203.0.113.3') })).status).to.equal(200);
+  });
+
+  it('30 orders at once with a limit of 10: at most 10 placed (a slot is reserved before placing)', async () => {
+    api.alpaca.setPrice('GOOG', '10');
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, async () =>
+        api.call('POST', '/api/v1/orders', {
+          headers: from('203.0.113.9'),
+          body: { symbol: 'GOOG', side: 'buy', qty: 1 },
+        }),
+      ),
+    );
+    const placed = answers.filter((a) => a.status === 201).length;
+    expect(placed).to.be.at.least(1).and.at.most(10);
+    expect(answers.filter((a) => a.status === 429).length).to.be.at.least(20);
+    expect(api.alpaca.orders().length).to.equal(placed);
   });
 
   it('counts only orders placed: malformed and refused attempts leave the allowance for the right order', async () => {
@@ -230,5 +247,19 @@ describe('BoundedMap (memory store)', () => {
     map.set('a', 1).set('b', 2).set('a', 3).set('c', 4);
     expect([...map.keys()]).to.deep.equal(['b', 'c']);
     expect(map.size).to.equal(2);
+  });
+});
+
+describe('order window in memory', () => {
+  it('reserves atomically: 30 parallel reservations with room for 10 grant 10; a released slot is free again', async () => {
+    const window = memoryWindow();
+    const slots = await Promise.all(Array.from({ length: 30 }, async () => window.reserve('k', 1000, 10)));
+    expect(slots.filter((s) => s.granted)).to.have.length(10);
+    const refused = slots.find((s) => !s.granted);
+    expect(refused?.oldest).to.equal(1000);
+    await slots[0]?.release();
+    expect((await window.reserve('k', 2000, 10)).granted).to.equal(true);
+    expect((await window.reserve('k', 2000, 10)).granted).to.equal(false);
+    expect((await window.reserve('k', 61_001, 10)).granted).to.equal(true);
   });
 });

@@ -73,6 +73,47 @@ return {grant, used, oldest[2] or tostring(now)}
 `;
 const RESERVE_SHA = createHash('sha1').update(RESERVE_LUA).digest('hex');
 
+/** What {@link reserveInRedis} reserves: up to `want` stamps `member:1…` in `key`'s window. */
+export interface RedisReservation {
+  key: string;
+  now: number;
+  window: number;
+  max: number;
+  want: number;
+  member: string;
+}
+
+/**
+ * Reserve up to `want` slots of a sliding window in Redis in one atomic script call (so parallel
+ * requests cannot all pass a check made before any of them counted); times out after
+ * {@link REDIS_DEADLINE_MS}. Answers what was granted, the window's count after, and its oldest stamp.
+ */
+export async function reserveInRedis(
+  client: RedisClientType,
+  r: RedisReservation,
+): Promise<{ granted: number; used: number; oldest: number }> {
+  const args = [String(r.now), String(r.window), String(r.max), String(r.want), r.member];
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    // A plain timer race, not withTimeout: a Redis command has nothing to abort.
+    const reply = await Promise.race([
+      client.evalSha(RESERVE_SHA, { keys: [r.key], arguments: args }).catch(async (err: unknown) => {
+        if (!String(err).includes('NOSCRIPT')) throw err;
+        return client.eval(RESERVE_LUA, { keys: [r.key], arguments: args });
+      }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          reject(new TimeoutError(`rate-limit count timed out after ${String(REDIS_DEADLINE_MS)} ms`));
+        }, REDIS_DEADLINE_MS);
+      }),
+    ]);
+    const [granted, used, oldest] = (reply as (number | string)[]).map(Number);
+    return { granted: granted ?? 0, used: used ?? 0, oldest: oldest ?? r.now };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** What this process holds for one client: leased requests, or the time its block ends. */
 interface Lease {
   tokens: number;
@@ -109,28 +150,8 @@ export function redisLimiterDb(
   // One warning per 5 s at most: during an outage every request fails the same way.
   let lastWarned = 0;
 
-  const reserve = async (key: string, now: number, window: number, max: number, want: number) => {
-    const args = [String(now), String(window), String(max), String(want), `${owner}:${String(++sequence)}`];
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      // A plain timer race, not withTimeout: a Redis command has nothing to abort.
-      const reply = await Promise.race([
-        client.evalSha(RESERVE_SHA, { keys: [key], arguments: args }).catch(async (err: unknown) => {
-          if (!String(err).includes('NOSCRIPT')) throw err;
-          return client.eval(RESERVE_LUA, { keys: [key], arguments: args });
-        }),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => {
-            reject(new TimeoutError(`rate-limit count timed out after ${String(REDIS_DEADLINE_MS)} ms`));
-          }, REDIS_DEADLINE_MS);
-        }),
-      ]);
-      const [granted, used, oldest] = (reply as (number | string)[]).map(Number);
-      return { granted: granted ?? 0, used: used ?? 0, oldest: oldest ?? now };
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const reserve = async (key: string, now: number, window: number, max: number, want: number) =>
+    reserveInRedis(client, { key, now, window, max, want, member: `${owner}:${String(++sequence)}` });
 
   const take = async (key: string, window: number, max: number): Promise<[number, number, number]> => {
     for (;;) {

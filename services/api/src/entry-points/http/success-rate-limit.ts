@@ -5,15 +5,24 @@ import { type Logger, type Metrics } from '@trading/platform';
 import type Koa from 'koa';
 
 import type { ErrorBody } from './error-handler.js';
-import { BoundedMap, clientKey, storeErrors } from './rate-limit.js';
+import { BoundedMap, clientKey, reserveInRedis, storeErrors } from './rate-limit.js';
 
 const WINDOW_MS = 60_000;
 
-/** A sliding minute of what each client did: how many, and when the oldest expires. */
-export interface SuccessWindow {
-  peek(key: string, now: number): Promise<{ used: number; oldest: number | undefined }>;
-  add(key: string, now: number): Promise<void>;
+/** A slot taken in a client's window: released when the request placed nothing. */
+export interface Slot {
+  granted: boolean;
+  /** The window's oldest stamp when refused (for `Retry-After`). */
+  oldest?: number;
+  release(): Promise<void>;
 }
+
+/** A sliding minute of what each client did, where a slot is reserved atomically before acting. */
+export interface SuccessWindow {
+  reserve(key: string, now: number, max: number): Promise<Slot>;
+}
+
+const NO_SLOT = async (): Promise<void> => Promise.resolve();
 
 /** The window in this process's memory, tracking at most `maxClients` (the oldest is forgotten beyond). */
 export function memoryWindow(maxClients = 100_000): SuccessWindow {
@@ -24,20 +33,26 @@ export function memoryWindow(maxClients = 100_000): SuccessWindow {
     return kept;
   };
   return {
-    peek: async (key, now) => {
+    // Check and take in one synchronous step: nothing can interleave between them.
+    reserve: async (key, now, max) => {
       const kept = live(key, now);
-      return Promise.resolve({ used: kept.length, oldest: kept[0] });
-    },
-    add: async (key, now) => {
-      live(key, now).push(now);
-      return Promise.resolve();
+      if (kept.length >= max) return Promise.resolve({ granted: false, oldest: kept[0], release: NO_SLOT });
+      kept.push(now);
+      const release = async (): Promise<void> => {
+        const current = stamps.get(key);
+        const at = current?.lastIndexOf(now) ?? -1;
+        if (at >= 0) current?.splice(at, 1);
+        return Promise.resolve();
+      };
+      return Promise.resolve({ granted: true, release });
     },
   };
 }
 
 /**
- * The window in Redis (a sorted set of stamps per client, shared by every replica). Fails open like
- * the global limit: a Redis hiccup lets the request through, counted and logged.
+ * The window in Redis (a sorted set of stamps per client, shared by every replica; the check and the
+ * stamp in one script). Fails open like the global limit: a Redis hiccup lets the request through,
+ * counted and logged.
  */
 export function redisWindow(
   client: RedisClientType,
@@ -49,31 +64,31 @@ export function redisWindow(
     deps.logger.warn('rate-limit store unavailable; requests let through', { error: err });
   };
   return {
-    async peek(key, now) {
+    async reserve(key, now, max) {
+      const member = randomUUID();
       try {
-        const [, used, oldest] = (await client
-          .multi()
-          .zRemRangeByScore(key, 0, now - WINDOW_MS)
-          .zCard(key)
-          .zRangeWithScores(key, 0, 0)
-          .exec()) as unknown as [number, number, { score: number }[]];
-        return { used, oldest: oldest[0]?.score };
+        const { granted, oldest } = await reserveInRedis(client, {
+          key,
+          now,
+          window: WINDOW_MS,
+          max,
+          want: 1,
+          member,
+        });
+        if (granted === 0) return { granted: false, oldest, release: NO_SLOT };
+        const release = async (): Promise<void> => {
+          try {
+            await client.zRem(key, `${member}:1`);
+            // eslint-disable-next-line no-restricted-syntax -- fail open, counted and logged (see above).
+          } catch (err) {
+            failed(err);
+          }
+        };
+        return { granted: true, release };
         // eslint-disable-next-line no-restricted-syntax -- fail open, counted and logged (see above).
       } catch (err) {
         failed(err);
-        return { used: 0, oldest: undefined };
-      }
-    },
-    async add(key, now) {
-      try {
-        await client
-          .multi()
-          .zAdd(key, { score: now, value: `${String(now)}-${randomUUID()}` })
-          .pExpire(key, WINDOW_MS)
-          .exec();
-        // eslint-disable-next-line no-restricted-syntax -- fail open, counted and logged (see above).
-      } catch (err) {
-        failed(err);
+        return { granted: true, release: NO_SLOT };
       }
     },
   };
@@ -82,7 +97,8 @@ export function redisWindow(
 /**
  * A per-client-IP limit that counts only what succeeded (a 2xx): orders placed or cancelled, not
  * attempts a risk rule refused or that were malformed, so a trader whose orders were refused can
- * still place the one that is right. Every attempt is still counted by the global limit. Over the
+ * still place the one that is right. A slot is reserved atomically before the handler runs and
+ * released when it placed nothing. Every attempt is still counted by the global limit. Over the
  * limit: 429 with `Retry-After` and the JSON error shape, before the handler runs.
  */
 export function successRateLimit(options: {
@@ -95,9 +111,9 @@ export function successRateLimit(options: {
   return async (ctx, next) => {
     const key = `ratelimit:${options.name}:${clientKey(ctx)}`;
     const at = now();
-    const { used, oldest } = await options.window.peek(key, at);
-    if (used >= options.perMinute) {
-      const after = Math.max(1, Math.ceil(((oldest ?? at) + WINDOW_MS - at) / 1000));
+    const slot = await options.window.reserve(key, at, options.perMinute);
+    if (!slot.granted) {
+      const after = Math.max(1, Math.ceil(((slot.oldest ?? at) + WINDOW_MS - at) / 1000));
       ctx.status = 429;
       ctx.set('Retry-After', String(after));
       ctx.body = {
@@ -109,7 +125,13 @@ export function successRateLimit(options: {
       } satisfies ErrorBody;
       return;
     }
-    await next();
-    if (ctx.status >= 200 && ctx.status < 300) await options.window.add(key, now());
+    // Reserved before acting, so parallel requests cannot all pass; given back when nothing was placed.
+    let placed = false;
+    try {
+      await next();
+      placed = ctx.status >= 200 && ctx.status < 300;
+    } finally {
+      if (!placed) await slot.release();
+    }
   };
 }

@@ -79,6 +79,12 @@ describe('Telegram bot (grammy long-polling the local Bot API; real PostgreSQL, 
     expect((await api.repos.control.get()).paused).to.equal(false);
   });
 
+  it('/pause with text the database cannot store (NUL, a lone surrogate) still pauses', async () => {
+    expect(await ask('/pause halt\u0000now \ud800')).to.include('Paused');
+    expect(await api.repos.control.get()).to.include({ paused: true, reason: 'haltnow \uFFFD' });
+    expect(await ask('/resume')).to.include('Resumed');
+  });
+
   it('/forceexit SYMBOL sells the whole position at the broker; without a position it says so', async () => {
     await api.call('POST', '/api/v1/orders', { body: { symbol: 'GOOG', side: 'buy', qty: 3 } });
     await api.repos.positions.upsert({
