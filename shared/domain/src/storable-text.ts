@@ -1,5 +1,5 @@
 /** NUL, which PostgreSQL's text cannot hold (SQLSTATE 22021). */
-const NUL = /\u0000/g;
+const NUL = '\u0000';
 
 /** A UTF-16 surrogate without its other half (not valid Unicode; PostgreSQL refuses it). */
 const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -7,12 +7,12 @@ const LONE_SURROGATE = new RegExp(LONE_SURROGATES.source);
 
 /** Whether PostgreSQL can store `text` as given: no NUL, no lone UTF-16 surrogate. */
 export function isStorableText(text: string): boolean {
-  return !text.includes('\u0000') && !LONE_SURROGATE.test(text);
+  return !text.includes(NUL) && !LONE_SURROGATE.test(text);
 }
 
 /** `text` made storable: NUL removed, lone surrogates replaced by U+FFFD (for text that must go in). */
 export function toStorableText(text: string): string {
-  return text.replace(NUL, '').replace(LONE_SURROGATES, '\uFFFD');
+  return text.replaceAll(NUL, '').replace(LONE_SURROGATES, '\uFFFD');
 }
 
 /**
