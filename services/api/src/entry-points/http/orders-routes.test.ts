@@ -190,6 +190,38 @@ describe('orders API (real PostgreSQL, Redis, local Alpaca): list, get, manual o
       expect(api.captured.lines.join('\n')).not.to.include(ALPACA_SECRET);
     });
 
+    it('a broker refusal quoting our secret altered (letter case, cut short, base64 of key:secret) reaches no client', async () => {
+      const altered = [
+        ALPACA_SECRET.toUpperCase(),
+        ALPACA_SECRET.slice(0, -1),
+        Buffer.from(`key:${ALPACA_SECRET}`).toString('base64'),
+        encodeURIComponent(ALPACA_SECRET.slice(3)),
+      ];
+      for (const [i, form] of altered.entries()) {
+        api.alpaca.faults.set({
+          mode: 'refuse',
+          status: 403,
+          times: 1,
+          path: /^\/v2\/orders$/,
+          message: `credentials ${form} refused`,
+        });
+        const res = await place({
+          symbol: 'GOOG',
+          side: 'sell',
+          qty: 1,
+          idempotencyKey: `altered-${String(i)}`,
+        });
+        expect(res.status).to.equal(422);
+        const row = await api.repos.orders.findByClientOrderId(`man-altered-${String(i)}`);
+        expect(row?.rejectReason, form).to.equal('credentials *** refused');
+      }
+      const seen = JSON.stringify([
+        (await api.call('GET', '/api/v1/orders?limit=100')).body,
+        (await api.call('GET', '/api/v1/summary')).body,
+      ]);
+      for (const form of altered) expect(seen, form).not.to.include(form);
+    });
+
     const badBodies: [string, Json, string][] = [
       ['no side', { symbol: 'GOOG' }, 'body.side'],
       ['a lower-case symbol', { symbol: 'goog', side: 'buy' }, 'body.symbol'],
