@@ -85,7 +85,7 @@ export function createRedactor(secrets: readonly Secret[]): Redactor {
     }
     let out = '';
     for (let i = 0; i < source.length; i++) {
-      if (masked[i] === 0) out += source[i];
+      if (masked[i] === 0) out += source.charAt(i);
       else if (i === 0 || masked[i - 1] === 0) out += SECRET_MASK;
     }
     return out;
