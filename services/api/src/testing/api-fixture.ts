@@ -3,6 +3,7 @@ import { migrateLatest } from '@trading/migrations';
 import {
   type Config,
   createMetrics,
+  createTopLevelHandler,
   type HttpServer,
   listen,
   loadConfig,
@@ -104,6 +105,7 @@ export async function startApiFixture(
   const notifier = new TelegramNotifier(config, { logger });
   const closers: (() => Promise<void>)[] = [];
   const fatals: unknown[] = [];
+  const topLevel = createTopLevelHandler({ service: 'api', logger, metrics, notifier });
 
   async function serve(): Promise<HttpServer> {
     const rateLimit = await createRateLimitStore(config, { logger, metrics });
@@ -119,9 +121,10 @@ export async function startApiFixture(
       rateLimitStore: rateLimit.store,
       checks: storageChecks({ db, broker }),
       enforceResponseSchemas: true,
-      onFatal: async (err) => {
+      // Recorded for the test, then handled as production does (logged, counted, alerted).
+      onFatal: async (err, context) => {
         fatals.push(err);
-        return Promise.resolve();
+        await topLevel(err, context);
       },
     });
     const server = await listen(app.callback(), 0, '127.0.0.1');
