@@ -185,6 +185,70 @@ describe('placeOrder, the one order path (real PostgreSQL, Redis, local Alpaca)'
     expect((await repos.orders.findByClientOrderId('crashed-1'))?.brokerOrderId).to.be.a('string');
   });
 
+  describe('an order recorded before a crash and never sent: resuming is a decision like any other', () => {
+    const recorded = async (clientOrderId: string, signalId: string | null, qty = '2') =>
+      repos.orders.upsert({
+        clientOrderId,
+        signalId,
+        symbol: 'GOOG',
+        side: 'buy',
+        type: 'market',
+        qty,
+        limitPrice: null,
+        status: 'new',
+      });
+
+    it('paused since: refused (trading_paused), the row cancelled, nothing sent', async () => {
+      const signal = await freshSignal('GOOG', 'buy');
+      await recorded('rec-paused', signal.signalId);
+      await repos.control.set({ paused: true, reason: 'FOMC', changedBy: 'api' });
+      try {
+        const resumed = await place({ clientOrderId: 'rec-paused', symbol: 'GOOG', side: 'buy', signal });
+        expect(resumed).to.deep.include({ outcome: 'refused', rule: 'trading_paused' });
+      } finally {
+        await repos.control.set({ paused: false, changedBy: 'test' });
+      }
+      expect(await repos.orders.findByClientOrderId('rec-paused')).to.include({
+        status: 'canceled',
+        rejectReason: 'not sent after a restart: trading_paused',
+      });
+      expect(alpaca.orders().filter((o) => o.clientOrderId === 'rec-paused')).to.deep.equal([]);
+    });
+
+    it('its signal past the age limit, or the fresh price far from it: refused, never sent', async () => {
+      const old = {
+        signalId: randomUUID(),
+        price: '100',
+        barTs: new Date(Date.now() - 197_000),
+        timeframe: '1Min' as const,
+      };
+      await recorded('rec-old', null);
+      const late = await place({ clientOrderId: 'rec-old', symbol: 'GOOG', side: 'buy', signal: old });
+      expect(late).to.deep.include({ outcome: 'refused', rule: 'stale_signal' });
+      const signal = await freshSignal('GOOG', 'buy');
+      await recorded('rec-moved', null);
+      alpaca.setPrice('GOOG', '150');
+      const moved = await place({ clientOrderId: 'rec-moved', symbol: 'GOOG', side: 'buy', signal });
+      expect(moved).to.deep.include({ outcome: 'refused', rule: 'price_deviation' });
+      expect(alpaca.orders().filter((o) => o.clientOrderId.startsWith('rec-'))).to.deep.equal([]);
+    });
+
+    it("over the notional cap at the fresh price: refused; a trader's order within the rules is sent once", async () => {
+      await recorded('rec-big', null, '500');
+      const big = await place({
+        clientOrderId: 'rec-big',
+        symbol: 'GOOG',
+        side: 'buy',
+        qty: toQuantity('500'),
+      });
+      expect(big).to.deep.include({ outcome: 'refused', rule: 'max_position_size' });
+      await recorded('rec-ok', null);
+      const ok = await place({ clientOrderId: 'rec-ok', symbol: 'GOOG', side: 'buy', qty: toQuantity('2') });
+      expect(ok.outcome).to.equal('existing');
+      expect(alpaca.orders().filter((o) => o.clientOrderId.startsWith('rec-'))).to.have.length(1);
+    });
+  });
+
   it('refuses a requested size above what the risk rules allow, recording and sending nothing', async () => {
     const refused = await place({
       clientOrderId: 'big-1',

@@ -19,6 +19,7 @@ import { Big } from 'big.js';
 import { decideOrder, screenOrder } from './assess-order.js';
 import { type BrokerState, createBrokerState } from './broker-state.js';
 import { createOrderRecorder, type OrderRecorderDeps } from './order-recorder.js';
+import { recheckRecovered } from './recheck-recovered.js';
 import { type RecordedRequest, recordNew, submitRecorded } from './submit-recorded.js';
 
 /** Dependencies of {@link createPlaceOrder}: storage, events and the broker's ports. */
@@ -126,17 +127,32 @@ export function createPlaceOrder(
       };
     }
     // A crash between recording and submitting: the broker may have taken it (the answer was lost)
-    // or not (then submit the recorded order now, once).
-    const atBroker =
-      (await deps.trading.getOrderByClientId(mine.clientOrderId)) ??
-      (await deps.trading.submitOrder({
+    // or not. Then sending it now is a decision like any other: what fails the rules is cancelled
+    // on the row, never sent; what passes is submitted now, once.
+    const taken = await deps.trading.getOrderByClientId(mine.clientOrderId);
+    if (taken) return { outcome: 'existing', order: await record(taken, mine.signalId) };
+    const refusal = await recheckRecovered({ ...deps, now: now() }, request, mine);
+    if (refusal) {
+      await deps.repos.orders.upsert({
         clientOrderId: mine.clientOrderId,
+        signalId: mine.signalId,
         symbol: mine.symbol,
         side: mine.side,
+        type: mine.type,
         qty: mine.qty,
-        type: mine.type === 'limit' ? 'limit' : 'market',
-        ...(mine.limitPrice === null ? {} : { limitPrice: mine.limitPrice }),
-      }));
+        status: 'canceled',
+        rejectReason: `not sent after a restart: ${refusal.rule}`,
+      });
+      return { outcome: 'refused', ...refusal };
+    }
+    const atBroker = await deps.trading.submitOrder({
+      clientOrderId: mine.clientOrderId,
+      symbol: mine.symbol,
+      side: mine.side,
+      qty: mine.qty,
+      type: mine.type === 'limit' ? 'limit' : 'market',
+      ...(mine.limitPrice === null ? {} : { limitPrice: mine.limitPrice }),
+    });
     return { outcome: 'existing', order: await record(atBroker, mine.signalId) };
   }
 
