@@ -177,4 +177,9 @@ describe('evaluateRisk', () => {
       details: { lastOrderAt: '2024-01-02T14:59:59.000Z', msSinceLastOrder: 1000, cooldownMs: 300_000 },
     });
   });
+
+  it('checkCooldown: a last order after "now" (clocks that disagree, a simulated one) never refuses', () => {
+    expect(checkCooldown(new Date(now.getTime() + 1), now, 300_000)).to.equal(undefined);
+    expect(checkCooldown(new Date(now.getTime() + 693_329_317_770), now, 300_000)).to.equal(undefined);
+  });
 });

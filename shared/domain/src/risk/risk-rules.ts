@@ -104,7 +104,9 @@ export function checkCooldown(
 ): RiskRefusal | undefined {
   if (!lastOrderAt || cooldownMs <= 0) return undefined;
   const since = now.getTime() - lastOrderAt.getTime();
-  if (since >= cooldownMs) return undefined;
+  // A last order "in the future" says the clocks disagree (a simulated one, a skewed host), not that
+  // the symbol is cooling: refusing would stop every signal, exits included.
+  if (since < 0 || since >= cooldownMs) return undefined;
   return reject('cooldown', {
     lastOrderAt: lastOrderAt.toISOString(),
     msSinceLastOrder: since,
