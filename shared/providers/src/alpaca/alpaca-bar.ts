@@ -8,8 +8,13 @@ export type RawBar = Record<string, unknown>;
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number.NaN);
 
-/** A bar of Alpaca's wire format (REST and stream alike: `t o h l c v n vw`) as numbers, unchecked. */
-export function toBar(symbol: string, raw: RawBar): Bar {
+/**
+ * A bar of Alpaca's wire format (REST and stream alike: `t o h l c v n vw`) as numbers, unchecked.
+ * Anything that is not an object becomes a bar of NaNs, which screening refuses alone.
+ */
+export function toBar(symbol: string, value: unknown): Bar {
+  const raw: RawBar =
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as RawBar) : {};
   return {
     symbol,
     ts: new Date(typeof raw.t === 'string' ? raw.t : Number.NaN),

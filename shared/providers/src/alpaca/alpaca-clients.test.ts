@@ -73,6 +73,42 @@ describe('Alpaca clients against the local Alpaca server', function () {
       expect(latest.get('GOOG')?.ts.toISOString()).to.equal('2013-03-01T04:00:00.000Z');
     });
 
+    it('a page with a null, a number or a list where a bar should be: those bars fail screening alone, the rest arrive', async () => {
+      const { createServer } = await import('node:http');
+      const good = { t: '2024-01-02T05:00:00Z', o: 10, h: 11, l: 9, c: 10.5, v: 100 };
+      const odd = createServer((req, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(
+          JSON.stringify(
+            req.url?.startsWith('/v2/stocks/bars/latest')
+              ? { bars: { STUK: null, GOOD: good } }
+              : { bars: { STUK: [null, 5, [1], good], GOOD: [good] }, next_page_token: null },
+          ),
+        );
+      });
+      await new Promise<void>((resolve) => odd.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${String((odd.address() as { port: number }).port)}`;
+      const client = AlpacaMarketDataClient.fromConfig(env({ ALPACA_DATA_URL: url }));
+      try {
+        const bars = await client.getBars({
+          symbols: ['STUK', 'GOOD'],
+          timeframe: '1Min',
+          start: new Date(0),
+        });
+        const stuk = bars.get('STUK') ?? [];
+        expect(stuk).to.have.length(4);
+        expect(stuk.slice(0, 3).every((b) => Number.isNaN(b.close))).to.equal(true);
+        expect(stuk[3]?.close).to.equal(10.5);
+        expect(bars.get('GOOD')?.[0]?.close).to.equal(10.5);
+        const latest = await client.getLatestBars(['STUK', 'GOOD']);
+        expect(Number.isNaN(latest.get('STUK')?.close)).to.equal(true);
+        expect(latest.get('GOOD')?.close).to.equal(10.5);
+      } finally {
+        await client.close();
+        odd.close();
+      }
+    });
+
     it('turns a refused query into a data error: a safe message, the provider’s words redacted in `reason`', async () => {
       const client = AlpacaMarketDataClient.fromConfig(env());
       const err = await client

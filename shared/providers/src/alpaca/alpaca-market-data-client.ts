@@ -5,15 +5,15 @@ import Joi from 'joi';
 
 import { HttpJsonClient } from '../http/http-json-client.js';
 import { type AlpacaClientDeps, alpacaHttp } from './alpaca-auth.js';
-import { type Bar, type RawBar, toBar } from './alpaca-bar.js';
+import { type Bar, toBar } from './alpaca-bar.js';
 
-// Bars are checked one by one (screenBars), not by the page's schema: one bad bar must not cost
-// the others of its page.
+// Bars are checked one by one (screenBars), not by the page's schema: one bad bar (even a null or
+// a number where a bar should be) must not cost the others of its page, nor its symbol every poll.
 const barsPage = Joi.object({
-  bars: Joi.object().pattern(Joi.string(), Joi.array().items(Joi.object())).allow(null).required(),
+  bars: Joi.object().pattern(Joi.string(), Joi.array().items(Joi.any())).allow(null).required(),
   next_page_token: Joi.string().allow(null),
 });
-const latestBars = Joi.object({ bars: Joi.object().pattern(Joi.string(), Joi.object()).required() });
+const latestBars = Joi.object({ bars: Joi.object().pattern(Joi.string(), Joi.any()).required() });
 const latestTrades = Joi.object({
   trades: Joi.object()
     .pattern(Joi.string(), Joi.object({ t: Joi.string().isoDate().required(), p: Joi.number().required() }))
@@ -63,7 +63,7 @@ export class AlpacaMarketDataClient implements PriceSource {
       if (page >= maxPages)
         throw new DataError(`alpaca-data: more than ${maxPages} pages of bars`, { code: 'TOO_MANY_PAGES' });
       const body = await this.#http.request<{
-        bars: Record<string, RawBar[]> | null;
+        bars: Record<string, unknown[]> | null;
         next_page_token?: string | null;
       }>('GET', '/v2/stocks/bars', {
         schema: barsPage,
@@ -91,10 +91,14 @@ export class AlpacaMarketDataClient implements PriceSource {
 
   /** The latest bar of each symbol. */
   async getLatestBars(symbols: readonly string[]): Promise<Map<string, Bar>> {
-    const body = await this.#http.request<{ bars: Record<string, RawBar> }>('GET', '/v2/stocks/bars/latest', {
-      schema: latestBars,
-      query: { symbols: symbols.join(','), feed: this.#feed },
-    });
+    const body = await this.#http.request<{ bars: Record<string, unknown> }>(
+      'GET',
+      '/v2/stocks/bars/latest',
+      {
+        schema: latestBars,
+        query: { symbols: symbols.join(','), feed: this.#feed },
+      },
+    );
     return new Map(Object.entries(body.bars).map(([symbol, raw]) => [symbol, toBar(symbol, raw)]));
   }
 
