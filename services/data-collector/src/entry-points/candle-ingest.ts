@@ -131,11 +131,9 @@ export function createCandleIngest(deps: CandleIngestDeps): CandleIngest {
     stream: STREAMS.candles,
     source: {
       pending: async (limit) =>
-        (await repos.candles.unpublished(limit)).filter(
+        (await repos.candles.unpublished(limit, [...held])).filter(
           // Every stored bar was screened closed by its path; this guards rows from before screening.
-          (r) =>
-            !held.has(r.symbol) &&
-            isBarClosed(r.ts, timeframe, new Date(now().getTime() + CLOSE_TOLERANCE_MS)),
+          (r) => isBarClosed(r.ts, timeframe, new Date(now().getTime() + CLOSE_TOLERANCE_MS)),
         ),
       markPublished: async (rows) => repos.candles.markPublished(rows.map((r) => r.id)),
     },

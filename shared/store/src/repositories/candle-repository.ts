@@ -104,11 +104,12 @@ export class CandleRepository {
   }
 
   /** Bars not yet published on `market.candles`, oldest first. */
-  async unpublished(limit: number): Promise<CandleRow[]> {
-    return this.knex<CandleRow>('candles')
-      .whereNull('publishedAt')
-      .orderBy([{ column: 'ts' }, { column: 'id' }])
-      .limit(limit);
+  async unpublished(limit: number, except: readonly string[] = []): Promise<CandleRow[]> {
+    // Symbols held back are left out in the query, not after it: the oldest rows of one held
+    // symbol must not fill every batch and starve the others.
+    const q = this.knex<CandleRow>('candles').whereNull('publishedAt');
+    if (except.length > 0) void q.whereNotIn('symbol', except);
+    return q.orderBy([{ column: 'ts' }, { column: 'id' }]).limit(limit);
   }
 
   /** Record that bars were published. */
