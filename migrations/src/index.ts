@@ -8,6 +8,7 @@ import * as m005 from './migrations/005_position_ledger.js';
 import * as m006 from './migrations/006_news_outbox.js';
 import * as m007 from './migrations/007_event_outbox.js';
 import * as m008 from './migrations/008_trading_control.js';
+import * as m009 from './migrations/009_orders_overfill.js';
 
 export { INDEXES } from './migrations/003_add_missing_indexes.js';
 export { SIGNALS_CREATED_INDEX } from './migrations/004_signals_created_index.js';
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006_news_outbox': m006,
   '007_event_outbox': m007,
   '008_trading_control': m008,
+  '009_orders_overfill': m009,
 };
 
 /** A knex migration source over {@link MIGRATIONS}. */

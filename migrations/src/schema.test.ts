@@ -47,6 +47,7 @@ forEachDatabase(
         '006_news_outbox',
         '007_event_outbox',
         '008_trading_control',
+        '009_orders_overfill',
       ]);
       expect(await tables()).to.deep.equal(TABLES);
     });
@@ -67,6 +68,7 @@ forEachDatabase(
 
     it('go down one step at a time, each down undoing its up', async () => {
       const { knex } = get().db;
+      expect(await migrateDown(knex)).to.deep.equal(['009_orders_overfill']);
       expect(await migrateDown(knex)).to.deep.equal(['008_trading_control']);
       expect(await tables()).not.to.include('trading_control');
       expect(await migrateDown(knex)).to.deep.equal(['007_event_outbox']);
@@ -106,7 +108,8 @@ forEachDatabase(
         volume: 1,
         publishedAt: new Date(),
       });
-      // Index-only steps and empty tables drop no data and go down freely.
+      // Index-only steps, constraints and empty tables drop no data and go down freely.
+      expect(await migrateDown(knex)).to.deep.equal(['009_orders_overfill']);
       expect(await migrateDown(knex)).to.deep.equal(['008_trading_control']);
       expect(await migrateDown(knex)).to.deep.equal(['007_event_outbox']);
       expect(await migrateDown(knex)).to.deep.equal(['006_news_outbox']);
@@ -173,10 +176,10 @@ forEachDatabase(
     it('go up again after a full rollback', async () => {
       const { knex } = get().db;
       await migrateLatest(knex);
-      expect(await migrateRollbackAll(knex)).to.have.length(8);
+      expect(await migrateRollbackAll(knex)).to.have.length(9);
       await migrateLatest(knex);
       expect(await tables()).to.deep.equal(TABLES);
-      expect(await appliedMigrations(knex)).to.have.length(8);
+      expect(await appliedMigrations(knex)).to.have.length(9);
     });
   },
   { migrate: false },
@@ -205,6 +208,11 @@ forEachDatabase('schema constraints', (get) => {
       { clientOrderId: 'b', symbol: 'X', side: 'buy', qty: '1', status: 'lost' },
     ],
     ['a zero order quantity', 'orders', { clientOrderId: 'c', symbol: 'X', side: 'buy', qty: '0' }],
+    [
+      'a negative filled quantity',
+      'orders',
+      { clientOrderId: 'e', symbol: 'X', side: 'buy', qty: '1', filledQty: '-1' },
+    ],
     [
       'a negative limit price',
       'orders',

@@ -17,10 +17,11 @@ import { createTradeUpdateHandler } from './entry-points/trade-updates.js';
 export const orderExecutorWorker: WorkerDefinition = {
   name: 'order-executor',
   setup: async (ctx) => {
-    const { config, every, consume, lifecycle } = ctx;
+    const { config, every, check, consume, lifecycle } = ctx;
     const deps = orderPathDeps(ctx);
     // One sync at a time: the stream's re-listen, the poller and waiting decisions may ask together.
     const book = createBookCatchUp(oneAtATime(createOrderSyncJob(deps)));
+    check('order book', async () => book.check());
     const decide = createSignalConsumer(deps);
     // Signals of different symbols are worked on at once (their reads and broker calls overlap); the
     // order path decides and records one order at a time, and one symbol's signals keep their order.

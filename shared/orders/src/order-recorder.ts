@@ -68,7 +68,8 @@ export function createOrderRecorder(deps: OrderRecorderDeps): OrderRecorder {
 
   async function store(order: BrokerOrder, signalId: string | null, repos: Repositories) {
     const before = await repos.orders.findByClientOrderId(order.clientOrderId);
-    if (before && isStale(before, order)) return { row: before, stale: true, fills: [], changed: false };
+    if (before && isStale(before, order))
+      return { row: before, stale: true, fills: [], changed: false, overFilled: false };
     const fill = fillSince(before ?? { filledQty: '0', filledAvgPrice: null }, order);
     const row = await repos.orders.upsert({
       clientOrderId: order.clientOrderId,
@@ -84,6 +85,7 @@ export function createOrderRecorder(deps: OrderRecorderDeps): OrderRecorder {
       filledAvgPrice: order.filledAvgPrice,
       submittedAt: order.submittedAt,
     });
+    const overFilled = new Big(order.filledQty).gt(order.qty);
     const fills: OrderPayload['fills'] = [];
     if (fill) {
       const tradeId = `${order.id}:${order.filledQty}`;
@@ -101,7 +103,7 @@ export function createOrderRecorder(deps: OrderRecorderDeps): OrderRecorder {
         fills.push({ tradeId, qty: fill.qty, price: fill.price, tradedAt: tradedAt.toISOString() });
     }
     if (before?.status === order.status && fills.length === 0)
-      return { row, stale: false, fills, changed: false };
+      return { row, stale: false, fills, changed: false, overFilled: false };
     await repos.outbox.add(
       STREAMS.orders,
       createEvent<OrderPayload>(
@@ -121,7 +123,8 @@ export function createOrderRecorder(deps: OrderRecorderDeps): OrderRecorder {
         { id: `order:${order.id}:${order.status}:${order.filledQty}` },
       ),
     );
-    return { row, stale: false, fills, changed: true };
+    // Said once: when the report that went past the order's quantity is recorded.
+    return { row, stale: false, fills, changed: true, overFilled: overFilled && fills.length > 0 };
   }
 
   const record = async (
@@ -130,10 +133,29 @@ export function createOrderRecorder(deps: OrderRecorderDeps): OrderRecorder {
     recorded?: OrderRow,
   ): Promise<OrderRow> => {
     if (recorded && isKnown(recorded, order)) return recorded;
-    const { row, stale, fills, changed } =
+    const stored =
       recorded && isStale(recorded, order)
-        ? { row: recorded, stale: true, fills: [], changed: false }
+        ? { row: recorded, stale: true, fills: [], changed: false, overFilled: false }
         : await deps.repos.transaction(async (repos) => store(order, signalId, repos));
+    const { row, stale, fills, changed } = stored;
+    if (stored.overFilled) {
+      // The broker's word is the fact (the position follows it); a person must look at it, once.
+      const detail = {
+        clientOrderId: order.clientOrderId,
+        symbol: order.symbol,
+        qty: order.qty,
+        filledQty: order.filledQty,
+      };
+      deps.logger.warn('the broker reports more filled than ordered; recorded as reported', detail);
+      await deps.notifier
+        .notify(
+          `⚠️ over-fill: ${order.side} ${order.symbol} ordered ${order.qty}, the broker reports ${order.filledQty} filled; recorded as reported`,
+          `overfill:${order.id}`,
+        )
+        .catch((err: unknown) => {
+          deps.logger.warn('over-fill alert not sent', { error: err });
+        });
+    }
     if (stale) {
       deps.logger.warn('stale broker report ignored: the order is already further along', {
         clientOrderId: order.clientOrderId,

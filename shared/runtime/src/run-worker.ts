@@ -27,6 +27,8 @@ export interface WorkerContext extends ServiceContext {
   providers: Providers;
   /** Run `run` now and every `intervalMs`; stopped (after the run in progress) on shutdown. */
   every: (name: string, intervalMs: number, run: () => Promise<void>) => void;
+  /** Add a probe to the service's `/health` (a rejection makes it 503, naming the probe and its code). */
+  check: (name: string, probe: HealthCheck) => void;
   /** Consume a stream as this service's group; stopped (after the batch in hand) on shutdown. */
   consume: (
     stream: string,
@@ -91,6 +93,9 @@ function workerContext(
   return {
     ...ctx,
     ...storage,
+    check: (name, probe) => {
+      checks[name] = probe;
+    },
     every: (name, intervalMs, run) => {
       const poller = startPoller({ name, intervalMs, run, logger, metrics, onFatal: handleFatal });
       checks[name] = pollerCheck(poller);

@@ -78,4 +78,24 @@ describe('createBookCatchUp', () => {
     await next;
     expect(sync.runs).to.have.length(2);
   });
+
+  it('check(): healthy until 3 syncs in a row failed while decisions wait; names why; healthy again after one succeeds', async () => {
+    let failing = true;
+    const book = createBookCatchUp(async () => {
+      if (failing) throw Object.assign(new Error('constraint'), { code: '23514' });
+      return Promise.resolve();
+    });
+    for (let i = 0; i < 2; i++) await book.upToDate().catch(() => undefined);
+    await book.check();
+    await book.upToDate().catch(() => undefined);
+    const err = (await book.check().catch((e: unknown) => e)) as Error & { code: string };
+    expect(err).to.be.instanceOf(TransientError);
+    expect(err.code).to.equal('BOOK_CANNOT_CATCH_UP');
+    expect(err.message).to.equal(
+      'decisions held: the order book cannot catch up with the broker (3 syncs failed, last: 23514)',
+    );
+    failing = false;
+    await book.upToDate();
+    await book.check();
+  });
 });

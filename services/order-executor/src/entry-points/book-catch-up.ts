@@ -12,7 +12,15 @@ export interface BookCatchUp {
    * whose cause is the sync's); the next caller tries again.
    */
   upToDate(): Promise<void>;
+  /**
+   * The `/health` probe: fails, naming the sync's error, once {@link UNHEALTHY_AFTER} syncs in a row
+   * failed while decisions wait for one (trading has stopped; the process looks fine otherwise).
+   */
+  check(): Promise<void>;
 }
+
+/** Failed syncs in a row after which `/health` says decisions are held. */
+export const UNHEALTHY_AFTER = 3;
 
 /**
  * A gate between the order sync and the decisions. After a restart or a gap in `trade_updates`, a
@@ -24,13 +32,23 @@ export function createBookCatchUp(run: () => Promise<void>): BookCatchUp {
   let generation = 0;
   let synced = -1;
   let running: { generation: number; done: Promise<void> } | undefined;
+  let failures = 0;
+  let lastError: unknown;
 
   const sync = async (): Promise<void> => {
     // A sync called now reads the book after this moment: it covers everything behind() said so far.
     const called = generation;
-    const done = run().then(() => {
-      synced = Math.max(synced, called);
-    });
+    const done = run().then(
+      () => {
+        synced = Math.max(synced, called);
+        failures = 0;
+      },
+      (err: unknown) => {
+        failures++;
+        lastError = err;
+        throw err;
+      },
+    );
     running = { generation: called, done };
     try {
       await done;
@@ -41,6 +59,14 @@ export function createBookCatchUp(run: () => Promise<void>): BookCatchUp {
 
   return {
     sync,
+    async check() {
+      if (failures < UNHEALTHY_AFTER || synced >= generation) return Promise.resolve();
+      const code = (lastError as { code?: unknown } | undefined)?.code;
+      throw new TransientError(
+        `decisions held: the order book cannot catch up with the broker (${String(failures)} syncs failed, last: ${typeof code === 'string' ? code : 'error'})`,
+        { code: 'BOOK_CANNOT_CATCH_UP' },
+      );
+    },
     behind() {
       generation++;
     },
