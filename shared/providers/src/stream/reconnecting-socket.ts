@@ -12,6 +12,10 @@ export interface SocketPolicy {
   maxDelayMs: number;
   /** Ping interval (ms); a socket silent (no frame, no pong) for two intervals is cut and reopened. */
   heartbeatMs: number;
+  /** Longest an open socket may take to become live (greeted, authenticated, subscribed); default 2 heartbeats. */
+  readyTimeoutMs?: number;
+  /** How long a connection must stay live before the backoff starts again from its first delay (ms). */
+  stableMs?: number;
   /** Uniform [0, 1): the jitter source (tests pass a fixed one). */
   random?: () => number;
 }
@@ -25,6 +29,7 @@ export function socketPolicy(
     initialDelayMs: 1000,
     maxDelayMs: config.streamReconnectMaxMs,
     heartbeatMs: config.streamHeartbeatMs,
+    stableMs: 30_000,
     ...override,
   };
 }
@@ -72,6 +77,8 @@ export class ReconnectingSocket {
   #reconnectTimer: NodeJS.Timeout | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #heardAt = 0;
+  #openedAt = 0;
+  #liveSince: number | undefined;
   #downSince: number | undefined = Date.now();
   readonly #connected;
   readonly #messages;
@@ -130,7 +137,9 @@ export class ReconnectingSocket {
   markLive(): void {
     if (this.#live) return;
     this.#live = true;
-    this.#attempt = 0;
+    // The backoff starts over only once the connection has stayed up (see #onClosed): a server that
+    // drops every connection right after confirming it must not be hammered.
+    this.#liveSince = Date.now();
     this.#refused = false;
     this.#connected?.set({ stream: this.#options.name }, 1);
     if (this.#downSince !== undefined) {
@@ -175,6 +184,7 @@ export class ReconnectingSocket {
     this.#heardAt = Date.now();
     ws.on('open', () => {
       this.#heardAt = Date.now();
+      this.#openedAt = Date.now();
       this.#startHeartbeat(ws);
       this.#protocol?.onOpen();
     });
@@ -192,6 +202,9 @@ export class ReconnectingSocket {
     ws.on('close', (code) => {
       if (this.#ws === ws) this.#ws = undefined;
       this.#stopHeartbeat();
+      const stable = this.#options.policy.stableMs ?? 0;
+      if (this.#liveSince !== undefined && Date.now() - this.#liveSince >= stable) this.#attempt = 0;
+      this.#liveSince = undefined;
       if (this.#live) {
         this.#live = false;
         this.#downSince = Date.now();
@@ -215,7 +228,17 @@ export class ReconnectingSocket {
 
   #startHeartbeat(ws: WebSocket): void {
     const { heartbeatMs } = this.#options.policy;
+    const readyMs = this.#options.policy.readyTimeoutMs ?? 2 * heartbeatMs;
     this.#heartbeat = setInterval(() => {
+      if (!this.#live && Date.now() - this.#openedAt > readyMs) {
+        // Open and answering pings, but never greeted or confirmed: it will not become live.
+        this.#options.logger.warn('stream not ready in time: reconnecting', {
+          stream: this.#options.name,
+          waitedMs: Date.now() - this.#openedAt,
+        });
+        ws.terminate();
+        return;
+      }
       if (Date.now() - this.#heardAt > 2 * heartbeatMs) {
         this.#options.logger.warn('stream silent: reconnecting', {
           stream: this.#options.name,
