@@ -61,6 +61,7 @@ export class AlpacaMarketStream {
   /** Bars received and queued but not yet handed over: later frames join it (one handler call for a burst). */
   #openBatch: StreamBar[] | undefined;
   readonly #errors;
+  readonly #stray;
 
   constructor(options: AlpacaMarketStreamOptions) {
     const { config } = options;
@@ -75,6 +76,11 @@ export class AlpacaMarketStream {
       logger: options.logger,
       metrics: options.metrics,
     });
+    this.#stray = options.metrics?.counter(
+      'alpaca_stream_stray_bars_total',
+      'Bars the market stream sent for a symbol or channel not subscribed (dropped)',
+      ['stream', 'channel'],
+    );
     this.#errors = options.metrics?.counter(
       'alpaca_stream_errors_total',
       'Error messages an Alpaca stream sent, by code',
@@ -177,7 +183,12 @@ export class AlpacaMarketStream {
       this.#socket.count(type);
       const channel = CHANNEL_OF[type];
       if (channel) {
-        if (typeof msg.S === 'string') bars.push({ ...toBar(msg.S, msg), channel });
+        if (typeof msg.S !== 'string') continue;
+        // Only what was asked for and confirmed: a bar of a symbol never subscribed (or not yet),
+        // or of a channel not subscribed (a daily bar on a minute subscription), is counted, not stored.
+        if (this.#options.channels.includes(channel) && this.#confirmed.has(msg.S))
+          bars.push({ ...toBar(msg.S, msg), channel });
+        else this.#stray?.inc({ stream: 'market-data', channel });
         continue;
       }
       if (type === 'success') this.#onSuccess(msg.msg);

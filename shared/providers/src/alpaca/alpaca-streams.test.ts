@@ -118,6 +118,24 @@ describe('Alpaca streams against the local Alpaca server', function () {
     expect(server.streams.handshakes().data).to.equal(1);
   });
 
+  it('market data: bars of a symbol or a channel not subscribed are counted and dropped, never handed over', async () => {
+    const { stream, bars, metrics } = marketStream();
+    await waitFor(() => stream.live, { what: 'live' });
+    server.streams.sendRaw([
+      { T: 'b', S: 'ROGU', ...bar(1, 50) },
+      { T: 'd', S: 'GOOG', ...bar(1, 100) },
+      { T: 'b', S: 'MSFT', ...bar(1, 400) },
+      { T: 'b', S: 'GOOG', ...bar(1, 101) },
+    ]);
+    await waitFor(() => bars.length === 1, { what: 'the GOOG bar' });
+    await stream.idle();
+    expect(bars.map((b) => [b.symbol, b.channel])).to.deep.equal([['GOOG', 'bars']]);
+    const stray = await metrics.registry.getSingleMetricAsString('alpaca_stream_stray_bars_total');
+    expect(stray)
+      .to.match(/channel="bars"[^}]*} 2/)
+      .and.to.match(/channel="dailyBars"[^}]*} 1/);
+  });
+
   it('market data: a corrected bar arrives on updatedBars', async () => {
     const { stream, bars } = marketStream();
     await waitFor(() => stream.live, { what: 'live' });
