@@ -53,8 +53,16 @@ export type { Price } from './price.js';
 export { toPrice } from './price.js';
 export type { Quantity } from './quantity.js';
 export { toQuantity } from './quantity.js';
-export type { RiskDecision, RiskInput, RiskLimits, RiskRefusal, RiskRule } from './risk/risk-rules.js';
+export type {
+  FreshPrice,
+  RiskDecision,
+  RiskInput,
+  RiskLimits,
+  RiskRefusal,
+  RiskRule,
+} from './risk/risk-rules.js';
 export {
+  checkFreshPrice,
   checkOrderNotional,
   checkPriceDeviation,
   checkSignalAge,

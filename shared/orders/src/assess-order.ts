@@ -1,6 +1,7 @@
 import type { Decimal, PriceSource, Side } from '@trading/domain';
 import {
   checkCooldown,
+  checkFreshPrice,
   checkPriceDeviation,
   checkSignalAge,
   evaluateRisk,
@@ -18,6 +19,9 @@ import { Big } from 'big.js';
 import type { BrokerSnapshot, BrokerState } from './broker-state.js';
 
 /** The risk limits of the config. */
+/** Stored bars the fresh price is cross-checked against (their median close). */
+const RECENT_BARS = 5;
+
 export function riskLimits(config: Config): RiskLimits {
   return {
     maxPositionSize: String(config.riskMaxPositionSize),
@@ -27,6 +31,9 @@ export function riskLimits(config: Config): RiskLimits {
     marketHoursOnly: config.riskMarketHoursOnly,
     maxPriceDeviation: config.riskMaxPriceDeviation,
     maxSignalAgeMs: config.riskMaxSignalAgeSeconds * 1000,
+    maxPriceAgeMs: config.riskMaxPriceAgeSeconds * 1000,
+    maxOrderShares: config.riskMaxOrderShares,
+    maxPriceJump: config.riskMaxPriceJump,
   };
 }
 
@@ -69,11 +76,14 @@ export type OrderScreening = { approved: true; price: Decimal } | RiskRefusal;
 export async function screenOrder(deps: AssessOrderDeps, intent: OrderIntent): Promise<OrderScreening> {
   const { repos, limits } = deps;
   const { signal } = intent;
-  // The database's answers, read together: the symbol's last order (cooldown) and, for a signal,
-  // its newest stored bar.
-  const [[last], newest] = await Promise.all([
+  // The database's answers, read together: the symbol's last order (cooldown), its newest stored bar
+  // (for a signal) and its recent bars (the fresh price's cross-check).
+  const [[last], newest, recent] = await Promise.all([
     repos.orders.list({ symbol: intent.symbol, limit: 1 }),
     signal ? repos.candles.latestTs(intent.symbol, signal.timeframe, deps.now) : undefined,
+    signal
+      ? repos.candles.recentBefore(intent.symbol, signal.timeframe, deps.now, RECENT_BARS)
+      : repos.candles.recentAnyTimeframe(intent.symbol, RECENT_BARS),
   ]);
   if (signal) {
     // A signal in its symbol's cooldown is routine: refused before any broker call. A trader's
@@ -91,10 +101,13 @@ export async function screenOrder(deps: AssessOrderDeps, intent: OrderIntent): P
       };
     }
   }
-  const fresh = await deps.prices.latestPrice(intent.symbol);
-  if (fresh === undefined || new Big(fresh).lte(0)) {
+  const latest = await deps.prices.latestPrice(intent.symbol);
+  if (latest === undefined || new Big(latest.price).lte(0)) {
     return { approved: false, rule: 'no_fresh_price', details: { symbol: intent.symbol } };
   }
+  const insane = checkFreshPrice(latest, recent, deps.now, limits);
+  if (insane) return insane;
+  const fresh = latest.price;
   if (signal) {
     const off = checkPriceDeviation(signal.price, fresh, limits.maxPriceDeviation);
     if (off) return off;

@@ -327,6 +327,61 @@ describe('placeOrder, the one order path (real PostgreSQL, Redis, local Alpaca)'
     expect(await repos.orders.findByClientOrderId('refused-1')).to.include({ status: 'rejected' });
   });
 
+  describe('the fresh price is a recent trade that agrees with the stored bars', () => {
+    const storeBars = async (symbol: string, closes: string[]) => {
+      const start = Math.floor(Date.now() / 60_000) * 60_000 - closes.length * 60_000;
+      await repos.candles.upsertMany(
+        closes.map((c, i) => ({
+          symbol,
+          timeframe: '1Min' as const,
+          ts: new Date(start + i * 60_000),
+          open: c,
+          high: c,
+          low: c,
+          close: c,
+          volume: '100',
+        })),
+      );
+    };
+
+    it('a latest trade of 0.01 and a signal at 0.01 against bars at 100: refused, no 1,000,000-share order', async () => {
+      await storeBars('PENY', ['100', '100.5', '99.8', '100.2', '0.01']);
+      alpaca.setPrice('PENY', '0.01');
+      const signal = await freshSignal('PENY', 'buy');
+      const refused = await place({ symbol: 'PENY', side: 'buy', signal: { ...signal, price: '0.01' } });
+      expect(refused).to.deep.include({ outcome: 'refused', rule: 'price_deviation' });
+      expect(alpaca.orders().filter((o) => o.symbol === 'PENY')).to.deep.equal([]);
+    });
+
+    it('a latest trade a week old: refused (stale_price), for a signal and for a trader', async () => {
+      await storeBars('OLDT', ['50', '50', '50']);
+      alpaca.setPrice('OLDT', '50', new Date(Date.now() - 7 * 86_400_000));
+      const signal = await freshSignal('OLDT', 'buy');
+      expect(
+        await place({ symbol: 'OLDT', side: 'buy', signal: { ...signal, price: '50' } }),
+      ).to.deep.include({
+        outcome: 'refused',
+        rule: 'stale_price',
+      });
+      expect(await place({ symbol: 'OLDT', side: 'buy', qty: toQuantity('1') })).to.deep.include({
+        outcome: 'refused',
+        rule: 'stale_price',
+      });
+    });
+
+    it('a market buy at a penny price is capped in shares (RISK_MAX_ORDER_SHARES), not only in notional', async () => {
+      await storeBars('CENT', ['0.02', '0.02', '0.02']);
+      alpaca.setPrice('CENT', '0.02');
+      const placed = await orderPath({ RISK_MAX_ORDER_SHARES: '5000', RISK_MARKET_HOURS_ONLY: 'false' })({
+        clientOrderId: 'cent-1',
+        symbol: 'CENT',
+        side: 'buy',
+      });
+      expect(placed.outcome).to.equal('placed');
+      expect(Number((placed as { order: { qty: string } }).order.qty)).to.equal(5000);
+    });
+  });
+
   it('judges a signal by its age like the executor always did: a bar an hour old is stale', async () => {
     const stale = await place({
       symbol: 'GOOG',

@@ -37,7 +37,7 @@ export async function recheckRecovered(
     const stale = checkSignalAge({ barTs: signal.barTs, barMs }, deps.now, deps.limits.maxSignalAgeMs);
     if (stale) return { rule: stale.rule, details: { ...stale.details, recovered: true } };
   }
-  const fresh = await deps.prices.latestPrice(mine.symbol);
+  const fresh = (await deps.prices.latestPrice(mine.symbol))?.price;
   if (fresh === undefined || new Big(fresh).lte(0))
     return { rule: 'no_fresh_price', details: { symbol: mine.symbol, recovered: true } };
   if (signal) {

@@ -12,6 +12,9 @@ const LIMITS: RiskLimits = {
   marketHoursOnly: false,
   maxPriceDeviation: 0.05,
   maxSignalAgeMs: 0,
+  maxPriceAgeMs: 900_000,
+  maxOrderShares: 10_000,
+  maxPriceJump: 0.5,
 };
 const series = bars([
   [10, 10],

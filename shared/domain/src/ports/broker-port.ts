@@ -1,5 +1,6 @@
 import type { Decimal } from '../decimal.js';
 import type { OrderStatus } from '../orders/order-status.js';
+import type { FreshPrice } from '../risk/risk-rules.js';
 import type { Side } from '../side.js';
 
 /** The account's money, as exact decimals. */
@@ -67,7 +68,7 @@ export interface BrokerPort {
   submitOrder(order: OrderRequest): Promise<BrokerOrder>;
 }
 
-/** Where a fresh price comes from: the latest trade of a symbol (undefined when it has none). */
+/** Where a fresh price comes from: the latest trade of a symbol, with its time (undefined when it has none). */
 export interface PriceSource {
-  latestPrice(symbol: string): Promise<Decimal | undefined>;
+  latestPrice(symbol: string): Promise<FreshPrice | undefined>;
 }

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 
 import {
   checkCooldown,
+  checkFreshPrice,
   checkOrderNotional,
   checkPriceDeviation,
   checkSignalAge,
@@ -19,6 +20,9 @@ const limits: RiskLimits = {
   marketHoursOnly: true,
   maxPriceDeviation: 0.05,
   maxSignalAgeMs: 0,
+  maxPriceAgeMs: 900_000,
+  maxOrderShares: 10_000,
+  maxPriceJump: 0.5,
 };
 const now = new Date('2024-01-02T15:00:00Z');
 const base: RiskInput = {
@@ -181,5 +185,40 @@ describe('evaluateRisk', () => {
   it('checkCooldown: a last order after "now" (clocks that disagree, a simulated one) never refuses', () => {
     expect(checkCooldown(new Date(now.getTime() + 1), now, 300_000)).to.equal(undefined);
     expect(checkCooldown(new Date(now.getTime() + 693_329_317_770), now, 300_000)).to.equal(undefined);
+  });
+
+  it('checkFreshPrice: a trade older than the age limit before the newest stored bar is stale', () => {
+    const bars = [{ close: '100', ts: new Date(now.getTime() - 60_000) }];
+    const weekOld = { price: '100', at: new Date(now.getTime() - 7 * 86_400_000) };
+    expect(checkFreshPrice(weekOld, bars, now, limits)).to.deep.include({ rule: 'stale_price' });
+    expect(checkFreshPrice(weekOld, [], now, limits)).to.deep.include({ rule: 'stale_price' });
+    // A daily bar's session: the close's trade is hours after the bar began, never stale against it.
+    const daily = [{ close: '100', ts: new Date('2024-01-02T05:00:00Z') }];
+    const close = { price: '100.5', at: new Date('2024-01-02T21:00:00Z') };
+    expect(checkFreshPrice(close, daily, new Date('2024-01-03T05:00:00Z'), limits)).to.equal(undefined);
+  });
+
+  it('checkFreshPrice: a trade far from the median of the recent stored closes is refused (one bad bar cannot sway it)', () => {
+    const bars = ['100', '101', '0.01', '99', '100'].map((close, i) => ({
+      close,
+      ts: new Date(now.getTime() - (5 - i) * 60_000),
+    }));
+    const penny = { price: '0.01', at: now };
+    expect(checkFreshPrice(penny, bars, now, limits)).to.deep.include({
+      rule: 'price_deviation',
+      details: { freshPrice: '0.01', recentMedianClose: '100', deviation: '0.9999', maxDeviation: 0.5 },
+    });
+    expect(checkFreshPrice({ price: '130', at: now }, bars, now, limits)).to.equal(undefined);
+  });
+
+  it('sizes a buy at most maxOrderShares, beside the notional cap; a larger request is max_quantity', () => {
+    const cheap = { ...base, price: '0.5' };
+    const sized = evaluateRisk(cheap, { ...limits, maxOrderShares: 1000 });
+    expect(sized).to.deep.include({ approved: true, qty: '1000' });
+    const asked = evaluateRisk(
+      { ...cheap, source: 'manual', requestedQty: '1001' },
+      { ...limits, maxOrderShares: 1000 },
+    );
+    expect(asked).to.deep.include({ rule: 'max_quantity' });
   });
 });

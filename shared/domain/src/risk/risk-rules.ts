@@ -18,6 +18,12 @@ export interface RiskLimits {
   maxPriceDeviation: number;
   /** Oldest a signal's bar may be after its close (ms); 0: two bar intervals. */
   maxSignalAgeMs: number;
+  /** Oldest the broker's latest trade may be before the symbol's newest stored bar began (ms). */
+  maxPriceAgeMs: number;
+  /** Most shares one buy may be, beside the notional cap (a wrong price cannot size a huge order). */
+  maxOrderShares: number;
+  /** Largest fraction by which the latest trade may differ from the median of recent stored closes. */
+  maxPriceJump: number;
 }
 
 /** Everything a decision needs, gathered by the caller. */
@@ -49,6 +55,7 @@ export type RiskRule =
   | 'invalid_price'
   | 'stale_signal'
   | 'no_fresh_price'
+  | 'stale_price'
   | 'price_deviation'
   | 'position_held'
   | 'broker_rejected'
@@ -82,6 +89,7 @@ const NEEDS_ATTENTION: ReadonlySet<RiskRule> = new Set<RiskRule>([
   'buying_power',
   'price_deviation',
   'no_fresh_price',
+  'stale_price',
   'broker_rejected',
 ]);
 
@@ -155,6 +163,48 @@ export function checkPriceDeviation(
   });
 }
 
+/** The broker's latest trade: its price and when it happened. */
+export interface FreshPrice {
+  price: Decimal;
+  at: Date;
+}
+
+/**
+ * The sanity of the broker's latest trade before anything is sized on it: no older than
+ * `maxPriceAgeMs` before the symbol's newest stored bar began (or before now, with no bar stored),
+ * and within `maxPriceJump` of the median close of its recent stored bars (one wild trade, or a
+ * single bad bar that a signal was made on, cannot size an order; real moves over a few bars stay
+ * far inside it).
+ */
+export function checkFreshPrice(
+  fresh: FreshPrice,
+  recent: readonly { close: Decimal; ts: Date }[],
+  now: Date,
+  limits: Pick<RiskLimits, 'maxPriceAgeMs' | 'maxPriceJump'>,
+): RiskRefusal | undefined {
+  const newest = recent.reduce<Date | undefined>((a, b) => (a && a >= b.ts ? a : b.ts), undefined);
+  const reference = newest ?? now;
+  if (fresh.at.getTime() < reference.getTime() - limits.maxPriceAgeMs) {
+    return reject('stale_price', {
+      tradeAt: fresh.at.toISOString(),
+      reference: reference.toISOString(),
+      maxPriceAgeMs: limits.maxPriceAgeMs,
+    });
+  }
+  if (recent.length === 0) return undefined;
+  const closes = recent.map((b) => new Big(b.close)).sort((a, b) => a.cmp(b));
+  const median = closes[Math.floor(closes.length / 2)] ?? new Big(0);
+  if (median.lte(0)) return undefined;
+  const deviation = new Big(fresh.price).minus(median).abs().div(median);
+  if (deviation.lte(limits.maxPriceJump)) return undefined;
+  return reject('price_deviation', {
+    freshPrice: fresh.price,
+    recentMedianClose: median.toString(),
+    deviation: deviation.toFixed(4),
+    maxDeviation: limits.maxPriceJump,
+  });
+}
+
 /**
  * Decide on one order, long-only, at the broker's fresh price. Checks, in order: a price > 0; for a
  * strategy's signal the per-symbol cooldown first (routine, and decided before anything else); then
@@ -220,7 +270,8 @@ function sizeOrder(input: RiskInput, limits: RiskLimits): RiskDecision {
   const room = new Big(limits.maxPositionSize).minus(held.times(price));
   const affordable = new Big(input.buyingPower);
   const budget = room.lt(affordable) ? room : affordable;
-  const qty = budget.gt(0) ? budget.div(price).round(0, Big.roundDown) : new Big(0);
+  const affordableQty = budget.gt(0) ? budget.div(price).round(0, Big.roundDown) : new Big(0);
+  const qty = affordableQty.gt(limits.maxOrderShares) ? new Big(limits.maxOrderShares) : affordableQty;
   if (qty.lt(1)) {
     return room.lte(affordable)
       ? reject('max_position_size', {

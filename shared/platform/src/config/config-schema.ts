@@ -450,6 +450,29 @@ export const CONFIG_KEYS = {
         'Refuse a signal whose price differs from the broker’s latest trade by more than this fraction',
       ),
   },
+  riskMaxPriceAgeSeconds: {
+    env: 'RISK_MAX_PRICE_AGE',
+    schema: int(
+      1,
+      31 * 86_400,
+      900,
+      'Oldest the broker’s latest trade may be (s before the symbol’s newest stored bar began) to size an order on',
+    ),
+  },
+  riskMaxPriceJump: {
+    env: 'RISK_MAX_PRICE_JUMP',
+    schema: Joi.number()
+      .greater(0)
+      .max(10)
+      .default(0.5)
+      .description(
+        'Refuse an order when the broker’s latest trade differs from the median of the last 5 stored closes by more than this fraction',
+      ),
+  },
+  riskMaxOrderShares: {
+    env: 'RISK_MAX_ORDER_SHARES',
+    schema: int(1, 100_000_000, 10_000, 'Most shares one buy may be, beside the notional cap'),
+  },
   riskMaxSignalAgeSeconds: {
     env: 'RISK_MAX_SIGNAL_AGE',
     schema: int(

@@ -89,6 +89,9 @@ export interface Config {
   riskMarketHoursOnly: boolean;
   riskMaxPriceDeviation: number;
   riskMaxSignalAgeSeconds: number;
+  riskMaxPriceAgeSeconds: number;
+  riskMaxOrderShares: number;
+  riskMaxPriceJump: number;
   brokerStateMaxAgeMs: number;
   consumerConcurrency: number;
   orderPollMs: number;

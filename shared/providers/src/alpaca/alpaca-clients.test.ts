@@ -130,10 +130,13 @@ describe('Alpaca clients against the local Alpaca server', function () {
       expect(err.reason).to.equal('bad key *** with secret ***');
     });
 
-    it('gives the latest trade of a symbol as the fresh price the risk rules use', async () => {
-      server.setPrice('GOOG', '801.5');
+    it('gives the latest trade of a symbol, with its time, as the fresh price the risk rules use', async () => {
+      server.setPrice('GOOG', '801.5', new Date('2026-12-07T15:00:00Z'));
       const client = AlpacaMarketDataClient.fromConfig(env());
-      expect(await client.latestPrice('GOOG')).to.equal('801.5');
+      expect(await client.latestPrice('GOOG')).to.deep.equal({
+        price: '801.5',
+        at: new Date('2026-12-07T15:00:00Z'),
+      });
       expect(await client.latestPrice('NONE')).to.equal(undefined);
       await client.close();
     });

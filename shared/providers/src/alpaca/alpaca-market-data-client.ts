@@ -1,4 +1,4 @@
-import type { Decimal, PriceSource, Timeframe } from '@trading/domain';
+import type { FreshPrice, PriceSource, Timeframe } from '@trading/domain';
 import { DataError, roundDecimal } from '@trading/domain';
 import type { Config } from '@trading/platform';
 import Joi from 'joi';
@@ -114,10 +114,12 @@ export class AlpacaMarketDataClient implements PriceSource {
     );
   }
 
-  /** The latest trade's price of a symbol as a decimal (the risk rules' fresh price), if it has one. */
-  async latestPrice(symbol: string): Promise<Decimal | undefined> {
+  /** The latest trade of a symbol as a decimal price and its time (the risk rules' fresh price), if it has one. */
+  async latestPrice(symbol: string): Promise<FreshPrice | undefined> {
     const trade = (await this.getLatestTrades([symbol])).get(symbol);
-    return trade && Number.isFinite(trade.price) && trade.price > 0 ? roundDecimal(trade.price) : undefined;
+    if (!trade || !Number.isFinite(trade.price) || trade.price <= 0 || Number.isNaN(trade.at.getTime()))
+      return undefined;
+    return { price: roundDecimal(trade.price), at: trade.at };
   }
 
   async close(): Promise<void> {

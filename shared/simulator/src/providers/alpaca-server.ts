@@ -78,8 +78,11 @@ export interface AlpacaServer extends LocalServer {
    * `stream: false` serves them without streaming them (a bar the stream lost).
    */
   setBars(symbol: string, bars: WireBar[], options?: { stream?: boolean }): void;
-  /** Set the last trade price of a symbol; open marketable orders fill at it (immediate mode). */
-  setPrice(symbol: string, price: string): void;
+  /**
+   * Set the last trade price of a symbol; open marketable orders fill at it (immediate mode). `at`
+   * stamps that trade (default: each answer says now, as a live market's would).
+   */
+  setPrice(symbol: string, price: string, at?: Date): void;
   /** Fill part or all of an order (manual mode, partial fills). */
   fill(orderId: string, qty: string, price: string): void;
   /** Change a position behind the platform's back (reconciliation tests). */
@@ -149,6 +152,7 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
   // Positions are kept by the domain's ledger, fill by fill, as a broker rounds them.
   const positions = new Map<string, PositionState>();
   const prices = new Map<string, bigint>();
+  const tradedAt = new Map<string, string>();
   const bars = new Map<string, WireBar[]>();
   const orders: Order[] = [];
   const byClientId = new Map<string, Order>();
@@ -509,7 +513,15 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
     for (const s of symbols) {
       const price = prices.get(s);
       if (price !== undefined)
-        trades[s] = { t: now(), x: 'V', p: Number(fromMicro(price)), s: 100, c: ['@'], i: 1, z: 'C' };
+        trades[s] = {
+          t: tradedAt.get(s) ?? now(),
+          x: 'V',
+          p: Number(fromMicro(price)),
+          s: 100,
+          c: ['@'],
+          i: 1,
+          z: 'C',
+        };
     }
     ctx.body = { trades };
   });
@@ -547,8 +559,10 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
       const last = list.at(-1);
       if (last) this.setPrice(symbol, String(last.c));
     },
-    setPrice(symbol: string, price: string) {
+    setPrice(symbol: string, price: string, at?: Date) {
       prices.set(symbol, toMicro(price));
+      if (at) tradedAt.set(symbol, at.toISOString());
+      else tradedAt.delete(symbol);
       for (const o of orders) if (o.symbol === symbol) tryFill(o);
       commit();
     },

@@ -35,6 +35,8 @@ export interface AlpacaStreams {
   readonly upgrade: UpgradeHandler;
   /** Send a bar to the data-stream clients subscribed to its symbol on `channel`. */
   publishBar(symbol: string, bar: WireBar, channel?: BarChannel): void;
+  /** Send one frame of messages as given to every authenticated data client, subscribed or not (a hostile market). */
+  sendRaw(messages: unknown[]): void;
   /** Send a `trade_updates` event (as binary frames, like the paper endpoint) to every listener. */
   publishTradeUpdate(event: string, order: Record<string, unknown>, execution?: ExecutionDetails): void;
   /** Close every stream connection at once, as a network cut does (no close frame). */
@@ -253,6 +255,10 @@ export function createAlpacaStreams(options: AlpacaStreamsOptions): AlpacaStream
     publishBar(symbol, bar, channel = 'bars') {
       const text = jsonText([{ T: BAR_TYPE[channel], S: symbol, ...bar }]);
       for (const c of data) if (c.authenticated && c.subs[channel].has(symbol)) send(c.ws, text);
+    },
+    sendRaw(messages) {
+      const text = jsonText(messages);
+      for (const c of data) if (c.authenticated) send(c.ws, text);
     },
     publishTradeUpdate(event, order, execution) {
       const message = Buffer.from(
