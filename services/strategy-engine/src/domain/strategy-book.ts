@@ -20,9 +20,9 @@ export class StrategyBook {
     this.#strategies = strategies.map((config) => ({ config, instance: config.create() }));
   }
 
-  /** Bars of history needed to rebuild every strategy's state. */
-  get warmupBars(): number {
-    return Math.max(0, ...this.#strategies.map((s) => s.instance.warmupBars));
+  /** Bars of history a rebuild replays so every strategy's state equals an uninterrupted run's. */
+  get historyBars(): number {
+    return Math.max(0, ...this.#strategies.map((s) => s.instance.historyBars ?? s.instance.warmupBars));
   }
 
   get lastTs(): number {

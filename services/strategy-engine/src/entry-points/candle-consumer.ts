@@ -22,7 +22,7 @@ export interface CandleConsumerDeps {
   metrics: Metrics;
 }
 
-/** History replayed when a book is rebuilt, at least; more than any strategy's warm-up needs. */
+/** History replayed when a book is rebuilt, at least (more when a strategy's indicators need it). */
 const MIN_REBUILD_BARS = 250;
 
 const toBar = (row: Pick<CandleRow, 'ts' | 'open' | 'high' | 'low' | 'close' | 'volume'>): StrategyBar => ({
@@ -96,7 +96,7 @@ export function createCandleConsumer(deps: CandleConsumerDeps): (event: EventEnv
         symbol,
         timeframe,
         before,
-        Math.max(MIN_REBUILD_BARS, book.warmupBars),
+        Math.max(MIN_REBUILD_BARS, book.historyBars),
       );
       book.rebuild(history.map(toBar));
       books.set(key, book);

@@ -26,6 +26,8 @@ export const macdCross: StrategyDefinition<MacdCrossParams> = {
     let previous: number | undefined;
     return {
       warmupBars: (slow + signalPeriod) * 3,
+      // An EMA keeps (1 − 2/(n + 1))^k of its start: after 13 (n + 1) bars, under 1e-11.
+      historyBars: (slow + signalPeriod + 2) * 13,
       update(bar) {
         const { close } = bar;
         const result = macd.add(close);

@@ -24,6 +24,8 @@ export const rsiReversion: StrategyDefinition<RsiReversionParams> = {
     let previous: number | undefined;
     return {
       warmupBars: period * 3,
+      // Wilder's smoothing keeps (1 − 1/period)^n of its start: after 25 periods, under 1e-10.
+      historyBars: period * 25,
       update(bar) {
         const { close } = bar;
         const value = rsi.add(close);

@@ -49,10 +49,12 @@ export function afterWarmup(instance: StrategyInstance): StrategyInstance {
 /** A class, not a closure: its counter is a field, so the per-bar call allocates nothing. */
 class AfterWarmup implements StrategyInstance {
   readonly warmupBars: number;
+  readonly historyBars: number;
   #seen = 0;
 
   constructor(readonly inner: StrategyInstance) {
     this.warmupBars = inner.warmupBars;
+    this.historyBars = inner.historyBars ?? inner.warmupBars;
   }
 
   update(bar: StrategyBar): StrategySignal | undefined {

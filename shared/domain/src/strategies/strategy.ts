@@ -37,6 +37,11 @@ export interface StrategyInstance {
   update(bar: StrategyBar): StrategySignal | undefined;
   /** Bars needed before signals are meaningful; replay at least this many to rebuild state. */
   readonly warmupBars: number;
+  /**
+   * Bars a rebuild replays so that its indicators equal an uninterrupted run's (exponential
+   * smoothing forgets its start only slowly); `warmupBars` when absent (exact indicators).
+   */
+  readonly historyBars?: number;
 }
 
 /** A strategy plug-in: its name, parameters with defaults and validation, and a factory. */
