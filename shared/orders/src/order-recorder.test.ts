@@ -70,4 +70,42 @@ describe('order recorder: the broker’s report is a fact to record (real Postgr
       await broker.close();
     }
   });
+
+  it('a fill far from the market (0.50 with the newest bar at 50) is recorded and alerted; a near one is not', async () => {
+    await repos.candles.upsertMany([
+      {
+        symbol: 'FARX',
+        timeframe: '1Min',
+        ts: new Date(Date.now() - 120_000),
+        open: '50',
+        high: '50',
+        low: '50',
+        close: '50',
+        volume: '10',
+      },
+    ]);
+    const { logger } = captureLogger([], 'error');
+    const broker = await createBroker(loadConfig({}), { logger });
+    const alerts: string[] = [];
+    const record = createOrderRecorder({
+      repos,
+      broker,
+      logger,
+      notifier: { notify: async (text) => void alerts.push(text) },
+    });
+    try {
+      const at = (id: string, price: string): BrokerOrder => ({
+        ...report(id, 'filled', '10'),
+        symbol: 'FARX',
+        filledAvgPrice: price,
+      });
+      await record(at('f1', '0.5'), null);
+      await record(at('f2', '51'), null);
+      expect(alerts.filter((a) => a.includes('far from the market'))).to.deep.equal([
+        '⚠️ fill far from the market: buy FARX at 0.5, the newest bar closed at 50',
+      ]);
+    } finally {
+      await broker.close();
+    }
+  });
 });

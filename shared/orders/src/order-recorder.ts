@@ -17,6 +17,9 @@ function isStale(recorded: OrderRow, reported: BrokerOrder): boolean {
   );
 }
 
+/** A fill this far (a fraction) from the symbol's newest stored close is alerted: a fat finger, a bad print. */
+export const FAR_FILL = 0.1;
+
 /** Dependencies of {@link createOrderRecorder}. */
 export interface OrderRecorderDeps {
   repos: Repositories;
@@ -87,7 +90,12 @@ export function createOrderRecorder(deps: OrderRecorderDeps): OrderRecorder {
     });
     const overFilled = new Big(order.filledQty).gt(order.qty);
     const fills: OrderPayload['fills'] = [];
+    let far: { price: string; close: string } | undefined;
     if (fill) {
+      const [newest] = await repos.candles.recentAnyTimeframe(order.symbol, 1);
+      const close = newest ? new Big(newest.close) : undefined;
+      if (close?.gt(0) && new Big(fill.price).minus(close).abs().div(close).gt(FAR_FILL))
+        far = { price: fill.price, close: close.toString() };
       const tradeId = `${order.id}:${order.filledQty}`;
       const tradedAt = order.filledAt ?? new Date();
       const inserted = await repos.trades.insertOnce({
@@ -124,7 +132,14 @@ export function createOrderRecorder(deps: OrderRecorderDeps): OrderRecorder {
       ),
     );
     // Said once: when the report that went past the order's quantity is recorded.
-    return { row, stale: false, fills, changed: true, overFilled: overFilled && fills.length > 0 };
+    return {
+      row,
+      stale: false,
+      fills,
+      changed: true,
+      overFilled: overFilled && fills.length > 0,
+      far: fills.length > 0 ? far : undefined,
+    };
   }
 
   const record = async (
@@ -138,6 +153,18 @@ export function createOrderRecorder(deps: OrderRecorderDeps): OrderRecorder {
         ? { row: recorded, stale: true, fills: [], changed: false, overFilled: false }
         : await deps.repos.transaction(async (repos) => store(order, signalId, repos));
     const { row, stale, fills, changed } = stored;
+    if ('far' in stored && stored.far) {
+      const { price, close } = stored.far;
+      deps.logger.warn('a fill far from the market', { clientOrderId: order.clientOrderId, price, close });
+      await deps.notifier
+        .notify(
+          `⚠️ fill far from the market: ${order.side} ${order.symbol} at ${price}, the newest bar closed at ${close}`,
+          `far-fill:${order.id}`,
+        )
+        .catch((err: unknown) => {
+          deps.logger.warn('far-fill alert not sent', { error: err });
+        });
+    }
     if (stored.overFilled) {
       // The broker's word is the fact (the position follows it); a person must look at it, once.
       const detail = {

@@ -11,6 +11,7 @@ import {
 import { type Logger, type Metrics } from '@trading/platform';
 import { type CandleRow, type Repositories, type StoredSignal } from '@trading/store';
 
+import { netSignals } from '../domain/net-signals.js';
 import { StrategyBook } from '../domain/strategy-book.js';
 
 /** Dependencies of the candle consumer. */
@@ -119,7 +120,15 @@ export function createCandleConsumer(deps: CandleConsumerDeps): (event: EventEnv
     const ts = new Date(candle.ts);
     const book = await bookFor(candle.symbol, candle.timeframe, ts);
     let stored = false;
-    for (const signal of book.update(toBar({ ...candle, ts }))) {
+    const { kept, cancelled } = netSignals(book.update(toBar({ ...candle, ts })));
+    if (cancelled.length > 0) {
+      deps.logger.info('strategies disagree on this bar: no signal', {
+        symbol: candle.symbol,
+        ts: candle.ts,
+        signals: cancelled.map((s) => `${s.strategy} ${s.side}`),
+      });
+    }
+    for (const signal of kept) {
       stored = true;
       await deps.repos.signals.insertOnce({
         symbol: candle.symbol,
