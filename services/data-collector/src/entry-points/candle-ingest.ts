@@ -93,6 +93,11 @@ export function createCandleIngest(deps: CandleIngestDeps): CandleIngest {
     .gauge('collector_bar_seconds', 'Length of the bars the collector publishes (s)')
     .set(barSeconds(timeframe));
   const received = metrics.counter('candles_fetched_total', 'Bars received from the market data provider');
+  const corrected = metrics.counter(
+    'candles_corrections_total',
+    'Bars the provider sent again with other values after they were published (kept as published)',
+    ['symbol'],
+  );
   const refusedBars = metrics.counter(
     'candles_refused_total',
     'Bars from the provider refused as invalid (skipped, not stored), by symbol and problem',
@@ -119,7 +124,17 @@ export function createCandleIngest(deps: CandleIngestDeps): CandleIngest {
   ): Promise<Map<string, ScreenedBar[]>> {
     const at = streamed ? new Date(now().getTime() + CLOSE_TOLERANCE_MS) : now();
     const stored = new Map([...bySymbol].map(([symbol, raw]) => [symbol, screen(symbol, raw, at)]));
-    await repos.candles.upsertMany([...stored.values()].flat().map((b) => toCandle(b, timeframe)));
+    const candles = [...stored.values()].flat().map((b) => toCandle(b, timeframe));
+    // A published bar is final (strategies acted on it): a later version is counted, not written.
+    for (const c of await repos.candles.corrections(candles)) {
+      corrected.inc({ symbol: c.symbol });
+      logger.warn('bar corrected after it was published: kept as published', {
+        symbol: c.symbol,
+        ts: c.ts.toISOString(),
+        close: c.close,
+      });
+    }
+    await repos.candles.upsertMany(candles);
     return stored;
   }
 

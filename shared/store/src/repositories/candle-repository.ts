@@ -12,15 +12,43 @@ export interface CandleRow extends Candle {
 export class CandleRepository {
   constructor(private readonly knex: Knex) {}
 
-  /** Insert bars, updating prices of bars already stored (a provider may correct a bar); keeps publication state. */
+  /**
+   * Insert bars, updating the prices of stored bars not yet published (a provider may correct a
+   * bar); a published bar is final: what strategies acted on is what charts and backtests read.
+   * Resolves to the rows inserted or updated.
+   */
   async upsertMany(candles: readonly Candle[]): Promise<number> {
     if (candles.length === 0) return 0;
     const rows = await this.knex('candles')
       .insert(candles.map((c) => ({ ...c, vwap: c.vwap ?? null, tradeCount: c.tradeCount ?? null })))
       .onConflict(['symbol', 'timeframe', 'ts'])
       .merge(['open', 'high', 'low', 'close', 'volume', 'vwap', 'tradeCount'])
+      .whereNull('candles.publishedAt')
       .returning('id');
     return rows.length;
+  }
+
+  /**
+   * The bars among `candles` that would change a published bar (another open, high, low, close or
+   * volume): corrections, which {@link upsertMany} does not write over it.
+   */
+  async corrections(candles: readonly Candle[]): Promise<Candle[]> {
+    if (candles.length === 0) return [];
+    const published = await this.knex<CandleRow>('candles')
+      .whereNotNull('publishedAt')
+      .whereIn(
+        ['symbol', 'timeframe', 'ts'],
+        candles.map((c) => [c.symbol, c.timeframe, c.ts]),
+      )
+      .select('symbol', 'timeframe', 'ts', 'open', 'high', 'low', 'close', 'volume');
+    const byKey = new Map(published.map((r) => [`${r.symbol} ${r.timeframe} ${r.ts.toISOString()}`, r]));
+    return candles.filter((c) => {
+      const row = byKey.get(`${c.symbol} ${c.timeframe} ${c.ts.toISOString()}`);
+      return (
+        row !== undefined &&
+        (['open', 'high', 'low', 'close', 'volume'] as const).some((k) => Number(row[k]) !== Number(c[k]))
+      );
+    });
   }
 
   /** Timestamp of the newest stored bar (at or before `notAfter` when given), if any. */
