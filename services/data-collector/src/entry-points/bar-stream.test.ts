@@ -154,6 +154,22 @@ describe('data-collector bar stream (real PostgreSQL, Redis and the local Alpaca
     expect(await metric('collector_gap_bars_repaired_total')).to.be.at.least(5);
   });
 
+  it('a bar lost while the socket stays up is repaired from REST at the next bar, with a long safety interval', async () => {
+    const bars = [bar(70), bar(69)];
+    server.setBars('GOOG', bars);
+    const stream = start(['GOOG'], { STREAM_SAFETY_POLL_MS: '86400000' });
+    await waitFor(async () => (await published()).length === 2, { what: 'two bars' });
+    // Minute 68 is lost by the stream (served by REST only); minute 67 streams as usual.
+    bars.push(bar(68));
+    server.setBars('GOOG', [...bars], { stream: false });
+    bars.push(bar(67));
+    server.setBars('GOOG', [...bars]);
+    await waitFor(async () => (await published()).length === 4, { what: 'every bar, the hole too' });
+    await stream.idle();
+    expect(await published()).to.deep.equal(expected('GOOG', bars));
+    expect(await metric('collector_gap_bars_repaired_total')).to.be.at.least(1);
+  });
+
   it('after a restart, repairs from the newest stored bar', async () => {
     const bars = [bar(50), bar(49)];
     server.setBars('GOOG', bars);

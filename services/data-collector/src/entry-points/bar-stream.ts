@@ -11,6 +11,9 @@ import {
 
 import type { CandleIngest } from './candle-ingest.js';
 
+/** How often one symbol's holes may cost a REST request (a quiet minute looks like a lost bar). */
+export const HOLE_REPAIR_MS = 300_000;
+
 /** Dependencies of {@link createBarStream}. */
 export interface BarStreamDeps {
   config: Config;
@@ -69,7 +72,14 @@ export function createBarStream(deps: BarStreamDeps): BarStream {
    * renewed by each new session: a repair that finishes under an older token runs again, so a
    * second outage during a repair is covered too.
    */
-  const pending = new Map<string, { after: Date | undefined; token: object }>();
+  const pending = new Map<string, { after: Date | undefined; token: object; before?: number }>();
+  /**
+   * Symbol → the stored bar before a hole the stream left while the socket stayed up (a bar lost in
+   * the middle of a session), and when each symbol's hole was last repaired: a minute without trades
+   * looks the same, so each symbol asks REST at most once per {@link HOLE_REPAIR_MS}.
+   */
+  const holes = new Map<string, { after: Date; before: number }>();
+  const holeRepairedAt = new Map<string, number>();
   const inRepair = new Set<string>();
   /** Symbol → first bar the current session streamed: the repair's gap ends before it. */
   const firstStreamed = new Map<string, number>();
@@ -83,7 +93,7 @@ export function createBarStream(deps: BarStreamDeps): BarStream {
     const seen = new Set<number>();
     for (let job = pending.get(symbol); job; job = pending.get(symbol)) {
       const bars = await ingest.fetch(symbol, job.after);
-      const end = firstStreamed.get(symbol) ?? Number.POSITIVE_INFINITY;
+      const end = job.before ?? firstStreamed.get(symbol) ?? Number.POSITIVE_INFINITY;
       const gap = bars.filter((b) => b.ts.getTime() < end && !seen.has(b.ts.getTime()));
       for (const b of gap) seen.add(b.ts.getTime());
       if (gap.length > 0) {
@@ -114,9 +124,23 @@ export function createBarStream(deps: BarStreamDeps): BarStream {
     running.add(run);
   }
 
-  function markPending(symbol: string, after: Date | undefined): void {
-    pending.set(symbol, { after: pending.get(symbol)?.after ?? after, token: {} });
+  function markPending(symbol: string, after: Date | undefined, before?: number): void {
+    const job = pending.get(symbol);
+    pending.set(symbol, { after: job?.after ?? after, token: {}, before: job ? job.before : before });
     ingest.hold(symbol, true);
+  }
+
+  /** Repair the holes found, each symbol at most once per {@link HOLE_REPAIR_MS}. */
+  function repairHoles(): void {
+    const at = now().getTime();
+    for (const [symbol, hole] of holes) {
+      if (pending.has(symbol) || at - (holeRepairedAt.get(symbol) ?? 0) < HOLE_REPAIR_MS) continue;
+      holes.delete(symbol);
+      holeRepairedAt.set(symbol, at);
+      logger.info('stream skipped bars: repairing the hole from REST', { symbol, after: hole.after });
+      markPending(symbol, hole.after, hole.before);
+      startRepair(symbol);
+    }
   }
 
   async function onSubscribed(symbols: string[], first: boolean): Promise<void> {
@@ -129,11 +153,25 @@ export function createBarStream(deps: BarStreamDeps): BarStream {
 
   /** One-minute bars: stored as they came (a minute's close brings every symbol's at once: one write). */
   async function storeStreamed(bySymbol: ReadonlyMap<string, StreamBar[]>): Promise<void> {
+    // Symbols not in repair: a bar more than one interval after the newest stored one says the
+    // stream skipped some (read before this batch is stored).
+    const streaming = [...bySymbol.keys()].filter((s) => !pending.has(s));
+    const newest = streaming.length > 0 ? await ingest.latest(streaming) : new Map<string, Date>();
     for (const [symbol, list] of bySymbol) {
       const first = list.find((b) => b.channel === 'bars');
-      if (first && !firstStreamed.has(symbol)) firstStreamed.set(symbol, first.ts.getTime());
+      if (!first) continue;
+      if (!firstStreamed.has(symbol)) firstStreamed.set(symbol, first.ts.getTime());
+      const last = newest.get(symbol);
+      if (last && first.ts.getTime() - last.getTime() > barMs) {
+        const hole = holes.get(symbol);
+        holes.set(symbol, {
+          after: hole && hole.after < last ? hole.after : last,
+          before: Math.max(hole?.before ?? 0, first.ts.getTime()),
+        });
+      }
     }
     await ingest.storeAll(bySymbol, true);
+    repairHoles();
   }
 
   /** A longer timeframe: a symbol's minute bar is the clock; its own bar comes from REST when due. */
@@ -210,6 +248,7 @@ export function createBarStream(deps: BarStreamDeps): BarStream {
     },
     async check(symbols) {
       for (const symbol of pending.keys()) startRepair(symbol);
+      repairHoles();
       if (!stream.live || now().getTime() - lastCheck < config.streamSafetyPollMs) return;
       lastCheck = now().getTime();
       await compareLatest(symbols);
