@@ -11,6 +11,7 @@ import { createDb, createRepositories, type Db } from '@trading/store';
 import { captureLogger, createPostgresDatabase, freshRedisDb, requirePostgres } from '@trading/testkit';
 
 import { createCollectJob } from '../../services/data-collector/src/entry-points/collect-job.js';
+import { createOrderSyncJob } from '../../services/order-executor/src/entry-points/order-sync-job.js';
 import { createSignalConsumer } from '../../services/order-executor/src/entry-points/signal-consumer.js';
 import { createOrderConsumer } from '../../services/portfolio-manager/src/entry-points/order-consumer.js';
 import { createPortfolioBook } from '../../services/portfolio-manager/src/entry-points/portfolio-book.js';
@@ -23,6 +24,8 @@ export interface InProcessPipeline {
   alpaca: AlpacaServer;
   db: Db;
   broker: Broker;
+  /** One round of the executor's order sync (follows open orders at the broker, records fills). */
+  sync(): Promise<void>;
   /** One poll of the collector, at the clock's time. */
   collect(): Promise<void>;
   /** True when every consumer has handled everything published so far. */
@@ -37,10 +40,15 @@ export interface InProcessPipeline {
  */
 export async function startInProcessPipeline(
   ctx: Mocha.Context,
-  options: { env: Record<string, string>; now: () => Date; cash: string },
+  options: { env: Record<string, string>; now: () => Date; cash: string; fillMode?: 'immediate' | 'manual' },
 ): Promise<InProcessPipeline> {
   const pg = await createPostgresDatabase(requirePostgres(ctx));
-  const alpaca = await startAlpacaServer({ keyId: 'k', secretKey: 's', cash: options.cash });
+  const alpaca = await startAlpacaServer({
+    keyId: 'k',
+    secretKey: 's',
+    cash: options.cash,
+    ...(options.fillMode ? { fillMode: options.fillMode } : {}),
+  });
   const redisUrl = await freshRedisDb(ctx);
   const config = loadConfig({
     DATABASE_URL: pg.url,
@@ -83,10 +91,12 @@ export async function startInProcessPipeline(
     createOrderConsumer(createPortfolioBook({ repos, trading, logger }), logger),
   );
   const collect = createCollectJob({ config, repos, broker, market, logger, metrics, now });
+  const sync = createOrderSyncJob({ config, repos, broker, trading, notifier, logger, now });
   return {
     alpaca,
     db,
     broker,
+    sync,
     collect,
     // Nothing delivered and unacknowledged, and nothing not yet delivered: between two batches a
     // consumer has none pending while entries still wait.
