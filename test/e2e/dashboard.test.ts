@@ -8,7 +8,9 @@ import { join } from 'node:path';
 
 import { freePort, requireChromium, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+
+import { launchChromium } from '../support/chromium.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -76,16 +78,7 @@ describe('npm start (simulation) and the dashboard in headless Chromium', functi
       .to.include('simulation')
       .and.to.include(`http://localhost:${String(port)}/`);
 
-    browser = await chromium.launch({
-      executablePath: requireChromium(this),
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium(this);
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     const outside: string[] = [];
     const apiCalls: { at: number; url: string }[] = [];

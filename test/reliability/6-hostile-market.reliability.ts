@@ -10,6 +10,7 @@ import { waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 
 import { type InProcessPipeline, startInProcessPipeline } from '../support/in-process-pipeline.js';
+import { zigzagBar, zigzagPrice as price } from '../support/zigzag-market.js';
 import { printTable, record } from './report.js';
 
 const MINUTE = 60_000;
@@ -21,12 +22,6 @@ const SYMBOLS = [...GOOD, 'ZERO', 'SPIK', 'DUPE', 'FUTR', 'LATE'];
 /** When the late symbol first appears (live step), with 300 minutes of history. */
 const LATE_AT = 30;
 
-/** A seeded zig-zag walk: crosses often, so the strategy trades. */
-function price(symbol: string, i: number): number {
-  const seed = symbol.charCodeAt(0) + symbol.charCodeAt(1);
-  return Number((100 + 8 * Math.sin((i + seed) / 3) + 3 * Math.sin((i * seed) / 7)).toFixed(2));
-}
-
 describe('reliability: hostile market data through the running pipeline', function () {
   this.timeout(600_000);
   let alpaca: AlpacaServer;
@@ -37,17 +32,8 @@ describe('reliability: hostile market data through the running pipeline', functi
   const ts = (i: number): number => start + i * MINUTE;
   const bars = new Map<string, WireBar[]>(SYMBOLS.map((s) => [s, []]));
 
-  const bar = (symbol: string, i: number, close = price(symbol, i)): WireBar => {
-    const open = price(symbol, i - 1);
-    return {
-      t: new Date(ts(i)).toISOString(),
-      o: open,
-      h: Math.max(open, close) + 0.5,
-      l: Math.min(open, close) - 0.5,
-      c: close,
-      v: 1000,
-    };
-  };
+  const bar = (symbol: string, i: number, close = price(symbol, i)): WireBar =>
+    zigzagBar(symbol, i, ts(i), close);
 
   before(async function () {
     pipeline = await startInProcessPipeline(this, {

@@ -12,16 +12,12 @@ import { expect } from 'chai';
 
 import { clientOrderIdFor } from '../../services/order-executor/src/domain/order-identity.js';
 import { type InProcessPipeline, startInProcessPipeline } from '../support/in-process-pipeline.js';
+import { zigzagBar, zigzagPrice as price } from '../support/zigzag-market.js';
 import { printTable, record } from './report.js';
 
 const MINUTE = 60_000;
 const STEPS = 40;
 const SYMBOLS = ['GOOD', 'OVER', 'WILD'];
-
-function price(symbol: string, i: number): number {
-  const seed = symbol.charCodeAt(0) + symbol.charCodeAt(1);
-  return Number((100 + 8 * Math.sin((i + seed) / 3) + 3 * Math.sin((i * seed) / 7)).toFixed(2));
-}
 
 describe('reliability: a hostile market and a faulty broker through the trading path', function () {
   this.timeout(600_000);
@@ -31,18 +27,7 @@ describe('reliability: a hostile market and a faulty broker through the trading 
   let clock = 0;
   const start = Math.floor((Date.now() - (STEPS + 60) * MINUTE) / MINUTE) * MINUTE;
   const ts = (i: number): number => start + i * MINUTE;
-  const bar = (symbol: string, i: number): WireBar => {
-    const open = price(symbol, i - 1);
-    const close = price(symbol, i);
-    return {
-      t: new Date(ts(i)).toISOString(),
-      o: open,
-      h: Math.max(open, close) + 0.5,
-      l: Math.min(open, close) - 0.5,
-      c: close,
-      v: 1000,
-    };
-  };
+  const bar = (symbol: string, i: number): WireBar => zigzagBar(symbol, i, ts(i));
 
   before(async function () {
     pipeline = await startInProcessPipeline(this, {

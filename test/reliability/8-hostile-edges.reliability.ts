@@ -8,16 +8,16 @@
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 
-import { type TelegramServer, startTelegramServer } from '@trading/simulator';
-import { requireChromium } from '@trading/testkit';
+import { startTelegramServer, type TelegramServer } from '@trading/simulator';
 import { expect } from 'chai';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 import {
   ALPACA_SECRET,
   type ApiFixture,
   startApiFixture,
 } from '../../services/api/src/testing/api-fixture.js';
+import { launchChromium } from '../support/chromium.js';
 import { CANARIES, closeKeepingOutput, keepEmitted, printTable, record } from './report.js';
 
 const CHAT = 4242;
@@ -124,28 +124,18 @@ window.attack = async () => {
     const evilPort = (evil.address() as { port: number }).port;
     const apiPort = new URL(api.url).port;
 
-    browser = await chromium.launch({
-      executablePath: requireChromium(this),
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-        // DNS rebinding as a resolver would do it: the attacker's name answers with loopback.
-        '--host-resolver-rules=MAP rebind.attacker.test 127.0.0.1',
-      ],
-    });
+    // DNS rebinding as a resolver would do it: the attacker's name answers with loopback.
+    browser = await launchChromium(this, ['--host-resolver-rules=MAP rebind.attacker.test 127.0.0.1']);
     const tab = await browser.newPage();
     await tab.goto(`http://127.0.0.1:${String(evilPort)}/`);
-    const crossSite = (await tab.evaluate(async () =>
+    const crossSite = await tab.evaluate(async () =>
       (window as unknown as { attack: () => Promise<Record<string, unknown>> }).attack(),
-    )) as Record<string, unknown>;
+    );
 
     // Rebinding: the page's origin is the attacker's name on the API's port, so the browser calls it
     // same-origin; only the Host tells.
     await tab.goto(`http://rebind.attacker.test:${apiPort}/`);
-    const rebound = (await tab.evaluate(async () => {
+    const rebound = await tab.evaluate(async () => {
       const read = await fetch('/api/v1/summary');
       const order = await fetch('/api/v1/orders', {
         method: 'POST',
@@ -153,7 +143,7 @@ window.attack = async () => {
         body: JSON.stringify({ symbol: 'GOOG', side: 'sell', qty: 27 }),
       });
       return { read: read.status, readBody: await read.text(), order: order.status };
-    })) as { read: number; readBody: string; order: number };
+    });
 
     const refused =
       (await answered(api, 403)) + (await answered(api, 415)) + (await answered(api, 421)) - refusedBefore;

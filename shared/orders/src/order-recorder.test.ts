@@ -41,7 +41,8 @@ describe('order recorder: the broker’s report is a fact to record (real Postgr
     filledAt: status === 'filled' ? new Date() : null,
   });
 
-  it('an over-fill (15 of 10, or partials 6 + 6) is recorded with its fills, alerted once, and never blocks', async () => {
+  /** A recorder over the test's store and an in-process event bus, keeping its alerts and log lines. */
+  const recorder = async () => {
     const { logger, lines } = captureLogger([], 'warn');
     const broker = await createBroker(loadConfig({}), { logger });
     const alerts: string[] = [];
@@ -51,6 +52,11 @@ describe('order recorder: the broker’s report is a fact to record (real Postgr
       logger,
       notifier: { notify: async (text) => void alerts.push(text) },
     });
+    return { broker, alerts, lines, record };
+  };
+
+  it('an over-fill (15 of 10, or partials 6 + 6) is recorded with its fills, alerted once, and never blocks', async () => {
+    const { broker, alerts, lines, record } = await recorder();
     try {
       const over = await record(report('o1', 'filled', '15'), null);
       expect(over.status).to.equal('filled');
@@ -84,15 +90,7 @@ describe('order recorder: the broker’s report is a fact to record (real Postgr
         volume: '10',
       },
     ]);
-    const { logger } = captureLogger([], 'error');
-    const broker = await createBroker(loadConfig({}), { logger });
-    const alerts: string[] = [];
-    const record = createOrderRecorder({
-      repos,
-      broker,
-      logger,
-      notifier: { notify: async (text) => void alerts.push(text) },
-    });
+    const { broker, alerts, record } = await recorder();
     try {
       const at = (id: string, price: string): BrokerOrder => ({
         ...report(id, 'filled', '10'),
