@@ -22,7 +22,7 @@ export type { CompanyNews } from './finnhub/finnhub-client.js';
 export { FinnhubClient } from './finnhub/finnhub-client.js';
 export type { HttpJsonClientOptions, RequestOptions } from './http/http-json-client.js';
 export { HttpJsonClient } from './http/http-json-client.js';
-export { TokenBucket } from './http/token-bucket.js';
+export { type BudgetPriority, TokenBucket } from './http/token-bucket.js';
 export type { JsonValue } from './llm/extract-json.js';
 export { extractJsonFromText } from './llm/extract-json.js';
 export type { FailureKind, SocketPolicy, SocketProtocol } from './stream/reconnecting-socket.js';

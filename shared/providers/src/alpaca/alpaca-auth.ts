@@ -2,7 +2,7 @@ import type { Config, Logger, Metrics } from '@trading/platform';
 import { createRedactor, policyFromConfig } from '@trading/platform';
 
 import { HttpJsonClient } from '../http/http-json-client.js';
-import { TokenBucket } from '../http/token-bucket.js';
+import { type BudgetPriority, TokenBucket } from '../http/token-bucket.js';
 
 /** Alpaca's auth headers, read from the secrets at the moment a request is sent. */
 export function alpacaHeaders(config: Config): Record<string, string> {
@@ -31,6 +31,7 @@ export function alpacaHttp(
   name: string,
   baseUrl: string,
   deps: AlpacaClientDeps,
+  priority: BudgetPriority = 'low',
 ): HttpJsonClient {
   return new HttpJsonClient({
     name,
@@ -38,6 +39,7 @@ export function alpacaHttp(
     headers: () => alpacaHeaders(config),
     policy: policyFromConfig(config, name, deps),
     rateLimiter: deps.rateLimiter ?? new TokenBucket(config.alpacaRateLimitPerMin),
+    priority,
     errorMessage: alpacaErrorMessage,
     redact: createRedactor([config.alpacaApiKey, config.alpacaApiSecret].filter((s) => s !== undefined)),
     logger: deps.logger,

@@ -107,7 +107,8 @@ export class AlpacaMarketDataClient implements PriceSource {
     const body = await this.#http.request<{ trades: Record<string, { t: string; p: number }> }>(
       'GET',
       '/v2/stocks/trades/latest',
-      { schema: latestTrades, query: { symbols: symbols.join(','), feed: this.#feed } },
+      // The fresh price an order waits for: ahead of bar polls and repairs in the account's budget.
+      { schema: latestTrades, query: { symbols: symbols.join(','), feed: this.#feed }, priority: 'high' },
     );
     return new Map(
       Object.entries(body.trades).map(([symbol, t]) => [symbol, { symbol, price: t.p, at: new Date(t.t) }]),

@@ -39,7 +39,9 @@ export class AlpacaTradingClient implements BrokerPort {
   }
 
   static fromConfig(config: Config, deps: AlpacaClientDeps = {}): AlpacaTradingClient {
-    return new AlpacaTradingClient(alpacaHttp(config, 'alpaca-trading', config.alpacaTradingUrl, deps));
+    return new AlpacaTradingClient(
+      alpacaHttp(config, 'alpaca-trading', config.alpacaTradingUrl, deps, 'high'),
+    );
   }
 
   async getAccount(): Promise<BrokerAccount> {

@@ -4,7 +4,7 @@ import { errorForStatus, retryAfterMs } from '@trading/platform';
 import type Joi from 'joi';
 import { Pool } from 'undici';
 
-import type { TokenBucket } from './token-bucket.js';
+import type { BudgetPriority, TokenBucket } from './token-bucket.js';
 
 /** Options of {@link HttpJsonClient}. */
 export interface HttpJsonClientOptions {
@@ -15,6 +15,8 @@ export interface HttpJsonClientOptions {
   headers?: () => Record<string, string>;
   policy: ResiliencePolicy;
   rateLimiter?: TokenBucket;
+  /** Its place in the shared budget's queue: `high` (orders) before `low` (default). */
+  priority?: BudgetPriority;
   /** Size of the keep-alive pool. */
   connections?: number;
   logger?: Logger;
@@ -32,6 +34,8 @@ export interface RequestOptions {
   retry?: boolean;
   /** Validates (and converts) the answer; a mismatch is a data error. */
   schema?: Joi.Schema;
+  /** This request's place in the shared budget's queue (the client's when absent). */
+  priority?: BudgetPriority;
 }
 
 /**
@@ -72,7 +76,7 @@ export class HttpJsonClient {
   }
 
   async #once<T>(method: string, path: string, options: RequestOptions, signal: AbortSignal): Promise<T> {
-    await this.#options.rateLimiter?.take(signal);
+    await this.#options.rateLimiter?.take(signal, options.priority ?? this.#options.priority);
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) query.set(k, String(v));
     const qs = query.toString();

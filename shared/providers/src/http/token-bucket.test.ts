@@ -53,4 +53,19 @@ describe('TokenBucket', () => {
     await clock.tickAsync(1000);
     await next;
   });
+
+  it('serves an order (high) before the market-data requests (low) already waiting', async () => {
+    const bucket = new TokenBucket(60, 1);
+    await bucket.take();
+    const order: string[] = [];
+    const lows = ['bars 1', 'bars 2', 'bars 3'].map(async (name) =>
+      bucket.take().then(() => order.push(name)),
+    );
+    const high = bucket.take(undefined, 'high').then(() => order.push('order'));
+    await clock.tickAsync(1000);
+    expect(order).to.deep.equal(['order']);
+    await clock.tickAsync(3000);
+    await Promise.all([...lows, high]);
+    expect(order).to.deep.equal(['order', 'bars 1', 'bars 2', 'bars 3']);
+  });
 });
