@@ -9,6 +9,7 @@ import * as m006 from './migrations/006_news_outbox.js';
 import * as m007 from './migrations/007_event_outbox.js';
 import * as m008 from './migrations/008_trading_control.js';
 import * as m009 from './migrations/009_orders_overfill.js';
+import * as m010 from './migrations/010_orders_decided_at.js';
 
 export { INDEXES } from './migrations/003_add_missing_indexes.js';
 export { SIGNALS_CREATED_INDEX } from './migrations/004_signals_created_index.js';
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '007_event_outbox': m007,
   '008_trading_control': m008,
   '009_orders_overfill': m009,
+  '010_orders_decided_at': m010,
 };
 
 /** A knex migration source over {@link MIGRATIONS}. */

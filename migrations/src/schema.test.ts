@@ -48,6 +48,7 @@ forEachDatabase(
         '007_event_outbox',
         '008_trading_control',
         '009_orders_overfill',
+        '010_orders_decided_at',
       ]);
       expect(await tables()).to.deep.equal(TABLES);
     });
@@ -68,6 +69,7 @@ forEachDatabase(
 
     it('go down one step at a time, each down undoing its up', async () => {
       const { knex } = get().db;
+      expect(await migrateDown(knex)).to.deep.equal(['010_orders_decided_at']);
       expect(await migrateDown(knex)).to.deep.equal(['009_orders_overfill']);
       expect(await migrateDown(knex)).to.deep.equal(['008_trading_control']);
       expect(await tables()).not.to.include('trading_control');
@@ -108,7 +110,8 @@ forEachDatabase(
         volume: 1,
         publishedAt: new Date(),
       });
-      // Index-only steps, constraints and empty tables drop no data and go down freely.
+      // Index-only steps, constraints, empty columns and tables drop no data and go down freely.
+      expect(await migrateDown(knex)).to.deep.equal(['010_orders_decided_at']);
       expect(await migrateDown(knex)).to.deep.equal(['009_orders_overfill']);
       expect(await migrateDown(knex)).to.deep.equal(['008_trading_control']);
       expect(await migrateDown(knex)).to.deep.equal(['007_event_outbox']);
@@ -176,10 +179,10 @@ forEachDatabase(
     it('go up again after a full rollback', async () => {
       const { knex } = get().db;
       await migrateLatest(knex);
-      expect(await migrateRollbackAll(knex)).to.have.length(9);
+      expect(await migrateRollbackAll(knex)).to.have.length(10);
       await migrateLatest(knex);
       expect(await tables()).to.deep.equal(TABLES);
-      expect(await appliedMigrations(knex)).to.have.length(9);
+      expect(await appliedMigrations(knex)).to.have.length(10);
     });
   },
   { migrate: false },

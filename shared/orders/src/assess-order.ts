@@ -78,8 +78,8 @@ export async function screenOrder(deps: AssessOrderDeps, intent: OrderIntent): P
   const { signal } = intent;
   // The database's answers, read together: the symbol's last order (cooldown), its newest stored bar
   // (for a signal) and its recent bars (the fresh price's cross-check).
-  const [[last], newest, recent] = await Promise.all([
-    repos.orders.list({ symbol: intent.symbol, limit: 1 }),
+  const [lastAt, newest, recent] = await Promise.all([
+    repos.orders.lastDecidedAt(intent.symbol),
     signal ? repos.candles.latestTs(intent.symbol, signal.timeframe, deps.now) : undefined,
     signal
       ? repos.candles.recentBefore(intent.symbol, signal.timeframe, deps.now, RECENT_BARS)
@@ -88,7 +88,7 @@ export async function screenOrder(deps: AssessOrderDeps, intent: OrderIntent): P
   if (signal) {
     // A signal in its symbol's cooldown is routine: refused before any broker call. A trader's
     // order is judged whole first (evaluateRisk), so a refusal names what the trader can fix.
-    const cooling = checkCooldown(last?.createdAt, deps.now, limits.cooldownMs);
+    const cooling = checkCooldown(lastAt, deps.now, limits.cooldownMs);
     if (cooling) return cooling;
     const barMs = timeframeMs(signal.timeframe);
     const stale = checkSignalAge({ barTs: signal.barTs, barMs }, deps.now, limits.maxSignalAgeMs);
@@ -137,8 +137,8 @@ export async function decideOrder(
   let snapshot = await deps.state.read({ clock: limits.marketHoursOnly });
   // Read inside the section: the symbol's last order (the cooldown) and the orders in flight may
   // be the previous decision's.
-  const [[last], inFlight] = await Promise.all([
-    repos.orders.list({ symbol: intent.symbol, limit: 1 }),
+  const [lastAt, inFlight] = await Promise.all([
+    repos.orders.lastDecidedAt(intent.symbol),
     repos.orders.inFlightSince(new Date(snapshot.fetchedAt)),
   ]);
   const decide = (at: BrokerSnapshot, exposure: Exposure): RiskDecision =>
@@ -154,7 +154,7 @@ export async function decideOrder(
         lastEquity: at.account.lastEquity,
         heldQty: exposure.heldQty,
         openPositions: exposure.openPositions,
-        lastOrderAt: last?.createdAt,
+        lastOrderAt: lastAt,
         marketOpen: at.marketOpen,
         now: deps.now,
       },

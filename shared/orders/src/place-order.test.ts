@@ -382,6 +382,60 @@ describe('placeOrder, the one order path (real PostgreSQL, Redis, local Alpaca)'
     });
   });
 
+  it('a cooldown under a simulated clock is measured by that clock: refused within it, allowed after it', async () => {
+    alpaca.setPrice('SIMC', '100');
+    let simulated = new Date('2004-06-01T15:00:30Z');
+    const path = createPlaceOrder({
+      repos,
+      broker,
+      notifier,
+      logger,
+      trading,
+      prices,
+      now: () => simulated,
+      limits: riskLimits(loadConfig({ RISK_COOLDOWN_SECONDS: '60', RISK_MARKET_HOURS_ONLY: 'false' })),
+    });
+    const signalAt = async (barTs: string) => {
+      const { row } = await repos.signals.insertOnce({
+        symbol: 'SIMC',
+        strategy: `sim-${randomUUID()}`,
+        side: 'buy',
+        strength: '1',
+        price: '100',
+        params: {},
+        reason: 'test',
+        timeframe: '1Min',
+        barTs: new Date(barTs),
+      });
+      return { signalId: row.id, price: '100', barTs: new Date(barTs), timeframe: '1Min' as const };
+    };
+    const first = await path({
+      clientOrderId: 'simc-1',
+      symbol: 'SIMC',
+      side: 'buy',
+      qty: toQuantity('1'),
+      signal: await signalAt('2004-06-01T14:59:00Z'),
+    });
+    expect(first.outcome).to.equal('placed');
+    simulated = new Date('2004-06-01T15:01:10Z');
+    const cooling = await path({
+      clientOrderId: 'simc-2',
+      symbol: 'SIMC',
+      side: 'sell',
+      signal: await signalAt('2004-06-01T15:00:00Z'),
+    });
+    expect(cooling).to.deep.include({ outcome: 'refused', rule: 'cooldown' });
+    expect(cooling).to.have.nested.property('details.msSinceLastOrder', 40_000);
+    simulated = new Date('2004-06-01T15:02:10Z');
+    const after = await path({
+      clientOrderId: 'simc-3',
+      symbol: 'SIMC',
+      side: 'sell',
+      signal: await signalAt('2004-06-01T15:01:00Z'),
+    });
+    expect(after.outcome).to.equal('placed');
+  });
+
   it('judges a signal by its age like the executor always did: a bar an hour old is stale', async () => {
     const stale = await place({
       symbol: 'GOOG',

@@ -205,7 +205,7 @@ export function createPlaceOrder(
         limitPrice,
         timeInForce: assessed.atOpen ? 'opg' : 'day',
       };
-      await recordNew(repos, order);
+      await recordNew(repos, order, assessDeps.now);
       return { order };
     };
     // The submission stays in the process's section: a decision after it then reads a broker that

@@ -22,8 +22,12 @@ const rowOf = (request: RecordedRequest) => ({
  * Record an order as `new`, before it is submitted: after a crash the row says an order may exist
  * at the broker, and from now on the next risk decision counts it as in flight.
  */
-export async function recordNew(repos: Repositories, request: RecordedRequest): Promise<void> {
-  await repos.orders.upsert({ ...rowOf(request), status: 'new' });
+export async function recordNew(
+  repos: Repositories,
+  request: RecordedRequest,
+  decidedAt?: Date,
+): Promise<void> {
+  await repos.orders.upsert({ ...rowOf(request), status: 'new', decidedAt: decidedAt ?? null });
 }
 
 /**

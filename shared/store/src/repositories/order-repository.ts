@@ -18,6 +18,8 @@ export interface NewOrder {
   filledAvgPrice?: Decimal | null;
   rejectReason?: string | null;
   submittedAt?: Date | null;
+  /** When the order path decided it, by its own clock (the cooldown's); set once, at recording. */
+  decidedAt?: Date | null;
 }
 
 export interface OrderRow extends Required<NewOrder> {
@@ -70,6 +72,18 @@ export class OrderRepository {
     if (filter.symbol) void q.where({ symbol: filter.symbol });
     if (filter.status) void q.where({ status: filter.status });
     return newestPage(q, 'createdAt', filter);
+  }
+
+  /**
+   * When the symbol's newest order was decided, by the order path's clock (its recording time, by
+   * the database's, for orders recorded before decisions were stamped), or undefined with none.
+   */
+  async lastDecidedAt(symbol: string): Promise<Date | undefined> {
+    const row = await this.knex<OrderRow>('orders')
+      .where({ symbol })
+      .orderBy('createdAt', 'desc')
+      .first('decidedAt', 'createdAt');
+    return row ? (row.decidedAt ?? row.createdAt) : undefined;
   }
 
   /**
