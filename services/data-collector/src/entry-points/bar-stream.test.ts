@@ -57,6 +57,7 @@ describe('data-collector bar stream (real PostgreSQL, Redis and the local Alpaca
     symbols = ['GOOG'],
     extra: Record<string, string> = {},
     wrap: (ingest: CandleIngest) => CandleIngest = (i) => i,
+    now?: () => Date,
   ): BarStream {
     const cfg = config(extra);
     const logger = captureLogger().logger;
@@ -68,6 +69,7 @@ describe('data-collector bar stream (real PostgreSQL, Redis and the local Alpaca
       market,
       logger,
       metrics,
+      ...(now ? { now } : {}),
     });
     const ingest = wrap(real);
     const stream = createBarStream({
@@ -77,6 +79,7 @@ describe('data-collector bar stream (real PostgreSQL, Redis and the local Alpaca
       logger,
       metrics,
       policy: { initialDelayMs: 20, maxDelayMs: 200, heartbeatMs: 100 },
+      ...(now ? { now } : {}),
     });
     stream.follow(symbols);
     streams.push(stream);
@@ -168,6 +171,36 @@ describe('data-collector bar stream (real PostgreSQL, Redis and the local Alpaca
     await stream.idle();
     expect(await published()).to.deep.equal(expected('GOOG', bars));
     expect(await metric('collector_gap_bars_repaired_total')).to.be.at.least(1);
+  });
+
+  it('a bar streamed a moment before its end (clock behind) is published at its end, with the version sent meanwhile', async () => {
+    server.setBars('GOOG', [bar(3)]);
+    // This process's clock runs behind: the bar of two minutes ago ends 1.5 s from "now".
+    const ends = Date.parse(bar(2).t) + MINUTE;
+    const skew = Date.now() - (ends - 1500);
+    const stream = start(
+      ['GOOG'],
+      {},
+      (i) => i,
+      () => new Date(Date.now() - skew),
+    );
+    await waitFor(() => stream.live && stream.repairing.length === 0, { what: 'live' });
+    const close = async () => {
+      const row = await db
+        .knex('candles')
+        .where({ symbol: 'GOOG', ts: new Date(bar(2).t) })
+        .first<{ close: string } | undefined>('close');
+      return Number(row?.close ?? 0);
+    };
+    server.streams.publishBar('GOOG', bar(2, 100));
+    await waitFor(async () => (await close()) === 100, { what: 'the early bar stored' });
+    await stream.idle();
+    expect(await published()).to.deep.equal(expected('GOOG', [bar(3)]));
+    // Late trades: the version sent before its end replaces it.
+    server.streams.publishBar('GOOG', { ...bar(2, 99.08), h: 101, l: 99 }, 'updatedBars');
+    await waitFor(async () => (await close()) === 99.08, { what: 'the update applied' });
+    await waitFor(async () => (await published()).length === 2, { what: 'the bar at its end' });
+    expect(await metric('candles_corrections_total')).to.equal(0);
   });
 
   it('after a restart, repairs from the newest stored bar', async () => {

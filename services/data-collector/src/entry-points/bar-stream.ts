@@ -86,6 +86,8 @@ export function createBarStream(deps: BarStreamDeps): BarStream {
   /** Symbol → when its next longer-timeframe bar is due from REST. */
   const nextDue = new Map<string, number>();
   const running = new Set<Promise<void>>();
+  /** Flushes due when a bar stored before its end (the close tolerance) ends. */
+  const atClose = new Set<NodeJS.Timeout>();
   let lastCheck = 0;
   let started = false;
 
@@ -170,8 +172,23 @@ export function createBarStream(deps: BarStreamDeps): BarStream {
         });
       }
     }
-    await ingest.storeAll(bySymbol, true);
+    const stored = await ingest.storeAll(bySymbol, true);
     repairHoles();
+    // A bar stored a moment before its end is published at its end (by this clock), not before.
+    const ends = [...stored.values()].flat().map((b) => b.ts.getTime() + barMs);
+    const wait = Math.max(...ends) - now().getTime();
+    if (wait > 0) {
+      const timer = setTimeout(() => {
+        atClose.delete(timer);
+        ingest.flush().catch((err: unknown) => {
+          logger.warn('bars not published at their close; the next flush sends them', {
+            error: errorMessage(err),
+          });
+        });
+      }, wait + 1);
+      timer.unref();
+      atClose.add(timer);
+    }
   }
 
   /** A longer timeframe: a symbol's minute bar is the clock; its own bar comes from REST when due. */
@@ -258,6 +275,8 @@ export function createBarStream(deps: BarStreamDeps): BarStream {
       await Promise.all(running);
     },
     async close() {
+      for (const timer of atClose) clearTimeout(timer);
+      atClose.clear();
       await stream.close();
       await Promise.all(running);
     },

@@ -23,8 +23,9 @@ export interface CandleIngest {
   /**
    * Screen each symbol's bars (the money-safety rules), store the valid closed ones in one write;
    * returns them by symbol. `streamed`: the bars come from the stream, which sends a bar once its
-   * interval has ended, so a clock up to {@link CLOSE_TOLERANCE_MS} behind the provider's does not
-   * hold it back.
+   * interval has ended, so a clock up to {@link CLOSE_TOLERANCE_MS} behind the provider's stores
+   * it; it is published only once this clock says it ended too (a version sent meanwhile, with late
+   * trades, replaces it: only the final bar goes out).
    */
   storeAll(
     bySymbol: ReadonlyMap<string, readonly ProviderBar[]>,
@@ -147,8 +148,9 @@ export function createCandleIngest(deps: CandleIngestDeps): CandleIngest {
     source: {
       pending: async (limit) =>
         (await repos.candles.unpublished(limit, [...held])).filter(
-          // Every stored bar was screened closed by its path; this guards rows from before screening.
-          (r) => isBarClosed(r.ts, timeframe, new Date(now().getTime() + CLOSE_TOLERANCE_MS)),
+          // Only bars that ended by this clock: a streamed bar stored early (the close tolerance) waits
+          // for its end, so a correction sent meanwhile is what is published.
+          (r) => isBarClosed(r.ts, timeframe, now()),
         ),
       markPublished: async (rows) => repos.candles.markPublished(rows.map((r) => r.id)),
     },
