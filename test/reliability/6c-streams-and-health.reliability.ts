@@ -144,6 +144,8 @@ describe('reliability: hostile streams and a stuck order book, over the built wo
     });
     await executor.kill('SIGTERM');
     alpaca.faults.set({ mode: 'error500', path: /^\/v2\/orders/ });
+    // Older than one ORDER_POLL_MS, so the sync looks it up rather than leave it to its submission.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     await executor.start();
     let failed: { status: number; body: { checks?: Record<string, string> } } | undefined;
     await waitFor(
