@@ -13,13 +13,13 @@ import {
   type Timeframe,
 } from '@trading/domain';
 import { type Exclusive, exclusive, providerStatus } from '@trading/platform';
-import type { OrderRow, Repositories } from '@trading/store';
+import type { OrderRow, Repositories, TradingControl } from '@trading/store';
 import { Big } from 'big.js';
 
 import { decideOrder, screenOrder } from './assess-order.js';
 import { type BrokerState, createBrokerState } from './broker-state.js';
 import { createOrderRecorder, type OrderRecorderDeps } from './order-recorder.js';
-import { recheckRecovered } from './recheck-recovered.js';
+import { pausedRefusal, recheckRecovered } from './recheck-recovered.js';
 import { type RecordedRequest, recordNew, submitRecorded } from './submit-recorded.js';
 
 /** Dependencies of {@link createPlaceOrder}: storage, events and the broker's ports. */
@@ -112,7 +112,11 @@ export function createPlaceOrder(
   const lock = deps.exclusive ?? exclusive();
   const signalIdOf = (request: PlaceOrderRequest) => request.signal?.signalId ?? null;
 
-  async function resume(request: PlaceOrderRequest, mine: OrderRow): Promise<PlaceOrderOutcome> {
+  async function resume(
+    request: PlaceOrderRequest,
+    mine: OrderRow,
+    control: TradingControl | undefined,
+  ): Promise<PlaceOrderOutcome> {
     if (!sameOrder(mine, request)) return { outcome: 'conflict', order: mine };
     // Submitted before (the broker gave it an id): a redelivered signal or a replayed request. The row
     // is the answer, kept current by the order sync; asking the broker again would spend the budget
@@ -131,7 +135,7 @@ export function createPlaceOrder(
     // on the row, never sent; what passes is submitted now, once.
     const taken = await deps.trading.getOrderByClientId(mine.clientOrderId);
     if (taken) return { outcome: 'existing', order: await record(taken, mine.signalId) };
-    const refusal = await recheckRecovered({ ...deps, now: now() }, request, mine);
+    const refusal = await recheckRecovered({ ...deps, now: now() }, request, mine, control);
     if (refusal) {
       await deps.repos.orders.upsert({
         clientOrderId: mine.clientOrderId,
@@ -161,20 +165,8 @@ export function createPlaceOrder(
       deps.repos.orders.findByClientOrderId(request.clientOrderId),
       request.signal ? deps.repos.control.get() : undefined,
     ]);
-    if (mine) return resume(request, mine);
-    if (control) {
-      if (control.paused) {
-        return {
-          outcome: 'refused',
-          rule: 'trading_paused',
-          details: {
-            pausedBy: control.changedBy,
-            reason: control.reason ?? '',
-            since: control.changedAt?.toISOString() ?? '',
-          },
-        };
-      }
-    }
+    if (mine) return resume(request, mine, control);
+    if (control?.paused) return { outcome: 'refused', ...pausedRefusal(control) };
     const limitPrice = request.type === 'limit' ? request.limitPrice : undefined;
     const assessDeps = { state, prices: deps.prices, repos: deps.repos, limits: deps.limits, now: now() };
     const intent = {

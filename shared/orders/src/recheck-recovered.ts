@@ -1,4 +1,5 @@
 import {
+  checkFreshPrice,
   checkOrderNotional,
   checkPriceDeviation,
   checkSignalAge,
@@ -6,7 +7,7 @@ import {
   type RiskLimits,
   timeframeMs,
 } from '@trading/domain';
-import type { OrderRow, Repositories } from '@trading/store';
+import type { OrderRow, Repositories, TradingControl } from '@trading/store';
 import { Big } from 'big.js';
 
 import type { OrderRefusal, PlaceOrderRequest } from './place-order.js';
@@ -19,32 +20,52 @@ import type { OrderRefusal, PlaceOrderRequest } from './place-order.js';
  * order is the symbol's last one), nor are the account-wide limits (it was counted as in flight by
  * every decision since it was recorded).
  */
+/** The refusal of a strategy's order while trading is paused (the kill switch), with who and why. */
+export function pausedRefusal(control: TradingControl): OrderRefusal {
+  return {
+    rule: 'trading_paused',
+    details: {
+      pausedBy: control.changedBy,
+      reason: control.reason ?? '',
+      since: control.changedAt?.toISOString() ?? '',
+    },
+  };
+}
+
+/** Stored bars the fresh price of a recovered order is cross-checked against. */
+const RECENT_BARS = 5;
+
 export async function recheckRecovered(
   deps: { repos: Repositories; prices: PriceSource; limits: RiskLimits; now: Date },
   request: PlaceOrderRequest,
   mine: OrderRow,
+  control: TradingControl | undefined,
 ): Promise<OrderRefusal | undefined> {
   const { signal } = request;
+  const recovered = (refusal: { rule: OrderRefusal['rule']; details: OrderRefusal['details'] }) => ({
+    rule: refusal.rule,
+    details: { ...refusal.details, recovered: true },
+  });
   if (signal) {
-    const control = await deps.repos.control.get();
-    if (control.paused) {
-      return {
-        rule: 'trading_paused',
-        details: { pausedBy: control.changedBy, reason: control.reason ?? '', recovered: true },
-      };
-    }
+    if (control?.paused) return recovered(pausedRefusal(control));
     const barMs = timeframeMs(signal.timeframe);
     const stale = checkSignalAge({ barTs: signal.barTs, barMs }, deps.now, deps.limits.maxSignalAgeMs);
-    if (stale) return { rule: stale.rule, details: { ...stale.details, recovered: true } };
+    if (stale) return recovered(stale);
   }
-  const fresh = (await deps.prices.latestPrice(mine.symbol))?.price;
-  if (fresh === undefined || new Big(fresh).lte(0))
-    return { rule: 'no_fresh_price', details: { symbol: mine.symbol, recovered: true } };
+  const [latest, recent] = await Promise.all([
+    deps.prices.latestPrice(mine.symbol),
+    deps.repos.candles.recentAnyTimeframe(mine.symbol, RECENT_BARS),
+  ]);
+  if (latest === undefined || new Big(latest.price).lte(0))
+    return recovered({ rule: 'no_fresh_price', details: { symbol: mine.symbol } });
+  // The same sanity as a new order's: a recent trade that agrees with the stored bars.
+  const insane = checkFreshPrice(latest, recent, deps.now, deps.limits);
+  if (insane) return recovered(insane);
   if (signal) {
-    const off = checkPriceDeviation(signal.price, fresh, deps.limits.maxPriceDeviation);
-    if (off) return { rule: off.rule, details: { ...off.details, recovered: true } };
+    const off = checkPriceDeviation(signal.price, latest.price, deps.limits.maxPriceDeviation);
+    if (off) return recovered(off);
   }
-  const capped = checkOrderNotional({ side: mine.side, qty: mine.qty, price: fresh }, deps.limits);
-  if (capped) return { rule: capped.rule, details: { ...capped.details, recovered: true } };
+  const capped = checkOrderNotional({ side: mine.side, qty: mine.qty, price: latest.price }, deps.limits);
+  if (capped) return recovered(capped);
   return undefined;
 }
