@@ -14,7 +14,7 @@ ARG NODE_IMAGE=node:22.12.0-bookworm-slim
 # The production shared packages a service is built from and runs on (never shared/simulator or
 # shared/testkit: the image-content test checks it).
 ARG SERVICE_WORKSPACES="--workspace services/data-collector --workspace services/news-collector --workspace services/strategy-engine --workspace services/order-executor --workspace services/portfolio-manager --workspace services/backtester --workspace services/api"
-ARG SHARED_WORKSPACES="--workspace shared/domain --workspace shared/platform --workspace shared/messaging --workspace shared/store --workspace shared/providers --workspace shared/orders --workspace shared/runtime"
+ARG SHARED_WORKSPACES="--workspace shared/domain --workspace shared/strategy-sdk --workspace shared/platform --workspace shared/messaging --workspace shared/store --workspace shared/providers --workspace shared/orders --workspace shared/runtime"
 
 FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
@@ -22,6 +22,7 @@ COPY infra/image/npm-ci.sh /usr/local/bin/npm-ci
 # Every workspace manifest: npm ci checks the lockfile against all of them.
 COPY package.json package-lock.json ./
 COPY shared/domain/package.json shared/domain/
+COPY shared/strategy-sdk/package.json shared/strategy-sdk/
 COPY shared/platform/package.json shared/platform/
 COPY shared/messaging/package.json shared/messaging/
 COPY shared/store/package.json shared/store/
@@ -50,6 +51,7 @@ RUN --mount=type=secret,id=npmrc --mount=type=secret,id=ca --mount=type=cache,ta
     npm-ci --include-workspace-root $SHARED_WORKSPACES --workspace migrations $SERVICE_WORKSPACES
 COPY tsconfig.base.json ./
 COPY shared/domain/ shared/domain/
+COPY shared/strategy-sdk/ shared/strategy-sdk/
 COPY shared/platform/ shared/platform/
 COPY shared/messaging/ shared/messaging/
 COPY shared/store/ shared/store/
@@ -58,8 +60,11 @@ COPY shared/orders/ shared/orders/
 COPY shared/runtime/ shared/runtime/
 COPY migrations/ migrations/
 COPY services/ services/
+# The strategies folder (yours beside the example) is built in, compiled like the services.
+COPY strategies/ strategies/
 # Declarations and source maps are for development: the images carry JavaScript only.
-RUN npx tsc -b migrations/tsconfig.build.json services/*/tsconfig.build.json \
+RUN npx tsc -b migrations/tsconfig.build.json services/*/tsconfig.build.json strategies/tsconfig.build.json \
+ && echo '{ "type": "module" }' > strategies/dist/package.json \
  && npx tsc -p services/api/dashboard/tsconfig.json \
  && for s in services/*/; do mkdir -p "${s}dashboard"; done \
  && find shared migrations services -path '*/dist/*' \( -name '*.map' -o -name '*.d.ts' \) -delete
@@ -76,11 +81,14 @@ RUN --mount=type=secret,id=npmrc --mount=type=secret,id=ca --mount=type=cache,ta
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
 ENV NODE_ENV=production \
-    SERVICE=${SERVICE}
+    SERVICE=${SERVICE} \
+    STRATEGIES_DIR=/app/strategies
 WORKDIR /app
 COPY --from=deps /app/node_modules node_modules
 COPY --from=builder /app/shared/domain/package.json shared/domain/
 COPY --from=builder /app/shared/domain/dist shared/domain/dist
+COPY --from=builder /app/shared/strategy-sdk/package.json shared/strategy-sdk/
+COPY --from=builder /app/shared/strategy-sdk/dist shared/strategy-sdk/dist
 COPY --from=builder /app/shared/platform/package.json shared/platform/
 COPY --from=builder /app/shared/platform/dist shared/platform/dist
 COPY --from=builder /app/shared/messaging/package.json shared/messaging/
@@ -95,6 +103,7 @@ COPY --from=builder /app/shared/runtime/package.json shared/runtime/
 COPY --from=builder /app/shared/runtime/dist shared/runtime/dist
 COPY --from=builder /app/migrations/package.json migrations/
 COPY --from=builder /app/migrations/dist migrations/dist
+COPY --from=builder /app/strategies/dist strategies
 # The service at a fixed path, so CMD can be exec-form (it cannot expand ${SERVICE}).
 COPY --from=builder /app/services/${SERVICE}/package.json service/
 COPY --from=builder /app/services/${SERVICE}/dist service/dist

@@ -17,6 +17,7 @@ import {
 } from '@trading/platform';
 import { runPlatform } from '@trading/runtime';
 import { type Simulation, startSimulation } from '@trading/simulator';
+import { loadStrategyCatalog } from '@trading/strategy-sdk';
 
 import { apiWorker } from '../services/api/src/worker.js';
 import { backtesterWorker } from '../services/backtester/src/worker.js';
@@ -59,6 +60,8 @@ let lock: DataDirLock | undefined;
 try {
   base = loadConfig(process.env);
   requireApiToken(base);
+  // Every strategy file loads and STRATEGIES / STRATEGY_PARAMS fit them, before anything starts.
+  (await loadStrategyCatalog(base.strategiesDir)).configureAll(base.strategies, base.strategyParams);
   // Health and metrics stay on this machine when the API does (unless HEALTH_HOST says otherwise).
   if (!process.env.HEALTH_HOST && isLoopbackHost(base.apiHost)) base = { ...base, healthHost: '127.0.0.1' };
   await assertPortsFree([

@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-import { configureStrategy, parseCsvBars } from '@trading/domain';
+import { parseCsvBars } from '@trading/domain';
+import { builtinCatalog } from '@trading/strategy-sdk';
 
 import { backtest } from '../../services/backtester/src/domain/backtest.js';
 import { runBacktest } from '../../services/backtester/src/domain/backtest-engine.js';
@@ -60,7 +61,7 @@ const rate = (bars: number, millis: number): string =>
 const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
 
 const million = minuteBars(1_000_000);
-const smaCross = configureStrategy('sma-cross', { fast: 10, slow: 20 });
+const smaCross = builtinCatalog().configure('sma-cross', { fast: 10, slow: 20 });
 
 // 1. One run on 1 M bars: the tight loop, the engine, the engine with statistics (interleaved).
 const check = referenceSmaCross(million.open, million.close, 10, 20, 10_000);
@@ -77,7 +78,7 @@ const timed = (fn: () => unknown): number => {
 for (let round = 0; round < 13; round++) {
   const r = timed(() => referenceSmaCross(million.open, million.close, 10, 20, 10_000));
   const e = timed(() => runBacktest(million, smaCross.create()));
-  const c = timed(() => backtest(million, 'sma-cross', { fast: 10, slow: 20 }));
+  const c = timed(() => backtest(million, smaCross));
   if (round < 2) continue;
   times.reference.push(r);
   times.engine.push(e);

@@ -5,6 +5,7 @@ import { createEvent } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
 import { createLogger, loadConfig } from '@trading/platform';
 import { createDb, createRepositories } from '@trading/store';
+import { builtinCatalog } from '@trading/strategy-sdk';
 import { startPostgres } from '@trading/testkit';
 
 import { createJobConsumer } from '../../services/backtester/src/entry-points/job-consumer.js';
@@ -21,7 +22,11 @@ try {
     on conflict do nothing`);
   const repos = createRepositories(db.knex);
   const run = await repos.backtests.create({ strategy: 'sma-cross' });
-  const handle = createJobConsumer({ repos, logger: createLogger({ service: 'bench', level: 'error' }) });
+  const handle = createJobConsumer({
+    repos,
+    logger: createLogger({ service: 'bench', level: 'error' }),
+    strategies: builtinCatalog(),
+  });
   global.gc?.();
   const before = process.memoryUsage().rss;
   let peak = before;

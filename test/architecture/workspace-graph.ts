@@ -16,6 +16,7 @@ export const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 export const LAYERS: Record<string, number> = {
   '@trading/domain': 0,
   '@trading/platform': 1,
+  '@trading/strategy-sdk': 1,
   '@trading/messaging': 2,
   '@trading/store': 2,
   '@trading/providers': 2,

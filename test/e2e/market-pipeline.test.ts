@@ -1,12 +1,12 @@
 // End to end on the market side: bars from the local Alpaca server → data-collector → market.candles →
 // strategy-engine → strategy.signals, on real PostgreSQL and Redis, with the engine restarted midway.
-import { configureStrategy } from '@trading/domain';
 import { type Broker, type Consumer, createBroker, createEvent, STREAMS } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
 import { createMetrics, loadConfig } from '@trading/platform';
 import { AlpacaMarketDataClient } from '@trading/providers';
 import { type AlpacaServer, startAlpacaServer } from '@trading/simulator';
 import { createDb, createRepositories, type Db } from '@trading/store';
+import { builtinCatalog } from '@trading/strategy-sdk';
 import {
   captureLogger,
   createPostgresDatabase,
@@ -71,7 +71,7 @@ describe('market pipeline end to end: bars → candles → signals', function ()
       metrics: createMetrics('data-collector'),
       now: () => new Date('2014-01-01'),
     });
-    const strategies = config.strategies.map((n) => configureStrategy(n, config.strategyParams[n]));
+    const strategies = builtinCatalog().configureAll(config.strategies, config.strategyParams);
     let handled = 0;
     const engines: { a?: Consumer } = {};
     const startEngine = async (name: string, stopAfter?: number): Promise<Consumer> => {

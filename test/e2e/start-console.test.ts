@@ -1,7 +1,7 @@
 // What a newcomer sees when `npm start` cannot start: one line naming the problem and the setting
 // that fixes it, exit 78, no "running" banner, and nothing compiled or started first.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,7 @@ describe('npm start refuses what it cannot start with, in one line, before start
   this.timeout(90_000);
   let dir: string;
   beforeEach(() => {
+    mkdirSync(join(ROOT, '.tmp'), { recursive: true });
     dir = mkdtempSync(join(tmpdir(), 'start-console-'));
   });
   afterEach(() => {
@@ -52,6 +53,20 @@ describe('npm start refuses what it cannot start with, in one line, before start
     expect(run.code).to.equal(78);
     expect(run.err).to.include("STRATEGIES: unknown strategy 'smaa'; known: sma-cross");
     expect(run.err).not.to.match(/\n\s+at /);
+  });
+
+  it('a strategy file that does not load: names the file and why in one line, exit 78, no stack trace', async () => {
+    const strategies = mkdtempSync(join(ROOT, '.tmp', 'start-strategies-'));
+    try {
+      writeFileSync(join(strategies, 'half-written.ts'), 'export default defineStrategy({ name: ');
+      const run = await start({ DATA_DIR: dir, STRATEGIES_DIR: strategies });
+      expect(run.code).to.equal(78);
+      expect(run.err).to.match(/^not starting: strategy file .*half-written\.ts: .+$/m);
+      expect(run.err.trim().split('\n')).to.have.length(1);
+      expect(run.out).not.to.include('running');
+    } finally {
+      rmSync(strategies, { recursive: true, force: true });
+    }
   });
 
   it('the API port in use: names the port and API_PORT, exit 78, no banner pointing at another program', async () => {

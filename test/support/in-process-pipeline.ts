@@ -1,13 +1,13 @@
 // The trading path wired in one process over real PostgreSQL and Redis, on a clock the test moves:
 // the data-collector's collect job (run by the test), and the strategy-engine, order-executor and
 // portfolio-manager consumers, all against the local Alpaca server.
-import { configureStrategy } from '@trading/domain';
 import { type Broker, createBroker, STREAMS } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
 import { createMetrics, loadConfig } from '@trading/platform';
 import { AlpacaMarketDataClient, AlpacaTradingClient, TelegramNotifier } from '@trading/providers';
 import { type AlpacaServer, startAlpacaServer } from '@trading/simulator';
 import { createDb, createRepositories, type Db } from '@trading/store';
+import { loadStrategyCatalog } from '@trading/strategy-sdk';
 import { captureLogger, createPostgresDatabase, freshRedisDb, requirePostgres } from '@trading/testkit';
 
 import { createCollectJob } from '../../services/data-collector/src/entry-points/collect-job.js';
@@ -71,7 +71,8 @@ export async function startInProcessPipeline(
   const trading = AlpacaTradingClient.fromConfig(config);
   const notifier = new TelegramNotifier(config);
   const metrics = createMetrics('pipeline');
-  const strategies = config.strategies.map((name) => configureStrategy(name, config.strategyParams[name]));
+  const catalog = await loadStrategyCatalog(config.strategiesDir);
+  const strategies = catalog.configureAll(config.strategies, config.strategyParams);
   await broker.consume(
     STREAMS.candles,
     'strategy-engine',

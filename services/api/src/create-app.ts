@@ -14,6 +14,7 @@ import {
 } from '@trading/platform';
 import { type AlpacaTradingClient } from '@trading/providers';
 import { type Repositories } from '@trading/store';
+import { builtinCatalog, type StrategyCatalog } from '@trading/strategy-sdk';
 import Koa from 'koa';
 
 import { createManualOrders } from './domain/manual-order.js';
@@ -67,6 +68,8 @@ export interface ApiDeps {
   liveFeed?: LiveFeed;
   /** The trader's orders and controls; made here when not given (the worker shares its own with the bot). */
   desk?: TraderDesk;
+  /** The strategies the backtests and the strategy list know; the built-ins when not given. */
+  strategies?: StrategyCatalog;
   /** Check every answer against its documented schema (tests). */
   enforceResponseSchemas?: boolean;
   now?: Clock;
@@ -95,6 +98,7 @@ export function traderDesk(
 export function apiEndpoints(deps: ApiDeps): Endpoint[] {
   const { config, repos } = deps;
   const { manual, controls } = deps.desk ?? traderDesk(deps);
+  const catalog = deps.strategies ?? builtinCatalog();
   return [
     ...summaryEndpoints(repos, summaryContext(config), deps.now),
     ...signalsEndpoints(repos),
@@ -105,8 +109,8 @@ export function apiEndpoints(deps: ApiDeps): Endpoint[] {
     ...activityEndpoints(repos),
     ...controlEndpoints(controls),
     ...scoresEndpoints(repos),
-    ...strategiesEndpoints(config),
-    ...backtestsEndpoints(repos, deps.broker, config.collectorTimeframe),
+    ...strategiesEndpoints(config, catalog),
+    ...backtestsEndpoints(repos, deps.broker, config.collectorTimeframe, catalog),
     ...candlesEndpoints(config, repos),
   ];
 }

@@ -1,5 +1,6 @@
 import { listen, requireApiToken } from '@trading/platform';
 import { orderPathDeps, storageChecks, type WorkerDefinition } from '@trading/runtime';
+import { loadStrategyCatalog } from '@trading/strategy-sdk';
 
 import { createApp, traderDesk } from './create-app.js';
 import { createRateLimitStore } from './data-access/rate-limit-store.js';
@@ -29,8 +30,10 @@ export const apiWorker: WorkerDefinition = {
       context: summaryContext(config),
     });
     const desk = traderDesk(deps);
+    const strategies = await loadStrategyCatalog(config.strategiesDir);
     const app = createApp({
       ...deps,
+      strategies,
       desk,
       liveFeed,
       rateLimitStore: rateLimit.store,

@@ -73,20 +73,13 @@ export { checkCooldown } from './risk/risk-rules.js';
 export type { Side } from './side.js';
 export { SIDES } from './side.js';
 export { isStorableText, toStorableText, unstorableTextAt } from './storable-text.js';
-export type { MacdCrossParams } from './strategies/macd-cross.js';
-export { macdCross } from './strategies/macd-cross.js';
-export { RollingMean } from './strategies/rolling-mean.js';
-export type { RsiReversionParams } from './strategies/rsi-reversion.js';
-export { rsiReversion } from './strategies/rsi-reversion.js';
-export type { SmaCrossParams } from './strategies/sma-cross.js';
-export { smaCross } from './strategies/sma-cross.js';
 export type {
   StrategyBar,
   StrategyDefinition,
   StrategyInstance,
+  StrategyPosition,
   StrategySignal,
 } from './strategies/strategy.js';
-export type { ConfiguredStrategy } from './strategies/strategy-registry.js';
-export { configureStrategy, STRATEGIES } from './strategies/strategy-registry.js';
+export { FLAT_STRATEGY_POSITION, fmt, signal } from './strategies/strategy.js';
 export type { StockSymbol } from './symbol.js';
 export { SYMBOL_PATTERN, toStockSymbol } from './symbol.js';

@@ -9,7 +9,12 @@ type Json = Record<string, unknown>;
 
 interface Strategy {
   name: string;
+  description: string;
+  /** 'built-in', or the strategy file it comes from. */
+  source: string;
+  enabled: boolean;
   params: Record<string, number>;
+  parameters?: { properties?: Record<string, { minimum?: number; maximum?: number; description?: string }> };
 }
 
 interface BacktestTrade {
@@ -27,15 +32,22 @@ let strategies: Strategy[] = [];
 /** One number input per parameter of the chosen strategy, filled with the values in use. */
 function showParams(): void {
   const chosen = strategies.find((s) => s.name === ($('bt-strategy') as HTMLSelectElement).value);
+  const about = chosen ? `${chosen.description} (${chosen.source}${chosen.enabled ? ', running' : ''})` : '';
   $('bt-params').replaceChildren(
     el('legend', {}, ['Parameters']),
-    ...Object.entries(chosen?.params ?? {}).map(([name, value]) =>
-      el('label', {}, [
+    el('p', { class: 'muted' }, [about]),
+    ...Object.entries(chosen?.params ?? {}).map(([name, value]) => {
+      const spec = chosen?.parameters?.properties?.[name];
+      const bounds: Record<string, string> = {};
+      if (spec?.minimum !== undefined) bounds.min = String(spec.minimum);
+      if (spec?.maximum !== undefined) bounds.max = String(spec.maximum);
+      if (spec?.description) bounds.title = spec.description;
+      return el('label', {}, [
         name,
         ' ',
-        el('input', { name: `param-${name}`, type: 'number', step: 'any', value: String(value) }),
-      ]),
-    ),
+        el('input', { name: `param-${name}`, type: 'number', step: 'any', value: String(value), ...bounds }),
+      ]);
+    }),
   );
 }
 

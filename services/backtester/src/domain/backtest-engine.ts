@@ -1,4 +1,11 @@
-import { type FillModel, fillPrice, type Side, type StrategyInstance } from '@trading/domain';
+import {
+  type FillModel,
+  fillPrice,
+  FLAT_STRATEGY_POSITION,
+  type Side,
+  type StrategyInstance,
+  type StrategyPosition,
+} from '@trading/domain';
 
 import { asBarColumns, type BarInput, emptyBar, readBar } from './bar-columns.js';
 
@@ -131,12 +138,18 @@ export function runBacktest(
   }
 
   const fillAtClose = model.fill === 'close';
+  // One object, updated in place: what the strategy holds as each bar closes.
+  const position: Mutable<StrategyPosition> = { ...FLAT_STRATEGY_POSITION };
   for (let i = 0; i < n; i++) {
     if (pending) {
       act(i, pending, opens[i] ?? 0);
       pending = undefined;
     }
-    const signal = strategy.update(readBar(bars, i, bar));
+    readBar(bars, i, bar);
+    // Bars closed since the bar whose signal opened the position (the bar before a next-open fill).
+    if (qty !== 0)
+      heldAt(position, qty, entryPrice, ts[entryBar] ?? 0, i - entryBar + (fillAtClose ? 0 : 1), bar.close);
+    const signal = strategy.update(bar, qty === 0 ? FLAT_STRATEGY_POSITION : position);
     if (signal) {
       if (fillAtClose) act(i, signal.side, bar.close);
       else pending = signal.side;
@@ -157,4 +170,24 @@ export function runBacktest(
     equity[n - 1] = cash;
   }
   return { equity, exposed, trades, commissions };
+}
+
+/** A value type with its fields writable (the engines reuse one position object per run). */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Fill `position` with a held position at this bar's close. */
+export function heldAt(
+  position: Mutable<StrategyPosition>,
+  qty: number,
+  entryPrice: number,
+  entryTs: number,
+  barsHeld: number,
+  close: number,
+): void {
+  position.qty = qty;
+  position.entryPrice = entryPrice;
+  position.entryTs = entryTs;
+  position.barsHeld = barsHeld;
+  position.unrealisedPnl = qty * (close - entryPrice);
+  position.unrealisedReturn = position.unrealisedPnl / Math.abs(qty * entryPrice);
 }

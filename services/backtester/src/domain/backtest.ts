@@ -1,4 +1,5 @@
-import { configureStrategy, type RiskLimits } from '@trading/domain';
+import type { RiskLimits } from '@trading/domain';
+import type { ConfiguredStrategy } from '@trading/strategy-sdk';
 
 import { type BacktestRun, DEFAULT_MODEL, type ExecutionModel, runBacktest } from './backtest-engine.js';
 import { asBarColumns, type BarColumns, type BarInput } from './bar-columns.js';
@@ -24,19 +25,14 @@ export interface BacktestResult {
  */
 export type Execution = { mode: 'all-in' } | { mode: 'live'; limits: RiskLimits; tradeFrom?: number };
 
-/**
- * Backtest a strategy by name (the live engine's own module) over bars.
- * @throws ValidationError for an unknown strategy or bad parameters.
- */
+/** Backtest a configured strategy (the live engine's own module, from the catalog) over bars. */
 export function backtest(
   input: BarInput,
-  strategy: string,
-  params: Record<string, unknown> = {},
+  configured: ConfiguredStrategy,
   model: Partial<ExecutionModel> = {},
   execution: Execution = { mode: 'all-in' },
 ): BacktestResult {
   const bars = asBarColumns(input);
-  const configured = configureStrategy(strategy, params);
   const full = { ...DEFAULT_MODEL, ...model };
   const strategyInstance = configured.create();
   const live =
@@ -57,7 +53,7 @@ export function backtest(
     Math.max(0, strategyInstance.warmupBars - 1),
   );
   return {
-    strategy,
+    strategy: configured.name,
     params: configured.params,
     model: full,
     stats,

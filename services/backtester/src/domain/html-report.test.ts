@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import { builtinCatalog } from '@trading/strategy-sdk';
 import { googStrategyBars, requireChromium } from '@trading/testkit';
 import { expect } from 'chai';
 import { chromium } from 'playwright-core';
@@ -18,7 +19,9 @@ describe('backtest HTML report in headless Chromium', function () {
   it('draws candles with every entry and exit marked, equity and drawdown on a time axis, the trades and the statistics, loading nothing from outside', async function () {
     const executablePath = requireChromium(this);
     const bars = googStrategyBars();
-    const result = backtest(bars, 'sma-cross', { fast: 10, slow: 20 }, { commission: 0.002 });
+    const result = backtest(bars, builtinCatalog().configure('sma-cross', { fast: 10, slow: 20 }), {
+      commission: 0.002,
+    });
     const file = join(tmpdir(), `report-${process.pid}.html`);
     writeFileSync(file, htmlReport(result, chartLibrary()));
     const browser = await chromium.launch({

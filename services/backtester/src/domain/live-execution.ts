@@ -5,15 +5,17 @@ import {
   type FillModel,
   fillPrice,
   FLAT,
+  FLAT_STRATEGY_POSITION,
   type RiskDecision,
   type RiskLimits,
   type RiskRule,
   type Side,
   type StrategyInstance,
+  type StrategyPosition,
 } from '@trading/domain';
 import { Big } from 'big.js';
 
-import type { BacktestRun, BacktestTrade } from './backtest-engine.js';
+import { type BacktestRun, type BacktestTrade, heldAt, type Mutable } from './backtest-engine.js';
 import { asBarColumns, type BarInput, readBar } from './bar-columns.js';
 
 /**
@@ -106,6 +108,7 @@ export function runLiveBacktest(
     }
   }
 
+  const holding: Mutable<StrategyPosition> = { ...FLAT_STRATEGY_POSITION };
   for (let i = 0; i < n; i++) {
     const bar = readBar(bars, i);
     const today = Math.floor(bar.ts / 86_400_000);
@@ -116,7 +119,12 @@ export function runLiveBacktest(
       execute(i, pending.side, pending.qty, bar.open);
       pending = undefined;
     }
-    const signal = strategy.update(bar);
+    const shares = Number(position.qty);
+    // Bars closed since the bar whose signal opened the position (the bar before a next-open fill).
+    const sinceSignal = i - (entry?.bar ?? i) + (options.fill === 'close' ? 0 : 1);
+    if (shares !== 0 && entry)
+      heldAt(holding, shares, Number(position.avgCost), entry.ts, sinceSignal, bar.close);
+    const signal = strategy.update(bar, shares === 0 ? FLAT_STRATEGY_POSITION : holding);
     if (signal) {
       const now = new Date(bar.ts + options.barMs);
       const price = decimalOf(bar.close);

@@ -1,10 +1,12 @@
 // Command line: npm run backtest -- --csv <file> --strategy sma-cross --param fast=10 --param slow=20
 //   --commission 0.002 [--short] [--fill next-open|close] [--cash 10000] [--json] [--report out.html]
 //   [--execution all-in|live] (live: the RISK_* settings of the environment, as the executor reads them)
+//   [--strategies-dir DIR] (your strategy files; STRATEGIES_DIR, else ./strategies)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { AppError, parseCsvBars, type RiskLimits, STRATEGIES } from '@trading/domain';
+import { AppError, ConfigError, parseCsvBars, type RiskLimits } from '@trading/domain';
+import { loadStrategyCatalog, type StrategyCatalog } from '@trading/strategy-sdk';
 
 import { backtest, type Execution } from '../domain/backtest.js';
 import type { ExecutionModel } from '../domain/backtest-engine.js';
@@ -18,12 +20,15 @@ import { progressBar, runSweep } from './sweep.js';
 
 const USAGE = `usage: backtest --csv FILE --strategy NAME [--param k=v ...] [--commission RATE] [--slippage RATE]
                 [--short] [--fill next-open|close] [--cash AMOUNT] [--json] [--report FILE.html]
-                [--execution all-in|live]
-                [--sweep name=from:to:step ... [--rank STATISTIC] [--threads N]]
-strategies: ${Object.keys(STRATEGIES).join(', ')}`;
+                [--execution all-in|live] [--strategies-dir DIR]
+                [--sweep name=from:to:step ... [--rank STATISTIC] [--threads N]]`;
+
+/** Set once the strategies are loaded: the usage then lists them. */
+let catalog: StrategyCatalog | undefined;
 
 function fail(message: string): never {
-  console.error(`backtest: ${message}\n${USAGE}`);
+  const known = catalog ? `\nstrategies: ${catalog.names.join(', ')}` : '';
+  console.error(`backtest: ${message}\n${USAGE}${known}`);
   process.exit(2);
 }
 
@@ -53,6 +58,7 @@ const { values } = (() => {
         rank: { type: 'string' },
         threads: { type: 'string' },
         execution: { type: 'string' },
+        'strategies-dir': { type: 'string' },
         help: { type: 'boolean' },
       },
     });
@@ -62,8 +68,25 @@ const { values } = (() => {
   }
 })();
 
+/** The strategies folder: --strategies-dir, else STRATEGIES_DIR through the config module. */
+async function strategiesDir(): Promise<string> {
+  const flag = values['strategies-dir'];
+  if (flag !== undefined) return flag;
+  const { loadConfig } = await import('@trading/platform');
+  return loadConfig().strategiesDir;
+}
+
+try {
+  catalog = await loadStrategyCatalog(await strategiesDir());
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  // A broken strategy file: one line naming it, exit 78 (EX_CONFIG), as `npm start` does.
+  console.error(`backtest: ${err.message}`);
+  process.exit(78);
+}
+
 if (values.help) {
-  console.log(USAGE);
+  console.log(`${USAGE}\nstrategies: ${catalog.names.join(', ')}`);
   process.exit(0);
 }
 if (!values.csv) fail('--csv is required');
@@ -119,6 +142,7 @@ async function sweep(strategy: string, specs: string[]): Promise<void> {
     fail(`--rank must be one of ${STAT_KEYS.join(', ')}`);
   const results = await runSweep(parseCsvBars(text), strategy, grid, {
     model,
+    strategiesDir: await strategiesDir(),
     rankBy,
     threads:
       values.threads === undefined
@@ -151,7 +175,8 @@ try {
   }
   const execution: Execution =
     values.execution === 'live' ? { mode: 'live', limits: await liveLimits() } : { mode: 'all-in' };
-  const result = backtest(parseCsvBars(text), values.strategy, params, model, execution);
+  const configured = catalog.configure(values.strategy, params);
+  const result = backtest(parseCsvBars(text), configured, model, execution);
   if (values.report) writeFileSync(values.report, htmlReport(result, chartLibrary()));
   if (values.json) {
     console.log(

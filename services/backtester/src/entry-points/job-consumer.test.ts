@@ -2,6 +2,7 @@ import { type BacktestJobPayload, type Broker, createBroker, createEvent, STREAM
 import { migrateLatest } from '@trading/migrations';
 import { loadConfig } from '@trading/platform';
 import { createDb, createRepositories, type Db, type Repositories } from '@trading/store';
+import { builtinCatalog } from '@trading/strategy-sdk';
 import {
   captureLogger,
   createPostgresDatabase,
@@ -46,7 +47,12 @@ describe('backtester worker: backtest.jobs → backtest_runs (real PostgreSQL an
       );
     }
     broker = await createBroker(loadConfig({ REDIS_URL: await freshRedisDb(this) }), { logger });
-    await broker.consume(STREAMS.backtestJobs, 'backtester', 'b1', createJobConsumer({ repos, logger }));
+    await broker.consume(
+      STREAMS.backtestJobs,
+      'backtester',
+      'b1',
+      createJobConsumer({ repos, logger, strategies: builtinCatalog() }),
+    );
   });
   after(async () => {
     await broker.close();
@@ -87,7 +93,11 @@ describe('backtester worker: backtest.jobs → backtest_runs (real PostgreSQL an
       trades: unknown[];
       equity: unknown[];
     };
-    const direct = backtest(googStrategyBars(), 'sma-cross', { fast: 10, slow: 20 }, { commission: 0.002 });
+    const direct = backtest(
+      googStrategyBars(),
+      builtinCatalog().configure('sma-cross', { fast: 10, slow: 20 }),
+      { commission: 0.002 },
+    );
     expect(result.stats.trades).to.equal(direct.stats.trades);
     expect(result.stats.returnPct).to.be.closeTo(direct.stats.returnPct, 1e-9);
     expect(result.trades).to.have.length(direct.run.trades.length);
@@ -120,7 +130,7 @@ describe('backtester worker: backtest.jobs → backtest_runs (real PostgreSQL an
     const run = await repos.backtests.create(job);
     await repos.backtests.markRunning(run.id);
     const event = createEvent<BacktestJobPayload>('backtest.requested', { ...job, runId: run.id });
-    const handle = createJobConsumer({ repos, logger });
+    const handle = createJobConsumer({ repos, logger, strategies: builtinCatalog() });
     await handle(event, { stream: STREAMS.backtestJobs, entryId: '1-0', deliveries: 1 });
     expect(
       (await repos.backtests.get(run.id))?.status,

@@ -2,6 +2,7 @@ import { type StrategyBar } from '@trading/domain';
 import { type BacktestJobPayload, type EventHandler, payloadOf } from '@trading/messaging';
 import { errorMessage, isDataError, isTransient, type Logger } from '@trading/platform';
 import { type Repositories } from '@trading/store';
+import type { StrategyCatalog } from '@trading/strategy-sdk';
 
 import { backtest } from '../domain/backtest.js';
 
@@ -41,7 +42,11 @@ const EQUITY_POINTS = 500;
  * strategy, bad parameters, no candles) fail the run and are not retried; a transient failure leaves
  * it to the redelivery.
  */
-export function createJobConsumer(deps: { repos: Repositories; logger: Logger }): EventHandler {
+export function createJobConsumer(deps: {
+  repos: Repositories;
+  logger: Logger;
+  strategies: StrategyCatalog;
+}): EventHandler {
   return async (event, info) => {
     const job = payloadOf(event, 'backtest.requested');
     // A redelivered job whose run is still `running`: the attempt that took it died; take it over.
@@ -53,7 +58,7 @@ export function createJobConsumer(deps: { repos: Repositories; logger: Logger })
           new Error(`no ${job.timeframe} candles for ${job.symbol} between ${job.from} and ${job.to}`),
           { status: 422 },
         );
-      const result = backtest(bars, job.strategy, job.params, job.model);
+      const result = backtest(bars, deps.strategies.configure(job.strategy, job.params), job.model);
       const step = Math.max(1, Math.ceil(result.run.equity.length / EQUITY_POINTS));
       const equity: [string, number][] = [];
       for (let i = 0; i < bars.length; i += step)

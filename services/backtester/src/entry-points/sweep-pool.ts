@@ -11,6 +11,8 @@ export interface SweepJob {
   strategy: string;
   params: Record<string, number>;
   model: ExecutionModel;
+  /** STRATEGIES_DIR: the worker loads the same catalog as the caller. */
+  strategiesDir?: string;
 }
 
 /** A job's outcome: the statistics, or why the set could not run (invalid parameters). */

@@ -1,3 +1,4 @@
+import { builtinCatalog } from '@trading/strategy-sdk';
 import { googStrategyBars } from '@trading/testkit';
 import { expect } from 'chai';
 
@@ -39,7 +40,8 @@ describe('parameter sweeps', function () {
     expect(returns).to.deep.equal([...returns].sort((a, b) => b - a));
     for (const r of results) {
       expect(r.stats?.returnPct).to.be.closeTo(
-        backtest(bars, 'sma-cross', r.params, { commission: 0.002 }).stats.returnPct,
+        backtest(bars, builtinCatalog().configure('sma-cross', r.params), { commission: 0.002 }).stats
+          .returnPct,
         1e-9,
       );
     }

@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
 
+import { loadStrategyCatalog } from '@trading/strategy-sdk';
+
 import { backtest } from '../domain/backtest.js';
 import { DEFAULT_MODEL, type ExecutionModel } from '../domain/backtest-engine.js';
 import { asBarColumns, type BarInput, shareBarColumns } from '../domain/bar-columns.js';
@@ -21,6 +23,8 @@ export interface SweepOptions {
   threads?: number;
   /** A warm pool to run on (left open); otherwise one is started for this sweep and stopped after. */
   pool?: SweepPool;
+  /** STRATEGIES_DIR: where strategies beyond the built-ins are (the workers load it too). */
+  strategiesDir?: string;
   /** Statistic to rank by, best (highest) first. */
   rankBy?: keyof BacktestStats;
   onProgress?: (done: number, total: number) => void;
@@ -59,10 +63,11 @@ export async function runSweep(
   const progress = (): void => options.onProgress?.(++done, grid.length);
   let results: SweepResult[];
   if (threads === 1 && !options.pool) {
+    const catalog = await loadStrategyCatalog(options.strategiesDir);
     results = grid.map((params) => {
       let outcome: SweepOutcome;
       try {
-        outcome = { stats: backtest(columns, strategy, params, model).stats };
+        outcome = { stats: backtest(columns, catalog.configure(strategy, params), model).stats };
       } catch (err) {
         if (!(err instanceof Error)) throw err;
         outcome = { error: err.message };
@@ -82,6 +87,7 @@ export async function runSweep(
             strategy,
             params,
             model,
+            strategiesDir: options.strategiesDir,
           });
           progress();
           return { params, ...outcome };

@@ -1,4 +1,5 @@
-import { configureStrategy, type StrategyBar } from '@trading/domain';
+import { type StrategyBar, type StrategyPosition } from '@trading/domain';
+import { builtinCatalog, defineStrategy, StrategyCatalog } from '@trading/strategy-sdk';
 import { expect } from 'chai';
 
 import { StrategyBook } from './strategy-book.js';
@@ -42,7 +43,7 @@ describe('StrategyBook: a rebuilt book decides as one that never stopped', () =>
     ['sma-cross', { fast: 10, slow: 20 }],
   ] as const) {
     it(`${name} ${JSON.stringify(params)}: restarts every 1,500 bars, rebuilt from historyBars, give the same signals`, () => {
-      const strategies = [configureStrategy(name, params)];
+      const strategies = [builtinCatalog().configure(name, params)];
       const bars = walk(15_000);
       const straight = new StrategyBook(strategies).rebuildAndCollect(bars);
       const probe = new StrategyBook(strategies);
@@ -60,4 +61,52 @@ describe('StrategyBook: a rebuilt book decides as one that never stopped', () =>
       expect(keyed(restarted, from)).to.deep.equal(keyed(straight, from));
     });
   }
+});
+
+describe('StrategyBook: what a strategy sees of the held position', () => {
+  const seen: StrategyPosition[] = [];
+  const probe = defineStrategy({
+    name: 'probe',
+    description: 'Records the position it is shown.',
+    params: {},
+    indicators: () => ({}),
+    warmup: () => 1,
+    decide: ({ position }) => {
+      seen.push({ ...position });
+      return undefined;
+    },
+  });
+  const configured = new StrategyCatalog([{ definition: probe, source: 'test' }]).configure('probe');
+  const bars = walk(6);
+  const ts = (i: number): number => bars[i]?.ts ?? 0;
+
+  beforeEach(() => {
+    seen.length = 0;
+  });
+
+  it('counts the bars closed since the signal bar, with entry price and unrealised P&L at the close', () => {
+    const book = new StrategyBook([configured]);
+    book.rebuild(bars.slice(0, 2));
+    const held = { qty: 10, avgCost: 100, openedAt: new Date(ts(2) + 60_000), signalBarTs: new Date(ts(1)) };
+    for (const bar of bars.slice(2, 5)) book.update(bar, held);
+    expect(seen.slice(2).map((p) => p.barsHeld)).to.deep.equal([1, 2, 3]);
+    const last = seen.at(-1);
+    expect(last).to.include({ qty: 10, entryPrice: 100, entryTs: ts(2) + 60_000 });
+    expect(last?.unrealisedPnl).to.be.closeTo(((bars[4]?.close ?? 0) - 100) * 10, 1e-9);
+    expect(last?.unrealisedReturn).to.be.closeTo((bars[4]?.close ?? 0) / 100 - 1, 1e-12);
+  });
+
+  it("a trader's order (no signal): counts the bars begun after its fill; flat when nothing is held", () => {
+    const book = new StrategyBook([configured]);
+    book.update(bars[0]!);
+    book.update(bars[1]!, { qty: 5, avgCost: 50, openedAt: new Date(ts(1) + 1) });
+    book.update(bars[2]!, { qty: 5, avgCost: 50, openedAt: new Date(ts(1) + 1) });
+    book.update(bars[3]!, { qty: 0, avgCost: 0 });
+    expect(seen.map((p) => [p.qty, p.barsHeld])).to.deep.equal([
+      [0, 0],
+      [5, 0],
+      [5, 1],
+      [0, 0],
+    ]);
+  });
 });

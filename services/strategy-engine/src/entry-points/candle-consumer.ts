@@ -1,4 +1,4 @@
-import { type ConfiguredStrategy, type StrategyBar, toDecimal } from '@trading/domain';
+import { type StrategyBar, toDecimal } from '@trading/domain';
 import {
   type Broker,
   createEvent,
@@ -10,9 +10,10 @@ import {
 } from '@trading/messaging';
 import { type Logger, type Metrics } from '@trading/platform';
 import { type CandleRow, type Repositories, type StoredSignal } from '@trading/store';
+import type { ConfiguredStrategy } from '@trading/strategy-sdk';
 
 import { netSignals } from '../domain/net-signals.js';
-import { StrategyBook } from '../domain/strategy-book.js';
+import { type HeldPosition, StrategyBook } from '../domain/strategy-book.js';
 
 /** Dependencies of the candle consumer. */
 export interface CandleConsumerDeps {
@@ -34,6 +35,19 @@ const toBar = (row: Pick<CandleRow, 'ts' | 'open' | 'high' | 'low' | 'close' | '
   close: Number(row.close),
   volume: Number(row.volume),
 });
+
+/** What the book holds in `symbol` now (flat: nothing to look up further). */
+async function heldPosition(repos: Repositories, symbol: string): Promise<HeldPosition | undefined> {
+  const row = await repos.positions.get(symbol);
+  if (!row || Number(row.qty) === 0) return undefined;
+  const opening = await repos.ledger.opening(symbol, row.qty);
+  return {
+    qty: Number(row.qty),
+    avgCost: Number(row.avgCost),
+    openedAt: opening?.occurredAt,
+    signalBarTs: opening?.signalBarTs,
+  };
+}
 
 /** The `signal.created` event of a stored signal; its id is the signal's, so downstream can de-duplicate. */
 export function signalEvent(row: StoredSignal): EventEnvelope<SignalPayload> {
@@ -120,7 +134,8 @@ export function createCandleConsumer(deps: CandleConsumerDeps): (event: EventEnv
     const ts = new Date(candle.ts);
     const book = await bookFor(candle.symbol, candle.timeframe, ts);
     let stored = false;
-    const { kept, cancelled } = netSignals(book.update(toBar({ ...candle, ts })));
+    const held = await heldPosition(deps.repos, candle.symbol);
+    const { kept, cancelled } = netSignals(book.update(toBar({ ...candle, ts }), held));
     if (cancelled.length > 0) {
       deps.logger.info('strategies disagree on this bar: no signal', {
         symbol: candle.symbol,

@@ -12,6 +12,35 @@ export interface StrategyBar {
   volume: number;
 }
 
+/**
+ * The strategy's position in its symbol as the bar closes: what the book holds (live) or the
+ * simulated account holds (backtest). Flat is `qty` 0 with the other fields 0 / NaN.
+ */
+export interface StrategyPosition {
+  /** Shares held; 0 when flat. */
+  readonly qty: number;
+  /** Average entry price; NaN when flat. */
+  readonly entryPrice: number;
+  /** When the position was opened (ms since the epoch); NaN when flat or unknown. */
+  readonly entryTs: number;
+  /** Bars closed since the entry bar (0 on the entry bar itself). */
+  readonly barsHeld: number;
+  /** (close − entry price) × qty at this bar's close; 0 when flat. */
+  readonly unrealisedPnl: number;
+  /** Unrealised return as a fraction of the entry value (0.05 is +5 %); 0 when flat. */
+  readonly unrealisedReturn: number;
+}
+
+/** The position of a strategy that holds nothing. */
+export const FLAT_STRATEGY_POSITION: StrategyPosition = Object.freeze({
+  qty: 0,
+  entryPrice: Number.NaN,
+  entryTs: Number.NaN,
+  barsHeld: 0,
+  unrealisedPnl: 0,
+  unrealisedReturn: 0,
+});
+
 /** A strategy's decision on one bar. */
 export interface StrategySignal {
   side: Side;
@@ -32,9 +61,10 @@ export interface StrategySignal {
 export interface StrategyInstance {
   /**
    * Take the next bar. The caller may reuse the bar object for the next call (the backtester does,
-   * to replay millions of bars without allocating), so keep its values, never the object.
+   * to replay millions of bars without allocating), so keep its values, never the object. The
+   * same holds for `position` (flat when absent, as while history is replayed).
    */
-  update(bar: StrategyBar): StrategySignal | undefined;
+  update(bar: StrategyBar, position?: StrategyPosition): StrategySignal | undefined;
   /** Bars needed before signals are meaningful; replay at least this many to rebuild state. */
   readonly warmupBars: number;
   /**
@@ -44,7 +74,10 @@ export interface StrategyInstance {
   readonly historyBars?: number;
 }
 
-/** A strategy plug-in: its name, parameters with defaults and validation, and a factory. */
+/**
+ * A strategy plug-in: its name, parameters with defaults and validation, and a factory. The SDK
+ * (`@trading/strategy-sdk`) builds these from a trader's file.
+ */
 export interface StrategyDefinition<P extends object = Record<string, number>> {
   readonly name: string;
   readonly description: string;

@@ -371,7 +371,18 @@ export const CONFIG_KEYS = {
       .default('GOOG')
       .description('Comma-separated watchlist (upper-case tickers)'),
   },
-  strategies: { env: 'STRATEGIES', schema: list('sma-cross', 'Comma-separated strategies the engine runs') },
+  strategies: {
+    env: 'STRATEGIES',
+    schema: list('sma-cross', 'Comma-separated strategies the engine runs (built-in or from STRATEGIES_DIR)'),
+  },
+  strategiesDir: {
+    env: 'STRATEGIES_DIR',
+    schema: Joi.string()
+      .default('./strategies')
+      .description(
+        'Folder of your own strategy files (one defineStrategy per file); a missing folder adds none',
+      ),
+  },
   strategyParams: {
     env: 'STRATEGY_PARAMS',
     schema: Joi.object()

@@ -52,17 +52,6 @@ describe('loadConfig', () => {
     );
   });
 
-  it('refuses an unknown strategy and parameters a strategy refuses, at load, naming the setting', () => {
-    expect(() => loadConfig({ STRATEGIES: 'smaa' })).to.throw(
-      ConfigError,
-      "invalid configuration: STRATEGIES: unknown strategy 'smaa'; known: sma-cross, rsi-reversion, macd-cross",
-    );
-    expect(() => loadConfig({ STRATEGY_PARAMS: '{"sma-cross":{"fast":0}}' })).to.throw(
-      ConfigError,
-      /STRATEGY_PARAMS: bad parameters for sma-cross: "fast" must be greater than or equal to 1/,
-    );
-  });
-
   it('wraps every secret key in Secret', () => {
     const env = Object.fromEntries(
       Object.values(CONFIG_KEYS)

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-import { ConfigError, configureStrategy, ValidationError } from '@trading/domain';
+import { ConfigError } from '@trading/domain';
 import Joi from 'joi';
 
 import { CONFIG_KEYS, type ConfigKey, type LogLevel, TIMEFRAMES } from './config-schema.js';
@@ -72,6 +72,7 @@ export interface Config {
   simSeed: number;
   symbols: string[];
   strategies: string[];
+  strategiesDir: string;
   riskMaxPositionSize: number;
   strategyParams: Record<string, Record<string, number>>;
   collectorTimeframe: (typeof TIMEFRAMES)[number];
@@ -221,28 +222,7 @@ export function loadConfig(
       config[name] = raw;
     }
   }
-  return withSafeApiHost(withKnownStrategies(config as unknown as Config), env.API_HOST);
-}
-
-/** STRATEGIES names known strategies, and STRATEGY_PARAMS fits them: found now, not when the engine starts. */
-function withKnownStrategies(config: Config): Config {
-  const problems: { key: string; message: string }[] = [];
-  for (const name of config.strategies) {
-    try {
-      configureStrategy(name, config.strategyParams[name]);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      problems.push({
-        key: err.message.startsWith('unknown') ? 'STRATEGIES' : 'STRATEGY_PARAMS',
-        message: err.message,
-      });
-    }
-  }
-  if (problems.length === 0) return config;
-  throw new ConfigError(
-    `invalid configuration: ${problems.map((d) => `${d.key}: ${d.message}`).join('; ')}`,
-    problems,
-  );
+  return withSafeApiHost(config as unknown as Config, env.API_HOST);
 }
 
 const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|::1)$/i;

@@ -13,6 +13,12 @@ export type NewLedgerEntry = LedgerEntry & {
   occurredAt: Date;
 };
 
+/** When a position was opened, and the bar whose signal opened it (none for a trader's order). */
+export interface PositionOpening {
+  occurredAt: Date;
+  signalBarTs?: Date;
+}
+
 /** A posted entry as the dashboard shows it: quantity signed, the reason of an adjustment. */
 export interface LedgerEntryRow {
   id: string;
@@ -125,6 +131,28 @@ export class PositionLedgerRepository {
       .where({ symbol })
       .orderBy(newestFirst('occurredAt'))
       .limit(limit);
+  }
+
+  /**
+   * How the position now held (`qty`, signed) was opened: the entry that took it away from flat
+   * (walking back from the newest), and the bar of the signal whose order made it, if one did.
+   * Undefined when flat or when the ledger does not explain it (a position older than its entries).
+   */
+  async opening(symbol: string, qty: Decimal): Promise<PositionOpening | undefined> {
+    let left = new Big(qty);
+    if (left.eq(0)) return undefined;
+    for (const row of await this.recent(symbol, 500)) {
+      left = left.minus(row.qty);
+      if (!left.eq(0)) continue;
+      const signal: { barTs: Date } | undefined = row.orderId
+        ? await this.knex('orders')
+            .join('signals', 'signals.id', 'orders.signalId')
+            .where('orders.id', row.orderId)
+            .first<{ barTs: Date } | undefined>('signals.barTs')
+        : undefined;
+      return { occurredAt: row.occurredAt, signalBarTs: signal?.barTs };
+    }
+    return undefined;
   }
 
   /** The newest reconciliation adjustments of every symbol, with why. */

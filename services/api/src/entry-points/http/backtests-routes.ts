@@ -1,7 +1,8 @@
-import { configureStrategy, NotFoundError, STRATEGIES, ValidationError } from '@trading/domain';
+import { NotFoundError, ValidationError } from '@trading/domain';
 import { type BacktestJobPayload, type Broker, createEvent, STREAMS } from '@trading/messaging';
 import { errorMessage, TIMEFRAMES } from '@trading/platform';
 import { type BacktestRunRow, type Repositories } from '@trading/store';
+import type { StrategyCatalog } from '@trading/strategy-sdk';
 import Joi from 'joi';
 
 import { iso, one, timestamp, uuid } from './api-schemas.js';
@@ -11,11 +12,11 @@ import { idParams, symbol } from './input-schemas.js';
 type BacktestRequest = Omit<BacktestJobPayload, 'runId'>;
 
 /** The request's schema; a missing timeframe is the one the platform collects (what it has stored). */
-function backtestBody(storedTimeframe: string): Joi.ObjectSchema<BacktestRequest> {
+function backtestBody(storedTimeframe: string, catalog: StrategyCatalog): Joi.ObjectSchema<BacktestRequest> {
   return Joi.object<BacktestRequest>({
     symbol: symbol.required(),
     strategy: Joi.string()
-      .valid(...Object.keys(STRATEGIES))
+      .valid(...catalog.names)
       .required(),
     // `.unknown(true)`: OpenAPI 3.0 cannot state a pattern of keys; without it the document would
     // allow only an empty object. The strategy's own schema checks the names and values.
@@ -68,7 +69,12 @@ function presentRun(r: BacktestRunRow): Record<string, unknown> {
 }
 
 /** Backtests run by the backtester worker: queue one (202), then poll its status and result. */
-export function backtestsEndpoints(repos: Repositories, broker: Broker, storedTimeframe: string): Endpoint[] {
+export function backtestsEndpoints(
+  repos: Repositories,
+  broker: Broker,
+  storedTimeframe: string,
+  catalog: StrategyCatalog,
+): Endpoint[] {
   return [
     endpoint<Record<string, never>, Record<string, never>, BacktestRequest>({
       method: 'post',
@@ -76,14 +82,14 @@ export function backtestsEndpoints(repos: Repositories, broker: Broker, storedTi
       operationId: 'queueBacktest',
       summary: 'Queue a backtest; poll its Location for the result',
       tag: 'backtests',
-      body: backtestBody(storedTimeframe),
+      body: backtestBody(storedTimeframe, catalog),
       responses: {
         202: { description: 'Queued', schema: one(runSchema, 'QueuedBacktest') },
         503: { description: 'The job queue is unavailable; nothing was queued' },
       },
       async handle({ body }) {
         // Checked here, so a bad request is a 400 now rather than a failed run later.
-        const strategy = configureStrategy(body.strategy, body.params);
+        const strategy = catalog.configure(body.strategy, body.params);
         if (new Date(body.from) >= new Date(body.to)) {
           throw new ValidationError('invalid body', [
             { field: 'body.to', message: '"to" must be after "from"' },

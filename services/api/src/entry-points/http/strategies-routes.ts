@@ -1,5 +1,5 @@
-import { STRATEGIES } from '@trading/domain';
 import { type Config } from '@trading/platform';
+import type { StrategyCatalog } from '@trading/strategy-sdk';
 import Joi from 'joi';
 
 import { listOf } from './api-schemas.js';
@@ -8,6 +8,7 @@ import { type Endpoint, endpoint } from './endpoint.js';
 const strategySchema = Joi.object({
   name: Joi.string(),
   description: Joi.string(),
+  source: Joi.string().description("'built-in', or the file in STRATEGIES_DIR that defines it"),
   enabled: Joi.boolean().description('Whether the strategy-engine runs it (STRATEGIES)'),
   // `.unknown(true)`: OpenAPI 3.0 has no patternProperties, and without it the document would say
   // these objects have no properties at all (every real answer would break its own schema).
@@ -23,15 +24,16 @@ const strategySchema = Joi.object({
 }).label('Strategy');
 
 /** `GET /strategies`: every strategy with its parameters, whether it runs, and their schema. */
-export function strategiesEndpoints(config: Config): Endpoint[] {
+export function strategiesEndpoints(config: Config, catalog: StrategyCatalog): Endpoint[] {
   // Computed once, on the first request (the schema converter is loaded only then): the registry
   // and the config do not change while the API runs.
   let data: Promise<Record<string, unknown>[]> | undefined;
   const strategies = async () => {
     const { toJsonSchema } = await import('./to-json-schema.js');
-    return Object.values(STRATEGIES).map((s) => ({
+    return catalog.list().map(({ definition: s, source }) => ({
       name: s.name,
       description: s.description,
+      source,
       enabled: config.strategies.includes(s.name),
       defaults: s.defaults,
       params: { ...s.defaults, ...config.strategyParams[s.name] },

@@ -1,9 +1,11 @@
+import { type StrategyBar, type StrategySignal, ValidationError } from '@trading/domain';
 import { googStrategyBars } from '@trading/testkit';
 import { expect } from 'chai';
 
-import { ValidationError } from '../errors/app-error.js';
-import type { StrategyBar, StrategySignal } from './strategy.js';
-import { configureStrategy, STRATEGIES } from './strategy-registry.js';
+import { builtinCatalog } from './builtin-strategies.js';
+
+const catalog = builtinCatalog();
+const configureStrategy = catalog.configure.bind(catalog);
 
 const bars = (closes: number[]): StrategyBar[] =>
   closes.map((close, i) => ({ ts: i, open: close, high: close, low: close, close, volume: 1 }));
@@ -74,7 +76,7 @@ describe('strategies', () => {
   });
 
   it('are deterministic: the same bars give the same signals', () => {
-    for (const name of Object.keys(STRATEGIES)) {
+    for (const name of catalog.names) {
       expect(run(name, {}, goog)).to.deep.equal(run(name, {}, goog));
     }
   });

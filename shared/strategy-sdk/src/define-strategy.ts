@@ -1,0 +1,125 @@
+import {
+  FLAT_STRATEGY_POSITION,
+  type StrategyBar,
+  type StrategyDefinition,
+  type StrategyInstance,
+  type StrategyPosition,
+  type StrategySignal,
+} from '@trading/domain';
+
+import type { Decision } from './decision.js';
+import type { Indicator } from './indicators/indicator.js';
+import { defaultsOf, type ParamSpecs, type ParamValues, schemaOf } from './params.js';
+
+/** The indicators a strategy declares, by the names `decide` reads them. */
+export type Indicators = Readonly<Record<string, Indicator<unknown>>>;
+
+/** What `decide` sees on each bar. */
+export interface DecisionContext<P extends ParamSpecs, I extends Indicators, S extends object> {
+  /** The bar that just closed. */
+  readonly bar: StrategyBar;
+  readonly params: ParamValues<P>;
+  /** The strategy's indicators, already fed this bar. */
+  readonly ind: I;
+  /** What is held in this symbol as the bar closes (flat while history is replayed). */
+  readonly position: StrategyPosition;
+  /** The strategy's own state from {@link StrategySpec.state}: derive it from bars, never from `position`. */
+  readonly state: S;
+}
+
+/** A strategy as a trader writes it. */
+export interface StrategySpec<P extends ParamSpecs, I extends Indicators, S extends object = object> {
+  /** Lower-case letters, digits and dashes: the name in STRATEGIES, the CLI and the dashboard. */
+  readonly name: string;
+  /** One sentence: what makes it buy and sell. */
+  readonly description: string;
+  readonly params: P;
+  /** A rule across parameters (e.g. slow above fast): what is wrong, in words, or undefined. */
+  readonly check?: (params: ParamValues<P>) => string | undefined;
+  /** The indicators, built from the parameters. */
+  readonly indicators: (params: ParamValues<P>) => I;
+  /** Bars before a decision counts; by default one more than the slowest indicator needs. */
+  readonly warmup?: (params: ParamValues<P>) => number;
+  /** Mutable state of your own (e.g. the last sign of something), made fresh for each run. */
+  readonly state?: () => S;
+  /** The decision on each closed bar: {@link enter}, {@link exit}, or nothing. */
+  readonly decide: (ctx: DecisionContext<P, I, S>) => Decision | undefined;
+}
+
+/** A strategy made with {@link defineStrategy}: what the engine, the backtester and the loader take. */
+export interface SdkStrategy<P extends ParamSpecs = ParamSpecs> extends StrategyDefinition<ParamValues<P>> {
+  /** Marks a definition built by this SDK (the loader checks it). */
+  readonly sdk: 1;
+  readonly paramSpecs: P;
+}
+
+const NAME = /^[a-z][a-z0-9-]{1,39}$/;
+
+/**
+ * Define a strategy: its parameters (defaults and bounds), the indicators it reads, and its
+ * decision per bar. The result runs unchanged in the backtester, the paper simulation and live.
+ * @throws TypeError for a name that is not lower-case-with-dashes or a default outside its bounds.
+ */
+export function defineStrategy<P extends ParamSpecs, I extends Indicators, S extends object = object>(
+  spec: StrategySpec<P, I, S>,
+): SdkStrategy<P> {
+  if (!NAME.test(spec.name))
+    throw new TypeError(`strategy name '${spec.name}' must be 2–40 lower-case letters, digits or dashes`);
+  const defaults = defaultsOf(spec.params);
+  const schema = schemaOf(spec.params, spec.check);
+  const problem = schema.validate(defaults).error;
+  if (problem) throw new TypeError(`strategy ${spec.name}: its defaults are invalid: ${problem.message}`);
+  return {
+    sdk: 1,
+    name: spec.name,
+    description: spec.description,
+    paramSpecs: spec.params,
+    defaults,
+    schema,
+    create: (params) => new SdkInstance(spec, params),
+  };
+}
+
+/**
+ * A running SDK strategy. Its context object is made once and updated in place: the backtester
+ * calls it for every bar, and an object per bar would cost more than the arithmetic.
+ */
+class SdkInstance<P extends ParamSpecs, I extends Indicators, S extends object> implements StrategyInstance {
+  readonly warmupBars: number;
+  readonly historyBars: number;
+  readonly #indicators: Indicator<unknown>[];
+  readonly #ctx: { bar: StrategyBar; params: ParamValues<P>; ind: I; position: StrategyPosition; state: S };
+
+  constructor(
+    readonly spec: StrategySpec<P, I, S>,
+    params: ParamValues<P>,
+  ) {
+    const ind = spec.indicators(params);
+    this.#indicators = Object.values(ind);
+    const slowest = Math.max(0, ...this.#indicators.map((i) => i.warmup));
+    this.warmupBars = spec.warmup?.(params) ?? slowest + 1;
+    this.historyBars = Math.max(this.warmupBars, ...this.#indicators.map((i) => i.history));
+    this.#ctx = {
+      bar: { ts: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 },
+      params,
+      ind,
+      position: FLAT_STRATEGY_POSITION,
+      state: spec.state?.() ?? ({} as S),
+    };
+  }
+
+  update(bar: StrategyBar, position?: StrategyPosition): StrategySignal | undefined {
+    for (const indicator of this.#indicators) indicator.update(bar);
+    const ctx = this.#ctx;
+    ctx.bar = bar;
+    ctx.position = position ?? FLAT_STRATEGY_POSITION;
+    const decision = this.spec.decide(ctx);
+    if (!decision) return undefined;
+    const { reason } = decision;
+    return {
+      side: decision.action === 'enter' ? 'buy' : 'sell',
+      strength: Math.min(1, Math.max(0, decision.strength)),
+      describe: typeof reason === 'function' ? reason : () => reason,
+    };
+  }
+}
