@@ -10,6 +10,7 @@ import * as m007 from './migrations/007_event_outbox.js';
 import * as m008 from './migrations/008_trading_control.js';
 import * as m009 from './migrations/009_orders_overfill.js';
 import * as m010 from './migrations/010_orders_decided_at.js';
+import * as m011 from './migrations/011_trading_halt.js';
 
 export { INDEXES } from './migrations/003_add_missing_indexes.js';
 export { SIGNALS_CREATED_INDEX } from './migrations/004_signals_created_index.js';
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '008_trading_control': m008,
   '009_orders_overfill': m009,
   '010_orders_decided_at': m010,
+  '011_trading_halt': m011,
 };
 
 /** A knex migration source over {@link MIGRATIONS}. */

@@ -49,6 +49,7 @@ forEachDatabase(
         '008_trading_control',
         '009_orders_overfill',
         '010_orders_decided_at',
+        '011_trading_halt',
       ]);
       expect(await tables()).to.deep.equal(TABLES);
     });
@@ -69,6 +70,7 @@ forEachDatabase(
 
     it('go down one step at a time, each down undoing its up', async () => {
       const { knex } = get().db;
+      expect(await migrateDown(knex)).to.deep.equal(['011_trading_halt']);
       expect(await migrateDown(knex)).to.deep.equal(['010_orders_decided_at']);
       expect(await migrateDown(knex)).to.deep.equal(['009_orders_overfill']);
       expect(await migrateDown(knex)).to.deep.equal(['008_trading_control']);
@@ -111,6 +113,7 @@ forEachDatabase(
         publishedAt: new Date(),
       });
       // Index-only steps, constraints, empty columns and tables drop no data and go down freely.
+      expect(await migrateDown(knex)).to.deep.equal(['011_trading_halt']);
       expect(await migrateDown(knex)).to.deep.equal(['010_orders_decided_at']);
       expect(await migrateDown(knex)).to.deep.equal(['009_orders_overfill']);
       expect(await migrateDown(knex)).to.deep.equal(['008_trading_control']);
@@ -179,10 +182,10 @@ forEachDatabase(
     it('go up again after a full rollback', async () => {
       const { knex } = get().db;
       await migrateLatest(knex);
-      expect(await migrateRollbackAll(knex)).to.have.length(10);
+      expect(await migrateRollbackAll(knex)).to.have.length(11);
       await migrateLatest(knex);
       expect(await tables()).to.deep.equal(TABLES);
-      expect(await appliedMigrations(knex)).to.have.length(10);
+      expect(await appliedMigrations(knex)).to.have.length(11);
     });
   },
   { migrate: false },

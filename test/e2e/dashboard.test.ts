@@ -117,12 +117,19 @@ describe('npm start (simulation) and the dashboard in headless Chromium', functi
       },
     );
 
-    // Pause and resume: the kill switch is stored and shown.
+    // Stop entries, halt, resume: each switch is stored and shown.
     await page.click('#pause-toggle');
-    await page.locator('#trading', { hasText: 'paused by api' }).waitFor({ timeout: 10_000 });
-    expect((await getJson(`${base}/api/v1/control`))?.data).to.include({ paused: true });
+    await page.locator('#trading', { hasText: 'entries stopped by api' }).waitFor({ timeout: 10_000 });
+    expect((await getJson(`${base}/api/v1/control`))?.data).to.include({
+      mode: 'entries_stopped',
+      paused: true,
+    });
+    await page.click('#halt');
+    await page.locator('#trading', { hasText: 'halted by api' }).waitFor({ timeout: 10_000 });
+    expect((await getJson(`${base}/api/v1/control`))?.data).to.include({ mode: 'halted', halted: true });
+    expect(await page.locator('#halt').isHidden()).to.equal(true);
     await page.click('#pause-toggle');
-    await page.locator('#trading', { hasText: 'trading' }).waitFor({ timeout: 10_000 });
+    await page.locator('#trading', { hasText: /^trading$/ }).waitFor({ timeout: 10_000 });
 
     // A manual order larger than the rules allow is refused for its size, and the answer names the
     // rule (max_position_size when the held position already fills its cap).

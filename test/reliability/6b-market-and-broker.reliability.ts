@@ -110,7 +110,7 @@ describe('reliability: a hostile market and a faulty broker through the trading 
       limitPrice: null,
       status: 'new',
     });
-    await repos.control.set({ paused: true, reason: 'halt', changedBy: 'test' });
+    await repos.control.set({ mode: 'entries_stopped', reason: 'halt', changedBy: 'test' });
     await pipeline.broker.publish(
       STREAMS.signals,
       createEvent<SignalPayload>('signal.created', {
@@ -176,6 +176,6 @@ describe('reliability: a hostile market and a faulty broker through the trading 
     expect(alpaca.orders().filter((o) => o.clientOrderId === clientOrderId)).to.deep.equal([]);
     const last = new Date(ts(STEPS - 1)).toISOString();
     for (const symbol of SYMBOLS) expect(collected[symbol], symbol).to.equal(last);
-    await repos.control.set({ paused: false, changedBy: 'test' });
+    await repos.control.set({ mode: 'running', changedBy: 'test' });
   });
 });

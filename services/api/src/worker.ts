@@ -51,7 +51,13 @@ export const apiWorker: WorkerDefinition = {
     logger.info('api listening', { port: server.port });
     if (telegramBotEnabled(config)) {
       const { startTelegramBot } = await import('./entry-points/telegram/telegram-bot.js');
-      const bot = startTelegramBot({ config, repos: ctx.repos, controls: desk.controls, logger });
+      const bot = startTelegramBot({
+        config,
+        repos: ctx.repos,
+        controls: desk.controls,
+        logger,
+        strategies,
+      });
       // Stopped before the HTTP server (closed in reverse order): no command acts during shutdown.
       if (bot) lifecycle.add('telegram bot', bot);
     }

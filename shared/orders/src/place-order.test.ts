@@ -201,12 +201,12 @@ describe('placeOrder, the one order path (real PostgreSQL, Redis, local Alpaca)'
     it('paused since: refused (trading_paused), the row cancelled, nothing sent', async () => {
       const signal = await freshSignal('GOOG', 'buy');
       await recorded('rec-paused', signal.signalId);
-      await repos.control.set({ paused: true, reason: 'FOMC', changedBy: 'api' });
+      await repos.control.set({ mode: 'entries_stopped', reason: 'FOMC', changedBy: 'api' });
       try {
         const resumed = await place({ clientOrderId: 'rec-paused', symbol: 'GOOG', side: 'buy', signal });
         expect(resumed).to.deep.include({ outcome: 'refused', rule: 'trading_paused' });
       } finally {
-        await repos.control.set({ paused: false, changedBy: 'test' });
+        await repos.control.set({ mode: 'running', changedBy: 'test' });
       }
       expect(await repos.orders.findByClientOrderId('rec-paused')).to.include({
         status: 'canceled',
@@ -283,9 +283,9 @@ describe('placeOrder, the one order path (real PostgreSQL, Redis, local Alpaca)'
     expect(signalled).to.deep.include({ outcome: 'refused', rule: 'cooldown' });
   });
 
-  it("refuses every strategy's order while trading is paused, naming who paused and why; a trader's order still goes", async () => {
+  it("paused (entries stopped): refuses a strategy's buy naming who and why; its sell (an exit) and a trader's orders still go", async () => {
     alpaca.setPrice('NVDA', '100');
-    await repos.control.set({ paused: true, reason: 'FOMC today', changedBy: 'telegram' });
+    await repos.control.set({ mode: 'entries_stopped', reason: 'FOMC today', changedBy: 'telegram' });
     try {
       const fromSignal = await place({
         symbol: 'NVDA',
@@ -299,11 +299,37 @@ describe('placeOrder, the one order path (real PostgreSQL, Redis, local Alpaca)'
       });
       expect(alpaca.orders().filter((o) => o.symbol === 'NVDA')).to.deep.equal([]);
       expect((await place({ symbol: 'NVDA', side: 'buy', qty: toQuantity('1') })).outcome).to.equal('placed');
+      const exit = await place({ symbol: 'NVDA', side: 'sell', signal: await freshSignal('NVDA', 'sell') });
+      expect(exit.outcome).to.equal('placed');
     } finally {
-      await repos.control.set({ paused: false, changedBy: 'test' });
+      await repos.control.set({ mode: 'running', changedBy: 'test' });
     }
-    const after = await place({ symbol: 'NVDA', side: 'sell', signal: await freshSignal('NVDA', 'sell') });
-    expect(after.outcome).to.equal('placed');
+  });
+
+  it("halted: refuses every strategy order and a trader's buy (trading_halted); a trader's sell still goes", async () => {
+    alpaca.setPrice('AMD', '50');
+    expect((await place({ symbol: 'AMD', side: 'buy', qty: toQuantity('2') })).outcome).to.equal('placed');
+    await repos.control.set({ mode: 'halted', reason: 'broker outage', changedBy: 'api' });
+    try {
+      for (const side of ['buy', 'sell'] as const) {
+        const fromSignal = await place({ symbol: 'AMD', side, signal: await freshSignal('AMD', side) });
+        expect(fromSignal, side).to.deep.include({ outcome: 'refused', rule: 'trading_halted' });
+      }
+      const traderBuy = await place({ symbol: 'AMD', side: 'buy', qty: toQuantity('1') });
+      expect(traderBuy).to.deep.include({ outcome: 'refused', rule: 'trading_halted' });
+      expect(traderBuy.outcome === 'refused' && traderBuy.details).to.deep.include({
+        reason: 'broker outage',
+      });
+      expect((await place({ symbol: 'AMD', side: 'sell', qty: toQuantity('2') })).outcome).to.equal('placed');
+      expect(
+        alpaca
+          .orders()
+          .filter((o) => o.symbol === 'AMD')
+          .map((o) => o.side),
+      ).to.deep.equal(['buy', 'sell']);
+    } finally {
+      await repos.control.set({ mode: 'running', changedBy: 'test' });
+    }
   });
 
   it("records the broker's refusal once, and a replay answers it without asking the broker again", async () => {

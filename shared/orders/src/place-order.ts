@@ -19,7 +19,7 @@ import { Big } from 'big.js';
 import { decideOrder, screenOrder } from './assess-order.js';
 import { type BrokerState, createBrokerState } from './broker-state.js';
 import { createOrderRecorder, type OrderRecorderDeps } from './order-recorder.js';
-import { pausedRefusal, recheckRecovered } from './recheck-recovered.js';
+import { controlRefusal, recheckRecovered } from './recheck-recovered.js';
 import { type RecordedRequest, recordNew, submitRecorded } from './submit-recorded.js';
 
 /** Dependencies of {@link createPlaceOrder}: storage, events and the broker's ports. */
@@ -96,8 +96,9 @@ function sameOrder(mine: OrderRow, request: PlaceOrderRequest): boolean {
  * The one order path of the platform, used by the executor's signals and the API's manual orders:
  * idempotency by `client_order_id` (a replay brings the existing order up to date, and an order
  * recorded but never submitted because of a crash is submitted now, once), then the risk rules on
- * live numbers: a strategy's signal is refused while trading is paused (the kill switch, read from
- * the database at every signal, so a pause holds at once in every process); then {@link screenOrder}
+ * live numbers: the trader's switches first (paused: no strategy entries; halted: nothing but a
+ * trader's exits; read from the database at every order, so they hold at once in every process,
+ * see {@link controlRefusal}); then {@link screenOrder}
  * (cooldown, signal age, fresh price: orders may be screened at once), then, one order at a time,
  * {@link decideOrder} (the limits, the requested size against the allowed one), the notional cap at
  * the fresh price, record and submit; then record the broker's answer, which publishes
@@ -163,10 +164,11 @@ export function createPlaceOrder(
   return async (request) => {
     const [mine, control] = await Promise.all([
       deps.repos.orders.findByClientOrderId(request.clientOrderId),
-      request.signal ? deps.repos.control.get() : undefined,
+      deps.repos.control.get(),
     ]);
     if (mine) return resume(request, mine, control);
-    if (control?.paused) return { outcome: 'refused', ...pausedRefusal(control) };
+    const switched = controlRefusal(control, request.side, request.signal !== undefined);
+    if (switched) return { outcome: 'refused', ...switched };
     const limitPrice = request.type === 'limit' ? request.limitPrice : undefined;
     const assessDeps = { state, prices: deps.prices, repos: deps.repos, limits: deps.limits, now: now() };
     const intent = {

@@ -5,6 +5,7 @@ import {
   checkSignalAge,
   type PriceSource,
   type RiskLimits,
+  type Side,
   timeframeMs,
 } from '@trading/domain';
 import type { OrderRow, Repositories, TradingControl } from '@trading/store';
@@ -13,24 +14,34 @@ import { Big } from 'big.js';
 import type { OrderRefusal, PlaceOrderRequest } from './place-order.js';
 
 /**
- * The rules an order recorded before a crash, and never sent, must still pass when it is resumed:
- * resuming is a decision like any other. A strategy's order is refused while trading is paused or
- * once its signal is older than the age limit; any order needs a fresh price, within the deviation
- * of its signal's price and the notional cap at that price. The cooldown is not asked again (this
- * order is the symbol's last one), nor are the account-wide limits (it was counted as in flight by
- * every decision since it was recorded).
+ * What the trader's switches refuse, with who and why. Paused (stop entries): a strategy's buy; its
+ * sells (exits) still go. Halted: every strategy order and a trader's buy; a trader's sell (an exit)
+ * still goes. The platform is long-only, so a sell is an exit and a buy an entry.
  */
-/** The refusal of a strategy's order while trading is paused (the kill switch), with who and why. */
-export function pausedRefusal(control: TradingControl): OrderRefusal {
-  return {
-    rule: 'trading_paused',
-    details: {
-      pausedBy: control.changedBy,
-      reason: control.reason ?? '',
-      since: control.changedAt?.toISOString() ?? '',
-    },
+export function controlRefusal(
+  control: TradingControl | undefined,
+  side: Side,
+  fromStrategy: boolean,
+): OrderRefusal | undefined {
+  if (!control?.paused && !control?.halted) return undefined;
+  const details = {
+    pausedBy: control.changedBy,
+    reason: control.reason ?? '',
+    since: control.changedAt?.toISOString() ?? '',
   };
+  if (control.halted && (fromStrategy || side === 'buy')) return { rule: 'trading_halted', details };
+  if (fromStrategy && side === 'buy') return { rule: 'trading_paused', details };
+  return undefined;
 }
+
+/**
+ * The rules an order recorded before a crash, and never sent, must still pass when it is resumed:
+ * resuming is a decision like any other. The trader's switches apply ({@link controlRefusal}); a
+ * strategy's order is refused once its signal is older than the age limit; any order needs a fresh
+ * price, within the deviation of its signal's price and the notional cap at that price. The cooldown
+ * is not asked again (this order is the symbol's last one), nor are the account-wide limits (it was
+ * counted as in flight by every decision since it was recorded).
+ */
 
 /** Stored bars the fresh price of a recovered order is cross-checked against. */
 const RECENT_BARS = 5;
@@ -46,8 +57,9 @@ export async function recheckRecovered(
     rule: refusal.rule,
     details: { ...refusal.details, recovered: true },
   });
+  const switched = controlRefusal(control, mine.side, signal !== undefined);
+  if (switched) return recovered(switched);
   if (signal) {
-    if (control?.paused) return recovered(pausedRefusal(control));
     const barMs = timeframeMs(signal.timeframe);
     const stale = checkSignalAge({ barTs: signal.barTs, barMs }, deps.now, deps.limits.maxSignalAgeMs);
     if (stale) return recovered(stale);

@@ -37,7 +37,7 @@ export type { SymbolScore, SymbolScoreRow } from './repositories/symbol-score-re
 export { SymbolScoreRepository } from './repositories/symbol-score-repository.js';
 export type { NewTrade, TradeFilter, TradeRow } from './repositories/trade-repository.js';
 export { TradeRepository } from './repositories/trade-repository.js';
-export type { TradingControl } from './repositories/trading-control-repository.js';
-export { TradingControlRepository } from './repositories/trading-control-repository.js';
+export type { TradingControl, TradingMode } from './repositories/trading-control-repository.js';
+export { TradingControlRepository, tradingMode } from './repositories/trading-control-repository.js';
 export { readWatchlist } from './repositories/watchlist.js';
 export { waitForDatabase } from './wait-for-database.js';

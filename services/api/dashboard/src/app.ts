@@ -184,33 +184,53 @@ function fillVersusSignal(o: Json): HTMLElement | string {
   );
 }
 
-function renderControl(control: Json): void {
-  const paused = control.paused === true;
-  $('trading').textContent = paused
-    ? `paused by ${String(control.changedBy)}${control.reason ? `: ${text(control.reason)}` : ''}`
-    : 'trading';
-  $('trading').className = `pill ${paused ? 'paused' : 'running'}`;
-  const toggle = $('pause-toggle') as HTMLButtonElement;
-  toggle.hidden = false;
-  toggle.textContent = paused ? 'Resume trading' : 'Pause trading';
-  toggle.onclick = () => {
-    toggle.disabled = true;
-    const action = paused
-      ? post('/control/resume')
-      : post('/control/pause', { reason: 'from the dashboard' });
-    void action
+/** One trading switch: a button that posts its action and says what it did. */
+function switchButton(id: string, label: string, path: string, done: string, body?: Json): void {
+  const button = $(id) as HTMLButtonElement;
+  button.hidden = false;
+  button.textContent = label;
+  button.onclick = () => {
+    button.disabled = true;
+    void post(path, body)
       .then(
         () => {
-          say('status', paused ? 'trading resumed' : 'trading paused: strategies place no orders');
+          say('status', done);
         },
         (err: unknown) => {
           say('status', (err as Error).message, true);
         },
       )
       .finally(() => {
-        toggle.disabled = false;
+        button.disabled = false;
       });
   };
+}
+
+function renderControl(control: Json): void {
+  const mode = typeof control.mode === 'string' ? control.mode : 'running';
+  const by = `by ${String(control.changedBy)}${control.reason ? `: ${text(control.reason)}` : ''}`;
+  $('trading').textContent =
+    mode === 'halted' ? `halted ${by}` : mode === 'entries_stopped' ? `entries stopped ${by}` : 'trading';
+  $('trading').className = `pill ${mode === 'running' ? 'running' : 'paused'}`;
+  const reason = { reason: 'from the dashboard' };
+  if (mode === 'running')
+    switchButton(
+      'pause-toggle',
+      'Stop entries',
+      '/control/pause',
+      'entries stopped: strategies open nothing new; their exits still go',
+      reason,
+    );
+  else switchButton('pause-toggle', 'Resume trading', '/control/resume', 'trading resumed');
+  if (mode === 'halted') ($('halt') as HTMLButtonElement).hidden = true;
+  else
+    switchButton(
+      'halt',
+      'Halt',
+      '/control/halt',
+      "halted: open entry orders cancelled; only a trader's exits go",
+      reason,
+    );
 }
 
 async function refreshPrice(): Promise<void> {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import { NotFoundError, toStorableText } from '@trading/domain';
 import type { PlaceOrderOutcome } from '@trading/orders';
-import type { Logger, Notifier } from '@trading/platform';
+import { isDataError, isTransient, type Logger, type Notifier } from '@trading/platform';
+import type { AlpacaTradingClient } from '@trading/providers';
 import type { Repositories, TradingControl } from '@trading/store';
 import { Big } from 'big.js';
 
@@ -12,8 +13,13 @@ import type { createManualOrders } from './manual-order.js';
 export interface TraderControls {
   /** Whether strategies may trade, and who last said so. */
   state(): Promise<TradingControl>;
-  /** The kill switch: strategies place no order until resumed (a trader still may). */
+  /** Stop entries (freqtrade's /stopentry): strategies open nothing new; their exits still go. */
   pause(by: string, reason?: string): Promise<TradingControl>;
+  /**
+   * Halt: refuse every strategy order and a trader's buys, and cancel the open buy orders at the
+   * broker; a trader's exits still go. Answers the state and the orders it cancelled.
+   */
+  halt(by: string, reason?: string): Promise<TradingControl & { cancelled: string[] }>;
   resume(by: string): Promise<TradingControl>;
   /** Sell the whole position in `symbol` at market, through the one order path. */
   forceExit(symbol: string, by: string): Promise<PlaceOrderOutcome>;
@@ -22,14 +28,16 @@ export interface TraderControls {
 /** Dependencies of {@link createTraderControls}. */
 export interface TraderControlDeps {
   repos: Repositories;
+  /** The broker, to cancel open entry orders on a halt. */
+  trading: Pick<AlpacaTradingClient, 'cancelOrder'>;
   manual: ReturnType<typeof createManualOrders>;
   notifier: Notifier;
   logger: Logger;
 }
 
 /**
- * The trader's controls over one store: a pause is a row the order path reads at every signal
- * (so it holds at once in every process and across restarts); a force-exit is a manual market sell
+ * The trader's controls over one store: a pause or a halt is a row the order path reads at every
+ * order (so it holds at once in every process and across restarts); a force-exit is a manual market sell
  * of the platform's whole position, so the risk rules and the ledger see it like any other order.
  * Each change is logged, and announced on Telegram unless it was made there.
  */
@@ -41,26 +49,59 @@ export function createTraderControls(deps: TraderControlDeps): TraderControls {
       deps.logger.warn('could not announce a trader action', { error: err });
     });
   };
+  // A switch must engage whatever its reason says: text the store cannot hold is mended.
+  const storable = (reason?: string) =>
+    reason === undefined ? undefined : toStorableText(reason.slice(0, 200));
+
+  /** Cancel every open buy at the broker; what could not be cancelled is logged and left to the sync. */
+  async function cancelEntries(): Promise<string[]> {
+    const entries = (await deps.repos.orders.open()).filter((o) => o.side === 'buy' && o.brokerOrderId);
+    const cancelled: string[] = [];
+    for (const order of entries) {
+      try {
+        await deps.trading.cancelOrder(order.brokerOrderId ?? '');
+        cancelled.push(order.id);
+      } catch (err) {
+        // Filled meanwhile (the broker refuses: 422) or the broker unreachable: the halt stands,
+        // the order sync records what became of it, and the trader is told in the log.
+        if (!isDataError(err) && !isTransient(err)) throw err;
+        deps.logger.error('halt: could not cancel an open entry order', { orderId: order.id, error: err });
+      }
+    }
+    return cancelled;
+  }
+
   return {
     state: async () => deps.repos.control.get(),
 
     async pause(by, reason) {
-      // The kill switch must engage whatever its reason says: text the store cannot hold is mended.
       const state = await deps.repos.control.set({
-        paused: true,
-        reason: reason === undefined ? undefined : toStorableText(reason.slice(0, 200)),
+        mode: 'entries_stopped',
+        reason: storable(reason),
         changedBy: by,
       });
-      deps.logger.warn('trading paused: strategies place no orders until resumed', { by, reason });
+      deps.logger.warn('entries stopped: strategies open nothing new until resumed', { by, reason });
       announce(
         by,
-        `⏸ Trading paused by ${by}${reason ? `: ${reason}` : ''}. Strategies place no orders until /resume.`,
+        `⏸ Entries stopped by ${by}${reason ? `: ${reason}` : ''}. Strategies open nothing new until /resume; their exits still go.`,
       );
       return state;
     },
 
+    async halt(by, reason) {
+      // Stored first: from here no new entry can be placed, so the cancels below leave none behind.
+      const state = await deps.repos.control.set({ mode: 'halted', reason: storable(reason), changedBy: by });
+      const cancelled = await cancelEntries();
+      deps.logger.warn("trading halted: only a trader's exits go until resumed", { by, reason, cancelled });
+      announce(
+        by,
+        `⛔ Trading halted by ${by}${reason ? `: ${reason}` : ''}. ${String(cancelled.length)} open entry order(s) cancelled; only your exits go until /resume.`,
+      );
+      return { ...state, cancelled };
+    },
+
     async resume(by) {
-      const state = await deps.repos.control.set({ paused: false, changedBy: by });
+      const state = await deps.repos.control.set({ mode: 'running', changedBy: by });
       deps.logger.warn('trading resumed', { by });
       announce(by, `▶ Trading resumed by ${by}.`);
       return state;

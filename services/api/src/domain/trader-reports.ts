@@ -29,7 +29,7 @@ function ago(then: Date, now: Date): string {
   return `${String(Math.round(s / 3600))} h ago`;
 }
 
-/** `/status`: trading on or paused, the account, positions and open orders. */
+/** `/status`: trading on, entries stopped or halted; the account, positions and open orders. */
 export function statusText(input: {
   control: TradingControl;
   snapshot: PortfolioSnapshotRow | undefined;
@@ -38,9 +38,12 @@ export function statusText(input: {
   now: Date;
 }): string {
   const { control, snapshot } = input;
-  const trading = control.paused
-    ? `⏸ PAUSED by ${control.changedBy}${control.reason ? ` (${control.reason})` : ''}: strategies place no orders`
-    : '▶ Trading: strategies place orders';
+  const why = `by ${control.changedBy}${control.reason ? ` (${control.reason})` : ''}`;
+  const trading = control.halted
+    ? `⛔ HALTED ${why}: only your exits go`
+    : control.paused
+      ? `⏸ ENTRIES STOPPED ${why}: strategies open nothing new, their exits go`
+      : '▶ Trading: strategies enter and exit';
   const account = snapshot
     ? `Equity ${usd(snapshot.equity)}, cash ${usd(snapshot.cash)} (as of ${ago(snapshot.snapshotAt, input.now)})`
     : 'No portfolio snapshot yet';
@@ -94,4 +97,20 @@ export function dailyText(closes: readonly (PortfolioSnapshotRow & { day: string
     lines.push(`${day.day}: ${usd(change, true)}${pct(change, prev.equity)}, equity ${usd(day.equity)}`);
   }
   return lines.join('\n');
+}
+
+/** The strategies the platform knows, running ones first, each with its parameters and source. */
+export function strategiesText(
+  strategies: readonly { name: string; description: string; source: string; params: object }[],
+  running: readonly string[],
+): string {
+  const sorted = [...strategies].sort(
+    (a, b) => Number(running.includes(b.name)) - Number(running.includes(a.name)),
+  );
+  return sorted
+    .map(
+      (s) =>
+        `${running.includes(s.name) ? '▶' : '·'} ${s.name} ${JSON.stringify(s.params)}\n   ${s.description} (${s.source})`,
+    )
+    .join('\n');
 }

@@ -334,7 +334,7 @@ describe('order-executor (real PostgreSQL, Redis, local Alpaca and Telegram)', f
 
   it('while trading is paused, obeys at once: the signal is rejected as trading_paused and nothing reaches the broker', async () => {
     const ex = executor();
-    await repos.control.set({ paused: true, reason: 'kill switch test', changedBy: 'api' });
+    await repos.control.set({ mode: 'entries_stopped', reason: 'kill switch test', changedBy: 'api' });
     try {
       const paused = await newSignal('buy');
       await ex.handle(paused);
@@ -343,7 +343,7 @@ describe('order-executor (real PostgreSQL, Redis, local Alpaca and Telegram)', f
       expect(row).to.include({ status: 'rejected', rejectionRule: 'trading_paused' });
       expect(row?.rejectionDetails).to.include({ pausedBy: 'api', reason: 'kill switch test' });
     } finally {
-      await repos.control.set({ paused: false, changedBy: 'api' });
+      await repos.control.set({ mode: 'running', changedBy: 'api' });
       await ex.close();
     }
   });

@@ -66,7 +66,8 @@ export type RiskRule =
   | 'max_quantity'
   | 'buying_power'
   | 'no_position'
-  | 'trading_paused';
+  | 'trading_paused'
+  | 'trading_halted';
 
 /**
  * Approved with a size (and `atOpen` when the market is closed and orders execute in regular hours

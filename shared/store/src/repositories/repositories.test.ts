@@ -197,6 +197,54 @@ forEachDatabase('repositories', (get) => {
     });
   });
 
+  describe('position ledger: how a position was opened', () => {
+    it('finds the fill that took the position away from flat, and the bar of the signal behind its order', async () => {
+      const { row: signal } = await repos.signals.insertOnce({
+        symbol: 'OPEN',
+        strategy: 'sma-cross',
+        side: 'buy',
+        strength: '1',
+        price: '10',
+        params: {},
+        reason: 'r',
+        timeframe: '1Day',
+        barTs: day(9),
+      });
+      const order = await repos.orders.upsert({
+        clientOrderId: 'opening-1',
+        signalId: signal.id,
+        symbol: 'OPEN',
+        side: 'buy',
+        type: 'market',
+        qty: '5',
+        status: 'filled',
+      });
+      const fill = (key: string, qty: string, d: number, orderId: string | null = null) => ({
+        kind: 'fill' as const,
+        side: Number(qty) > 0 ? ('buy' as const) : ('sell' as const),
+        qty: String(Math.abs(Number(qty))),
+        price: '10',
+        symbol: 'OPEN',
+        entryKey: key,
+        orderId,
+        occurredAt: day(d),
+      });
+      // An old round trip, then the position now held: 5 from the signal's order, 3 more later.
+      await repos.ledger.append([
+        fill('t1', '4', 1),
+        fill('t2', '-4', 2),
+        fill('t3', '5', 10, order.id),
+        fill('t4', '3', 11),
+      ]);
+      const opening = await repos.ledger.opening('OPEN', '8');
+      expect(opening?.occurredAt.toISOString()).to.equal(day(10).toISOString());
+      expect(opening?.signalBarTs?.toISOString()).to.equal(day(9).toISOString());
+      expect(await repos.ledger.opening('OPEN', '0')).to.equal(undefined);
+      // A quantity the entries do not explain (held from before the ledger): no opening.
+      expect(await repos.ledger.opening('OPEN', '100')).to.equal(undefined);
+    });
+  });
+
   describe('positions, snapshots, scores, backtests', () => {
     it('upserts positions by symbol and lists the open ones', async () => {
       const p = {
@@ -311,16 +359,36 @@ forEachDatabase('repositories', (get) => {
 
   describe('trading control', () => {
     it('reads running before anyone paused, then keeps the last pause or resume with who and why', async () => {
-      expect(await repos.control.get()).to.include({ paused: false, changedBy: 'default', changedAt: null });
+      expect(await repos.control.get()).to.include({
+        paused: false,
+        halted: false,
+        changedBy: 'default',
+        changedAt: null,
+      });
       const paused = await repos.control.set({
-        paused: true,
+        mode: 'entries_stopped',
         reason: 'earnings week',
         changedBy: 'telegram',
       });
-      expect(paused).to.include({ paused: true, reason: 'earnings week', changedBy: 'telegram' });
+      expect(paused).to.include({
+        paused: true,
+        halted: false,
+        reason: 'earnings week',
+        changedBy: 'telegram',
+      });
+      // A halt is stored paused too: a binary that knows only `paused` still refuses strategies.
+      expect(await repos.control.set({ mode: 'halted', changedBy: 'api' })).to.include({
+        paused: true,
+        halted: true,
+      });
       expect(paused.changedAt).to.be.instanceOf(Date);
-      await repos.control.set({ paused: false, changedBy: 'api' });
-      expect(await repos.control.get()).to.include({ paused: false, reason: null, changedBy: 'api' });
+      await repos.control.set({ mode: 'running', changedBy: 'api' });
+      expect(await repos.control.get()).to.include({
+        paused: false,
+        halted: false,
+        reason: null,
+        changedBy: 'api',
+      });
       expect(await get().db.knex('trading_control').count({ n: '*' })).to.deep.equal([{ n: '1' }]);
     });
   });

@@ -1,15 +1,34 @@
 import type { Knex } from 'knex';
 
-/** The kill switch: whether strategies may place orders, why not, and who last changed it. */
+/**
+ * The trader's switches: `paused` stops strategies' entries (their exits still go); `halted`
+ * (which implies paused) also refuses strategies' exits and a trader's buys. With why and who.
+ */
 export interface TradingControl {
   paused: boolean;
+  halted: boolean;
   reason: string | null;
   /** Who changed it last: `api`, `telegram`, `dashboard`; `default` before anyone did. */
   changedBy: string;
   changedAt: Date | null;
 }
 
-const RUNNING: TradingControl = { paused: false, reason: null, changedBy: 'default', changedAt: null };
+/** The trading mode a control stands for. */
+export type TradingMode = 'running' | 'entries_stopped' | 'halted';
+
+/** `running`, `entries_stopped` (paused) or `halted`. */
+export function tradingMode(control: Pick<TradingControl, 'paused' | 'halted'>): TradingMode {
+  if (control.halted) return 'halted';
+  return control.paused ? 'entries_stopped' : 'running';
+}
+
+const RUNNING: TradingControl = {
+  paused: false,
+  halted: false,
+  reason: null,
+  changedBy: 'default',
+  changedAt: null,
+};
 
 /** Repository of `trading_control`: one row at most; none means trading runs. */
 export class TradingControlRepository {
@@ -17,18 +36,19 @@ export class TradingControlRepository {
 
   async get(): Promise<TradingControl> {
     const row = await this.knex<TradingControl & { id: number }>('trading_control')
-      .select('paused', 'reason', 'changedBy', 'changedAt')
+      .select('paused', 'halted', 'reason', 'changedBy', 'changedAt')
       .where({ id: 1 })
       .first();
     return row ?? RUNNING;
   }
 
-  /** Pause or resume; answers the state now stored. */
-  async set(change: { paused: boolean; reason?: string; changedBy: string }): Promise<TradingControl> {
+  /** Set the mode; answers the state now stored. A halt is stored paused too (see the migration). */
+  async set(change: { mode: TradingMode; reason?: string; changedBy: string }): Promise<TradingControl> {
     const [row] = (await this.knex('trading_control')
       .insert({
         id: 1,
-        paused: change.paused,
+        paused: change.mode !== 'running',
+        halted: change.mode === 'halted',
         reason: change.reason ?? null,
         changedBy: change.changedBy,
         changedAt: this.knex.fn.now(),
@@ -37,6 +57,12 @@ export class TradingControlRepository {
       .merge()
       .returning('*')) as (TradingControl & { id: number })[];
     if (!row) throw new Error('upsert returned no row');
-    return { paused: row.paused, reason: row.reason, changedBy: row.changedBy, changedAt: row.changedAt };
+    return {
+      paused: row.paused,
+      halted: row.halted,
+      reason: row.reason,
+      changedBy: row.changedBy,
+      changedAt: row.changedAt,
+    };
   }
 }

@@ -58,7 +58,7 @@ export function activityEndpoints(repos: Repositories): Endpoint[] {
                   at: control.changedAt,
                   kind: 'control',
                   symbol: null,
-                  text: `trading ${control.paused ? 'paused' : 'resumed'} by ${control.changedBy}${control.reason ? `: ${control.reason}` : ''}`,
+                  text: `${control.halted ? 'trading halted' : control.paused ? 'entries stopped' : 'trading resumed'} by ${control.changedBy}${control.reason ? `: ${control.reason}` : ''}`,
                   details: null,
                 },
               ]

@@ -38,7 +38,9 @@ describe('control API (real PostgreSQL, Redis, local Alpaca): pause, resume, for
     const res = await api.call('GET', '/api/v1/control');
     expect(res.status).to.equal(200);
     expect(dataOf(res.body)).to.deep.equal({
+      mode: 'running',
       paused: false,
+      halted: false,
       reason: null,
       changedBy: 'default',
       changedAt: null,
@@ -81,6 +83,32 @@ describe('control API (real PostgreSQL, Redis, local Alpaca): pause, resume, for
     const resumed = await api.call('POST', '/api/v1/control/resume', { body: {} });
     expect(resumed.status).to.equal(200);
     expect(dataOf(resumed.body)).to.include({ paused: false, changedBy: 'api' });
+  });
+
+  it("halt: cancels the open entry orders at the broker, then refuses a trader's buy (422 trading_halted) until resumed", async () => {
+    const resting = await api.call('POST', '/api/v1/orders', {
+      body: { symbol: 'GOOG', side: 'buy', qty: 1, type: 'limit', limitPrice: '90' },
+    });
+    expect(resting.status).to.equal(201);
+    const id = String(dataOf(resting.body).id);
+    const halted = await api.call('POST', '/api/v1/control/halt', { body: { reason: 'broker outage' } });
+    expect(halted.status).to.equal(200);
+    expect(dataOf(halted.body)).to.include({
+      mode: 'halted',
+      halted: true,
+      paused: true,
+      reason: 'broker outage',
+    });
+    expect(dataOf(halted.body).cancelled).to.deep.equal([id]);
+    const atBroker = api.alpaca.orders().find((o) => o.clientOrderId === dataOf(resting.body).clientOrderId);
+    expect(atBroker?.status).to.equal('canceled');
+    const refused = await api.call('POST', '/api/v1/orders', {
+      body: { symbol: 'GOOG', side: 'buy', qty: 1 },
+    });
+    expect(refused.status).to.equal(422);
+    expect(errorOf(refused.body).details).to.deep.include({ rule: 'trading_halted' });
+    const resumed = await api.call('POST', '/api/v1/control/resume', { body: {} });
+    expect(dataOf(resumed.body)).to.include({ mode: 'running', halted: false, paused: false });
   });
 
   it('lists in /activity, newest first, who paused or resumed and the signals a rule refused, with the numbers', async () => {

@@ -45,10 +45,29 @@ describe('Telegram bot (grammy long-polling the local Bot API; real PostgreSQL, 
 
   it('long-polls getUpdates (timeout > 0) and answers /help with every command', async () => {
     const help = await ask('/help');
-    for (const c of ['status', 'positions', 'profit', 'daily', 'pause', 'resume', 'forceexit', 'help']) {
+    for (const c of [
+      'status',
+      'positions',
+      'profit',
+      'daily',
+      'stopentry',
+      'pause',
+      'halt',
+      'resume',
+      'forceexit',
+      'help',
+    ]) {
       expect(help).to.include(`/${c}`);
     }
     expect(telegram.polls.some((p) => p.timeout > 0)).to.equal(true);
+  });
+
+  it('/strategies lists every strategy known, the running one first with the parameters in use', async () => {
+    const text = await ask('/strategies');
+    const lines = text.split('\n');
+    expect(lines[0]).to.equal('▶ sma-cross {"fast":10,"slow":20}');
+    expect(text).to.include('· rsi-reversion {"period":14,"oversold":30,"overbought":70}');
+    expect(text).to.include('(built-in)');
   });
 
   it('answers /status with trading on, equity and counts, and /positions with none yet', async () => {
@@ -67,20 +86,35 @@ describe('Telegram bot (grammy long-polling the local Bot API; real PostgreSQL, 
     expect(await ask('/positions')).to.equal('No open positions.');
   });
 
-  it('/pause with a reason stops strategies (stored, with who and why) and /resume starts them again', async () => {
-    expect(await ask('/pause earnings')).to.include('Paused');
+  it('/stopentry with a reason stops entries (stored, with who and why); /pause is the same; /resume starts them again', async () => {
+    expect(await ask('/stopentry earnings')).to.include('Entries stopped');
     expect(await api.repos.control.get()).to.include({
       paused: true,
+      halted: false,
       reason: 'earnings',
       changedBy: 'telegram',
     });
-    expect(await ask('/status')).to.include('PAUSED by telegram (earnings)');
+    expect(await ask('/status')).to.include('ENTRIES STOPPED by telegram (earnings)');
     expect(await ask('/resume')).to.include('Resumed');
     expect((await api.repos.control.get()).paused).to.equal(false);
+    expect(await ask('/pause lunch')).to.include('Entries stopped');
+    expect(await ask('/resume')).to.include('Resumed');
+  });
+
+  it('/halt cancels open entry orders and says how many; /status says HALTED; /resume ends it', async () => {
+    const resting = await api.call('POST', '/api/v1/orders', {
+      body: { symbol: 'GOOG', side: 'buy', qty: 1, type: 'limit', limitPrice: '50' },
+    });
+    expect(resting.status).to.equal(201);
+    expect(await ask('/halt broker outage')).to.include('Halted: 1 open entry order(s) cancelled');
+    expect(await api.repos.control.get()).to.include({ halted: true, reason: 'broker outage' });
+    expect(await ask('/status')).to.include('HALTED by telegram (broker outage): only your exits go');
+    expect(await ask('/resume')).to.include('Resumed');
+    expect((await api.repos.control.get()).halted).to.equal(false);
   });
 
   it('/pause with text the database cannot store (NUL, a lone surrogate) still pauses', async () => {
-    expect(await ask('/pause halt\u0000now \ud800')).to.include('Paused');
+    expect(await ask('/pause halt\u0000now \ud800')).to.include('Entries stopped');
     expect(await api.repos.control.get()).to.include({ paused: true, reason: 'haltnow \uFFFD' });
     expect(await ask('/resume')).to.include('Resumed');
   });

@@ -1,20 +1,36 @@
 import { AppError, SYMBOL_PATTERN } from '@trading/domain';
 import type { Config, Logger } from '@trading/platform';
 import type { Repositories } from '@trading/store';
+import { builtinCatalog, type StrategyCatalog } from '@trading/strategy-sdk';
 import { Bot, type Context } from 'grammy';
 
 import type { TraderControls } from '../../domain/trader-controls.js';
-import { dailyText, positionsText, profitText, statusText } from '../../domain/trader-reports.js';
+import {
+  dailyText,
+  positionsText,
+  profitText,
+  statusText,
+  strategiesText,
+} from '../../domain/trader-reports.js';
 import { telegramBotEnabled } from './telegram-bot-enabled.js';
 
 /** The commands, as `/help` and Telegram's command menu list them. */
 export const BOT_COMMANDS = [
-  { command: 'status', description: 'Trading on or paused, equity, positions, open orders' },
+  { command: 'status', description: 'Trading, entries stopped or halted; equity, positions, open orders' },
   { command: 'positions', description: 'Open positions with their unrealised P&L' },
   { command: 'profit', description: 'Realised and unrealised P&L, equity since the start' },
   { command: 'daily', description: 'Profit of each of the last 7 days' },
-  { command: 'pause', description: 'Pause trading: strategies place no orders (/pause reason)' },
-  { command: 'resume', description: 'Resume trading' },
+  { command: 'strategies', description: 'Strategies known (▶ running) with their parameters' },
+  {
+    command: 'stopentry',
+    description: 'Stop entries: strategies open nothing new, their exits go (/stopentry reason)',
+  },
+  { command: 'pause', description: 'The same as /stopentry' },
+  {
+    command: 'halt',
+    description: 'Halt: cancel open entry orders; only your exits go until /resume (/halt reason)',
+  },
+  { command: 'resume', description: 'Resume trading: strategies enter and exit again' },
   { command: 'forceexit', description: 'Sell a whole position at market: /forceexit SYMBOL' },
   { command: 'help', description: 'This list' },
 ] as const;
@@ -25,6 +41,8 @@ export interface TelegramBotDeps {
   repos: Repositories;
   controls: TraderControls;
   logger: Logger;
+  /** The strategies `/strategies` lists; the built-ins when not given. */
+  strategies?: StrategyCatalog;
   now?: () => Date;
 }
 
@@ -61,7 +79,7 @@ export function startTelegramBot(deps: TelegramBotDeps): TelegramBot | undefined
   });
 
   /** Answer a command with its text; a refusal the trader can act on is said, anything else logged. */
-  const answer = (name: string, work: (ctx: Context) => Promise<string>) => {
+  const answer = (name: string, work: (ctx: Context) => Promise<string> | string) => {
     bot.command(name, async (ctx) => {
       let text: string;
       try {
@@ -108,15 +126,31 @@ export function startTelegramBot(deps: TelegramBotDeps): TelegramBot | undefined
     since.setUTCHours(0, 0, 0, 0);
     return dailyText(await repos.snapshots.dailyCloses(since));
   });
-  answer('pause', async (ctx) => {
-    const reason =
-      typeof ctx.match === 'string' && ctx.match.trim() ? ctx.match.trim().slice(0, 200) : undefined;
-    await controls.pause('telegram', reason);
-    return '⏸ Paused: strategies place no orders until /resume. Open positions stay; /forceexit SYMBOL sells one.';
+  answer('strategies', () => {
+    const catalog = deps.strategies ?? builtinCatalog();
+    const list = catalog.list().map(({ definition, source }) => ({
+      name: definition.name,
+      description: definition.description,
+      source,
+      params: { ...definition.defaults, ...config.strategyParams[definition.name] },
+    }));
+    return strategiesText(list, config.strategies);
+  });
+  const reasonOf = (ctx: Context): string | undefined =>
+    typeof ctx.match === 'string' && ctx.match.trim() ? ctx.match.trim().slice(0, 200) : undefined;
+  const stopEntries = async (ctx: Context): Promise<string> => {
+    await controls.pause('telegram', reasonOf(ctx));
+    return '⏸ Entries stopped: strategies open nothing new until /resume; their exits still go. /halt stops those too.';
+  };
+  answer('stopentry', stopEntries);
+  answer('pause', stopEntries);
+  answer('halt', async (ctx) => {
+    const { cancelled } = await controls.halt('telegram', reasonOf(ctx));
+    return `⛔ Halted: ${String(cancelled.length)} open entry order(s) cancelled. Strategies place nothing and your buys are refused until /resume; /forceexit SYMBOL still sells.`;
   });
   answer('resume', async () => {
     await controls.resume('telegram');
-    return '▶ Resumed: strategies place orders again.';
+    return '▶ Resumed: strategies enter and exit again.';
   });
   answer('forceexit', async (ctx) => {
     const symbol = (typeof ctx.match === 'string' ? ctx.match : '').trim().toUpperCase();
