@@ -14,7 +14,7 @@ ARG NODE_IMAGE=node:22.12.0-bookworm-slim
 # The production shared packages a service is built from and runs on (never shared/simulator or
 # shared/testkit: the image-content test checks it).
 ARG SERVICE_WORKSPACES="--workspace services/data-collector --workspace services/news-collector --workspace services/strategy-engine --workspace services/order-executor --workspace services/portfolio-manager --workspace services/backtester --workspace services/api"
-ARG SHARED_WORKSPACES="--workspace shared/domain --workspace shared/strategy-sdk --workspace shared/platform --workspace shared/messaging --workspace shared/store --workspace shared/providers --workspace shared/orders --workspace shared/runtime"
+ARG SHARED_WORKSPACES="--workspace shared/domain --workspace shared/strategy-sdk --workspace shared/exchange --workspace shared/platform --workspace shared/messaging --workspace shared/store --workspace shared/providers --workspace shared/orders --workspace shared/runtime"
 
 FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
@@ -23,6 +23,7 @@ COPY infra/image/npm-ci.sh /usr/local/bin/npm-ci
 COPY package.json package-lock.json ./
 COPY shared/domain/package.json shared/domain/
 COPY shared/strategy-sdk/package.json shared/strategy-sdk/
+COPY shared/exchange/package.json shared/exchange/
 COPY shared/platform/package.json shared/platform/
 COPY shared/messaging/package.json shared/messaging/
 COPY shared/store/package.json shared/store/
@@ -52,6 +53,7 @@ RUN --mount=type=secret,id=npmrc --mount=type=secret,id=ca --mount=type=cache,ta
 COPY tsconfig.base.json ./
 COPY shared/domain/ shared/domain/
 COPY shared/strategy-sdk/ shared/strategy-sdk/
+COPY shared/exchange/ shared/exchange/
 COPY shared/platform/ shared/platform/
 COPY shared/messaging/ shared/messaging/
 COPY shared/store/ shared/store/
@@ -89,6 +91,8 @@ COPY --from=builder /app/shared/domain/package.json shared/domain/
 COPY --from=builder /app/shared/domain/dist shared/domain/dist
 COPY --from=builder /app/shared/strategy-sdk/package.json shared/strategy-sdk/
 COPY --from=builder /app/shared/strategy-sdk/dist shared/strategy-sdk/dist
+COPY --from=builder /app/shared/exchange/package.json shared/exchange/
+COPY --from=builder /app/shared/exchange/dist shared/exchange/dist
 COPY --from=builder /app/shared/platform/package.json shared/platform/
 COPY --from=builder /app/shared/platform/dist shared/platform/dist
 COPY --from=builder /app/shared/messaging/package.json shared/messaging/

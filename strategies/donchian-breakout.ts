@@ -1,5 +1,6 @@
 // An example of a strategy of your own (see the README, "Write a strategy"): a Donchian channel
-// breakout, left by a chandelier (ATR) trailing stop, the channel's low edge, or after 20 bars.
+// breakout, left by a chandelier (ATR) trailing stop, the channel's low edge, or after 20 bars (a
+// declared exit: closed trades say `time`).
 import { defineStrategy, enter, exit, fmt, param, ta } from '@trading/strategy-sdk';
 
 export default defineStrategy({
@@ -17,11 +18,17 @@ export default defineStrategy({
     exitBars <= entryBars
       ? undefined
       : `exitBars (${String(exitBars)}) must not exceed entryBars (${String(entryBars)})`,
+  exits: ({ maxBars }) => ({ maxBars }),
   indicators: ({ entryBars, exitBars, atrBars }) => ({
     upper: ta.highest(entryBars, 'high'),
     lower: ta.lowest(exitBars, 'low'),
     peak: ta.highest(entryBars, 'high'),
     atr: ta.atr(atrBars),
+  }),
+  plot: ({ ind, params }) => ({
+    [`high(${String(params.entryBars)})`]: ind.upper.value,
+    [`low(${String(params.exitBars)})`]: ind.lower.value,
+    'ATR stop': ind.peak.value - params.atrMultiple * ind.atr.value,
   }),
   decide({ bar, ind, params, position }) {
     if (position.qty === 0) {
@@ -33,7 +40,6 @@ export default defineStrategy({
         );
       return undefined;
     }
-    if (position.barsHeld >= params.maxBars) return exit(`time exit: held ${String(position.barsHeld)} bars`);
     const stop = ind.peak.value - params.atrMultiple * ind.atr.value;
     if (bar.close < stop)
       return exit(() => `close ${fmt(bar.close)} fell through the ATR trailing stop ${fmt(stop)}`);

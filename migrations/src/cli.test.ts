@@ -26,10 +26,10 @@ describe('npm run migrate / migrate:down', function () {
     const { url, drop } = await createPostgresDatabase(requirePostgres(this));
     try {
       expect(await npmRun('migrate', { DATABASE_URL: url })).to.include(
-        'applied 001_initial_schema, 002_service_state, 003_add_missing_indexes, 004_signals_created_index, 005_position_ledger, 006_news_outbox, 007_event_outbox, 008_trading_control, 009_orders_overfill, 010_orders_decided_at, 011_trading_halt to the PostgreSQL at DATABASE_URL',
+        'applied 001_initial_schema, 002_service_state, 003_add_missing_indexes, 004_signals_created_index, 005_position_ledger, 006_news_outbox, 007_event_outbox, 008_trading_control, 009_orders_overfill, 010_orders_decided_at, 011_trading_halt, 012_protective_orders to the PostgreSQL at DATABASE_URL',
       );
       expect(await npmRun('migrate', { DATABASE_URL: url })).to.include('is up to date');
-      expect(await npmRun('migrate:down', { DATABASE_URL: url })).to.include('undid 011_trading_halt');
+      expect(await npmRun('migrate:down', { DATABASE_URL: url })).to.include('undid 012_protective_orders');
     } finally {
       await drop();
     }
@@ -40,9 +40,9 @@ describe('npm run migrate / migrate:down', function () {
     try {
       expect(await npmRun('migrate', { DATA_DIR: dir })).to.include(`applied 001_initial_schema`);
       expect(await npmRun('migrate:down', { DATA_DIR: dir })).to.include(
-        `undid 011_trading_halt on the embedded database in ${dir}`,
+        `undid 012_protective_orders on the embedded database in ${dir}`,
       );
-      expect(await npmRun('migrate', { DATA_DIR: dir })).to.include('applied 011_trading_halt');
+      expect(await npmRun('migrate', { DATA_DIR: dir })).to.include('applied 012_protective_orders');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -11,6 +11,7 @@ import * as m008 from './migrations/008_trading_control.js';
 import * as m009 from './migrations/009_orders_overfill.js';
 import * as m010 from './migrations/010_orders_decided_at.js';
 import * as m011 from './migrations/011_trading_halt.js';
+import * as m012 from './migrations/012_protective_orders.js';
 
 export { INDEXES } from './migrations/003_add_missing_indexes.js';
 export { SIGNALS_CREATED_INDEX } from './migrations/004_signals_created_index.js';
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '009_orders_overfill': m009,
   '010_orders_decided_at': m010,
   '011_trading_halt': m011,
+  '012_protective_orders': m012,
 };
 
 /** A knex migration source over {@link MIGRATIONS}. */

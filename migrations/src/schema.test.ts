@@ -50,6 +50,7 @@ forEachDatabase(
         '009_orders_overfill',
         '010_orders_decided_at',
         '011_trading_halt',
+        '012_protective_orders',
       ]);
       expect(await tables()).to.deep.equal(TABLES);
     });
@@ -70,6 +71,7 @@ forEachDatabase(
 
     it('go down one step at a time, each down undoing its up', async () => {
       const { knex } = get().db;
+      expect(await migrateDown(knex)).to.deep.equal(['012_protective_orders']);
       expect(await migrateDown(knex)).to.deep.equal(['011_trading_halt']);
       expect(await migrateDown(knex)).to.deep.equal(['010_orders_decided_at']);
       expect(await migrateDown(knex)).to.deep.equal(['009_orders_overfill']);
@@ -113,6 +115,7 @@ forEachDatabase(
         publishedAt: new Date(),
       });
       // Index-only steps, constraints, empty columns and tables drop no data and go down freely.
+      expect(await migrateDown(knex)).to.deep.equal(['012_protective_orders']);
       expect(await migrateDown(knex)).to.deep.equal(['011_trading_halt']);
       expect(await migrateDown(knex)).to.deep.equal(['010_orders_decided_at']);
       expect(await migrateDown(knex)).to.deep.equal(['009_orders_overfill']);
@@ -182,10 +185,10 @@ forEachDatabase(
     it('go up again after a full rollback', async () => {
       const { knex } = get().db;
       await migrateLatest(knex);
-      expect(await migrateRollbackAll(knex)).to.have.length(11);
+      expect(await migrateRollbackAll(knex)).to.have.length(12);
       await migrateLatest(knex);
       expect(await tables()).to.deep.equal(TABLES);
-      expect(await appliedMigrations(knex)).to.have.length(11);
+      expect(await appliedMigrations(knex)).to.have.length(12);
     });
   },
   { migrate: false },

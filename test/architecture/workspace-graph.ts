@@ -17,6 +17,7 @@ export const LAYERS: Record<string, number> = {
   '@trading/domain': 0,
   '@trading/platform': 1,
   '@trading/strategy-sdk': 1,
+  '@trading/exchange': 1,
   '@trading/messaging': 2,
   '@trading/store': 2,
   '@trading/providers': 2,

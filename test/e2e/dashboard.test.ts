@@ -109,6 +109,8 @@ describe('npm start (simulation) and the dashboard in headless Chromium', functi
       },
     );
     expect(Number(await page.locator('#price-chart').getAttribute('data-candles'))).to.be.greaterThan(10);
+    // The running strategy's lines (sma-cross: both averages) over the candles.
+    expect(await page.locator('#price-chart').getAttribute('data-lines')).to.equal('SMA(10),SMA(20)');
     await page.waitForFunction(
       () => Number(document.getElementById('equity-chart')?.dataset.points) > 1,
       null,

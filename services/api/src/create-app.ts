@@ -111,7 +111,7 @@ export function apiEndpoints(deps: ApiDeps): Endpoint[] {
     ...scoresEndpoints(repos),
     ...strategiesEndpoints(config, catalog),
     ...backtestsEndpoints(repos, deps.broker, config.collectorTimeframe, catalog),
-    ...candlesEndpoints(config, repos),
+    ...candlesEndpoints(config, repos, catalog),
   ];
 }
 

@@ -46,6 +46,7 @@ export type {
   BrokerPosition,
   OrderRequest,
   PriceSource,
+  TrailingStopRequest,
 } from './ports/broker-port.js';
 export type { Clock } from './ports/clock.js';
 export { systemClock } from './ports/clock.js';
@@ -74,12 +75,15 @@ export type { Side } from './side.js';
 export { SIDES } from './side.js';
 export { isStorableText, toStorableText, unstorableTextAt } from './storable-text.js';
 export type {
+  ExitReason,
+  ExitRules,
+  ProtectiveExits,
   StrategyBar,
   StrategyDefinition,
   StrategyInstance,
   StrategyPosition,
   StrategySignal,
 } from './strategies/strategy.js';
-export { FLAT_STRATEGY_POSITION, fmt, signal } from './strategies/strategy.js';
+export { EXIT_REASONS, FLAT_STRATEGY_POSITION, fmt, signal } from './strategies/strategy.js';
 export type { StockSymbol } from './symbol.js';
 export { SYMBOL_PATTERN, toStockSymbol } from './symbol.js';

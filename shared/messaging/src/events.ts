@@ -70,6 +70,10 @@ export interface SignalPayload {
   barTs: string;
   reason: string;
   params: Record<string, unknown>;
+  /** An entry's protective exits, held at the broker from its fill (decimal prices; trail in %). */
+  exits?: { stopPrice?: string; takeProfitPrice?: string; trailPercent?: string } | null;
+  /** Why an exit: the strategy's decision or its holding limit. */
+  exitReason?: 'signal' | 'time' | null;
 }
 
 /** One fill of an order. */
@@ -164,6 +168,12 @@ const SCHEMAS = {
     barTs: past.required(),
     reason: Joi.string().required(),
     params: Joi.object().required(),
+    exits: Joi.object({
+      stopPrice: positive,
+      takeProfitPrice: positive,
+      trailPercent: positive,
+    }).allow(null),
+    exitReason: Joi.string().valid('signal', 'time').allow(null),
   }),
   'order.updated': Joi.object<OrderPayload>({
     orderId: Joi.string().uuid().required(),

@@ -192,6 +192,9 @@ interface Exposure {
   stale: boolean;
 }
 
+/** The parts of the orders that protect a position until they are hit or an exit replaces them. */
+const PROTECTIVE_ROLES: ReadonlySet<string> = new Set(['stop_loss', 'take_profit', 'trailing_stop']);
+
 /**
  * The snapshot made current with what the database knows and the broker snapshot may not: orders
  * in flight, and fills recorded since the snapshot was taken (by any process).
@@ -233,7 +236,8 @@ export function pendingExposure(
         if (same) held = held.plus(filled);
       }
     }
-    if (open.lte(0)) continue;
+    // A protective order's open part is no exit in flight: an exit cancels it before it is sent.
+    if (open.lte(0) || PROTECTIVE_ROLES.has(o.role ?? '')) continue;
     if (o.side === 'buy') {
       symbols.add(o.symbol);
       if (same && buying) held = held.plus(open);

@@ -1,5 +1,5 @@
 import type { BrokerOrder } from '@trading/domain';
-import { fillSince, isFinalStatus, nextStatus } from '@trading/domain';
+import { fillSince, isFinalStatus, nextStatus, type RoundTrip, roundTrips } from '@trading/domain';
 import type { Broker, OrderPayload } from '@trading/messaging';
 import { createEvent, createOutbox, STREAMS } from '@trading/messaging';
 import type { Logger, Notifier } from '@trading/platform';
@@ -15,6 +15,42 @@ function isStale(recorded: OrderRow, reported: BrokerOrder): boolean {
     nextStatus(recorded.status, reported.status) !== reported.status ||
     new Big(reported.filledQty).lt(recorded.filledQty)
   );
+}
+
+/** How far back a closed trade's opening fill is looked for. */
+const TRIP_LOOKBACK_MS = 366 * 86_400_000;
+
+/** The trade a sell's fills closed (its position is flat after them), or undefined if it closed none. */
+async function closedBy(
+  repos: Repositories,
+  symbol: string,
+  fills: OrderPayload['fills'],
+): Promise<RoundTrip | undefined> {
+  const last = fills.at(-1);
+  if (!last) return undefined;
+  const since = new Date(Date.parse(last.tradedAt) - TRIP_LOOKBACK_MS);
+  const trips = roundTrips(await repos.trades.attributed(since, 50_000, symbol));
+  const trip = trips.at(-1);
+  return trip?.exitAt.getTime() === Date.parse(last.tradedAt) ? trip : undefined;
+}
+
+const REASONS: Record<string, string> = {
+  signal: 'the strategy',
+  stop_loss: 'stop-loss',
+  take_profit: 'take-profit',
+  trailing_stop: 'trailing stop',
+  time: 'time limit',
+  manual: 'a trader',
+  force_exit: 'force-exit',
+};
+
+/** "🔻 GOOG closed by stop-loss: 10 @ 94 (in 100), P&L −60.00 (−6.00 %), held 3d 2h". */
+export function exitNotice(trip: RoundTrip): string {
+  const pnl = new Big(trip.pnl);
+  const hours = Math.round(trip.durationMs / 3_600_000);
+  const held =
+    hours >= 24 ? `${String(Math.floor(hours / 24))}d ${String(hours % 24)}h` : `${String(hours)}h`;
+  return `${pnl.gte(0) ? '🟢' : '🔻'} ${trip.symbol} closed by ${REASONS[trip.exitReason] ?? trip.exitReason}: ${trip.qty} @ ${trip.exitPrice} (in ${trip.entryPrice}), P&L ${pnl.gte(0) ? '+' : ''}${pnl.toFixed(2)} (${trip.returnPct >= 0 ? '+' : ''}${trip.returnPct.toFixed(2)} %), held ${held}`;
 }
 
 /** A fill this far (a fraction) from the symbol's newest stored close is alerted: a fat finger, a bad print. */
@@ -194,7 +230,8 @@ export function createOrderRecorder(deps: OrderRecorderDeps): OrderRecorder {
     if (changed) await outbox.flush();
     if (fills.length > 0 && isFinalStatus(order.status)) {
       const text = `✅ ${order.side} ${order.filledQty} ${order.symbol} @ ${order.filledAvgPrice ?? '?'} (${order.status})`;
-      await deps.notifier.notify(text).catch((err: unknown) => {
+      const exit = order.side === 'sell' ? await closedBy(deps.repos, order.symbol, fills) : undefined;
+      await deps.notifier.notify(exit ? exitNotice(exit) : text).catch((err: unknown) => {
         deps.logger.warn('trade notice not sent', { error: err });
       });
     }

@@ -1,5 +1,6 @@
 import type { Clock } from '@trading/domain';
 import {
+  type BrokerOrder,
   type BrokerPort,
   checkOrderNotional,
   type Decimal,
@@ -13,12 +14,19 @@ import {
   type Timeframe,
 } from '@trading/domain';
 import { type Exclusive, exclusive, providerStatus } from '@trading/platform';
-import type { OrderRow, Repositories, TradingControl } from '@trading/store';
+import type { OrderRow, Repositories, SignalExits, TradingControl } from '@trading/store';
 import { Big } from 'big.js';
 
 import { decideOrder, screenOrder } from './assess-order.js';
 import { type BrokerState, createBrokerState } from './broker-state.js';
 import { createOrderRecorder, type OrderRecorderDeps } from './order-recorder.js';
+import {
+  cancelProtective,
+  entryProtection,
+  placeTrailingStops,
+  type ProtectiveDeps,
+  recordLegs,
+} from './protective-orders.js';
 import { controlRefusal, recheckRecovered } from './recheck-recovered.js';
 import { type RecordedRequest, recordNew, submitRecorded } from './submit-recorded.js';
 
@@ -26,7 +34,13 @@ import { type RecordedRequest, recordNew, submitRecorded } from './submit-record
 export interface PlaceOrderDeps extends OrderRecorderDeps {
   trading: Pick<
     BrokerPort,
-    'getAccount' | 'getPositions' | 'isMarketOpen' | 'getOrderByClientId' | 'submitOrder'
+    | 'getAccount'
+    | 'getPositions'
+    | 'isMarketOpen'
+    | 'getOrderByClientId'
+    | 'submitOrder'
+    | 'submitTrailingStop'
+    | 'cancelOrder'
   >;
   /**
    * The broker's account, positions and clock as decisions share them; without it, they are read
@@ -54,8 +68,17 @@ export interface PlaceOrderRequest {
   limitPrice?: Price;
   /** Whole shares asked for; without it the risk rules size the order. */
   qty?: Quantity;
-  /** The signal behind the order, with the bar it was made on and that bar's close. */
-  signal?: { signalId: string; price: Decimal; barTs: Date; timeframe: Timeframe };
+  /**
+   * The signal behind the order, with the bar it was made on, that bar's close, and for an entry
+   * the protective exits to hold at the broker from its fill.
+   */
+  signal?: {
+    signalId: string;
+    price: Decimal;
+    barTs: Date;
+    timeframe: Timeframe;
+    exits?: SignalExits | null;
+  };
 }
 
 /** A refusal: one rule and its numbers. */
@@ -108,6 +131,12 @@ export function createPlaceOrder(
   deps: PlaceOrderDeps,
 ): (request: PlaceOrderRequest) => Promise<PlaceOrderOutcome> {
   const record = createOrderRecorder(deps);
+  const protective: ProtectiveDeps = {
+    repos: deps.repos,
+    trading: deps.trading,
+    record,
+    logger: deps.logger,
+  };
   const now = deps.now ?? systemClock;
   const state = deps.brokerState ?? createBrokerState(deps.trading, { maxAgeMs: 0 });
   const lock = deps.exclusive ?? exclusive();
@@ -150,6 +179,8 @@ export function createPlaceOrder(
       });
       return { outcome: 'refused', ...refusal };
     }
+    if (mine.side === 'sell') await cancelProtective(protective, mine.symbol);
+    const protection = mine.side === 'buy' ? entryProtection(request.signal?.exits) : {};
     const atBroker = await deps.trading.submitOrder({
       clientOrderId: mine.clientOrderId,
       symbol: mine.symbol,
@@ -157,8 +188,10 @@ export function createPlaceOrder(
       qty: mine.qty,
       type: mine.type === 'limit' ? 'limit' : 'market',
       ...(mine.limitPrice === null ? {} : { limitPrice: mine.limitPrice }),
+      ...protection,
+      ...(Object.keys(protection).length > 0 && { timeInForce: 'gtc' }),
     });
-    return { outcome: 'existing', order: await record(atBroker, mine.signalId) };
+    return { outcome: 'existing', order: await afterPlaced(await record(atBroker, mine.signalId), atBroker) };
   }
 
   return async (request) => {
@@ -189,6 +222,10 @@ export function createPlaceOrder(
       const qty = request.qty ?? assessed.qty;
       const capped = checkOrderNotional({ side: request.side, qty, price: screened.price }, deps.limits);
       if (capped) return capped;
+      // An entry's protective exits go with it (a bracket or an OTO), good till canceled: Alpaca
+      // takes those only day or gtc, and a day order's legs would leave the position bare overnight.
+      const protection = request.side === 'buy' ? entryProtection(request.signal?.exits) : {};
+      const isProtected = Object.keys(protection).length > 0;
       const order: RecordedRequest = {
         clientOrderId: request.clientOrderId,
         signalId: signalIdOf(request),
@@ -197,7 +234,9 @@ export function createPlaceOrder(
         qty,
         type: request.type ?? 'market',
         limitPrice,
-        timeInForce: assessed.atOpen ? 'opg' : 'day',
+        timeInForce: isProtected ? 'gtc' : assessed.atOpen ? 'opg' : 'day',
+        role: request.side === 'buy' ? 'entry' : 'exit',
+        ...protection,
       };
       await recordNew(repos, order, assessDeps.now);
       return { order };
@@ -207,6 +246,8 @@ export function createPlaceOrder(
     const decided = await lock(async () => {
       const recorded = await deps.repos.transaction(section);
       if (!('order' in recorded)) return recorded;
+      // An exit replaces the protective orders: the broker holds the shares for them until canceled.
+      if (recorded.order.side === 'sell') await cancelProtective(protective, recorded.order.symbol);
       const submission = await submitRecorded(deps, recorded.order);
       // The broker said no (buying power, a position it knows better): the next decision reads its
       // current numbers, not the snapshot this one was decided on.
@@ -224,6 +265,15 @@ export function createPlaceOrder(
         reason: submission.error.reason,
       };
     }
-    return { outcome: 'placed', order: await record(submission.placed, signalIdOf(request)) };
+    const row = await record(submission.placed, signalIdOf(request));
+    return { outcome: 'placed', order: await afterPlaced(row, submission.placed) };
   };
+
+  /** An entry's legs recorded as the platform's orders; a filled one's trailing stop placed. */
+  async function afterPlaced(row: OrderRow, placed: BrokerOrder): Promise<OrderRow> {
+    if (row.side !== 'buy') return row;
+    await recordLegs(protective, row, placed);
+    if (row.status === 'filled') await placeTrailingStops(protective);
+    return row;
+  }
 }

@@ -1,12 +1,12 @@
 import type { BrokerOrder, BrokerPort, OrderRequest } from '@trading/domain';
 import { ProviderRejectedError } from '@trading/platform';
-import type { OrderRow, Repositories } from '@trading/store';
+import type { OrderRole, OrderRow, Repositories } from '@trading/store';
 
 /** What became of a submission: the broker's order, or its refusal recorded on the row. */
 export type Submission = { placed: BrokerOrder } | { refused: OrderRow; error: ProviderRejectedError };
 
-/** An order to record and submit, with the signal behind it. */
-export type RecordedRequest = OrderRequest & { signalId: string | null };
+/** An order to record and submit, with the signal behind it and its part (entry or exit). */
+export type RecordedRequest = OrderRequest & { signalId: string | null; role?: OrderRole };
 
 const rowOf = (request: RecordedRequest) => ({
   clientOrderId: request.clientOrderId,
@@ -16,6 +16,7 @@ const rowOf = (request: RecordedRequest) => ({
   type: request.type ?? 'market',
   qty: request.qty,
   limitPrice: request.limitPrice ?? null,
+  ...(request.role && { role: request.role }),
 });
 
 /**
@@ -40,7 +41,7 @@ export async function submitRecorded(
   request: RecordedRequest,
 ): Promise<Submission> {
   try {
-    const { signalId: _signalId, ...order } = request;
+    const { signalId: _signalId, role: _role, ...order } = request;
     return { placed: await deps.trading.submitOrder(order) };
   } catch (err) {
     if (!(err instanceof ProviderRejectedError)) throw err;

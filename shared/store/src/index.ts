@@ -11,7 +11,7 @@ export type { Page } from './repositories/list-options.js';
 export { daysAgo } from './repositories/list-options.js';
 export type { NewsItem, NewsRow } from './repositories/news-repository.js';
 export { NewsRepository } from './repositories/news-repository.js';
-export type { NewOrder, OrderFilter, OrderRow } from './repositories/order-repository.js';
+export type { NewOrder, OrderFilter, OrderRole, OrderRow } from './repositories/order-repository.js';
 export { OrderRepository } from './repositories/order-repository.js';
 export type {
   PortfolioSnapshot,
@@ -27,6 +27,7 @@ export { createRepositories } from './repositories/repositories.js';
 export type {
   ListedSignal,
   NewSignal,
+  SignalExits,
   SignalFilter,
   SignalRow,
   SignalStatus,

@@ -77,3 +77,56 @@ describe('defineStrategy', () => {
     expect(timed.schema.validate({ hold: 2, other: 1 }).error?.message).to.equal('"other" is not allowed');
   });
 });
+
+describe('defineStrategy: protective exits and plots', () => {
+  const withExits = defineStrategy({
+    name: 'with-exits',
+    description: 'Enters when flat.',
+    params: { stop: param.number(0.05, { min: 0.01, max: 0.5 }) },
+    indicators: () => ({ sma: ta.sma(2) }),
+    warmup: () => 1,
+    exits: ({ stop }) => ({ stopLoss: stop, takeProfit: 0.1, maxBars: 3 }),
+    plot: ({ ind }) => ({ 'SMA(2)': ind.sma.value }),
+    decide: ({ position }) => (position.qty === 0 ? enter('flat') : undefined),
+  });
+
+  it('an entry carries its stop and target as prices from its bar close; the run may override them', () => {
+    const [bar] = bars([200]);
+    const signal = withExits.create({ stop: 0.05 }).update(bar!);
+    expect(signal?.exits).to.deep.equal({ stopPrice: 190, takeProfitPrice: 220.00000000000003 });
+    const overridden = withExits.create({ stop: 0.05 }, { trailingStop: 0.03 }).update(bar!);
+    expect(overridden?.exits).to.deep.equal({ trailPercent: 3 });
+  });
+
+  it('maxBars: an exit with reason time once the position has been held that many bars', () => {
+    const instance = withExits.create({ stop: 0.05 });
+    const [a, b] = bars([10, 11]) as [StrategyBar, StrategyBar];
+    expect(instance.update(a, held(2))).to.equal(undefined);
+    const out = instance.update(b, held(3));
+    expect(out).to.deep.include({ side: 'sell', exitReason: 'time' });
+    expect(out?.describe()).to.equal('time exit: held 3 bars (maxBars 3)');
+  });
+
+  it('plots its series as of the last bar (NaN before the indicator has them)', () => {
+    const instance = withExits.create({ stop: 0.05 });
+    const [a, b] = bars([10, 12]) as [StrategyBar, StrategyBar];
+    instance.update(a);
+    expect(instance.plot?.()['SMA(2)']).to.be.NaN;
+    instance.update(b);
+    expect(instance.plot?.()).to.deep.equal({ 'SMA(2)': 11 });
+  });
+
+  it('refuses exits the broker cannot hold: a trailing stop beside a bracket, fractions out of (0, 1)', () => {
+    const spec = { params: {}, description: '', indicators: () => ({}), decide: () => undefined };
+    expect(() =>
+      defineStrategy({ ...spec, name: 'both-stops', exits: { trailingStop: 0.05, stopLoss: 0.05 } }),
+    ).to.throw(
+      TypeError,
+      /a trailingStop stands alone: the broker holds the shares for one exit order at a time/,
+    );
+    expect(() => defineStrategy({ ...spec, name: 'percent', exits: { stopLoss: 5 } })).to.throw(
+      TypeError,
+      /stopLoss must be a fraction between 0 and 1 \(0.05 is 5 %\), got 5/,
+    );
+  });
+});

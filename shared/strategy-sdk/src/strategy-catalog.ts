@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  type ExitRules,
   type StrategyBar,
   type StrategyDefinition,
   type StrategyInstance,
@@ -8,10 +9,13 @@ import {
   ValidationError,
 } from '@trading/domain';
 
-/** A strategy chosen by name with its validated parameters. */
+import { checkExitRules } from './define-strategy.js';
+
+/** A strategy chosen by name with its validated parameters and the protective exits of the run. */
 export interface ConfiguredStrategy {
   name: string;
   params: Record<string, unknown>;
+  exits: ExitRules;
   create(): StrategyInstance;
 }
 
@@ -58,7 +62,11 @@ export class StrategyCatalog {
    * Resolve a strategy and its parameters (defaults overridden by `overrides`).
    * @throws ValidationError for an unknown strategy or bad parameters, naming them.
    */
-  configure(name: string, overrides: Record<string, unknown> = {}): ConfiguredStrategy {
+  configure(
+    name: string,
+    overrides: Record<string, unknown> = {},
+    exitOverrides: ExitRules = {},
+  ): ConfiguredStrategy {
     const definition = this.#entries.get(name)?.definition;
     if (!definition) throw new ValidationError(`unknown strategy '${name}'; known: ${this.names.join(', ')}`);
     const result = definition.schema.validate(
@@ -69,7 +77,10 @@ export class StrategyCatalog {
       throw new ValidationError(`bad parameters for ${name}: ${result.error.message}`, result.error.details);
     }
     const params = result.value as Record<string, unknown>;
-    return { name, params, create: () => afterWarmup(definition.create(params)) };
+    const exits = { ...definition.exitsFor?.(params), ...exitOverrides };
+    const invalid = checkExitRules(exits);
+    if (invalid) throw new ValidationError(`bad exits for ${name}: ${invalid}`);
+    return { name, params, exits, create: () => afterWarmup(definition.create(params, exits)) };
   }
 
   /**
@@ -122,5 +133,9 @@ class AfterWarmup implements StrategyInstance {
   update(bar: StrategyBar, position?: StrategyPosition): StrategySignal | undefined {
     const signal = this.inner.update(bar, position);
     return ++this.#seen >= this.warmupBars ? signal : undefined;
+  }
+
+  plot(): Readonly<Record<string, number>> {
+    return this.inner.plot?.() ?? {};
   }
 }

@@ -4,7 +4,7 @@
 // an open tab stays far below the API's rate limit. Every element is built from text, never HTML.
 import { api, ApiRefusal, followStream, post, rememberToken, Unauthorized } from './api-client.js';
 import { setUpBacktests } from './backtest-view.js';
-import { type CandleRow, equityChart, type FillRow, pnlBars, priceChart } from './charts.js';
+import { type CandleRow, equityChart, type FillRow, type PlotSeries, pnlBars, priceChart } from './charts.js';
 import {
   $,
   button,
@@ -236,11 +236,12 @@ function renderControl(control: Json): void {
 async function refreshPrice(): Promise<void> {
   const symbol = ($('price-symbol') as HTMLSelectElement).value;
   if (!symbol) return;
-  const [{ data: candles }, { data: fills }] = await Promise.all([
+  const [{ data: candles }, { data: fills }, { data: plot }] = await Promise.all([
     api<{ data: CandleRow[] }>(`/candles/${symbol}?limit=500`),
     api<{ data: FillRow[] }>(`/candles/${symbol}/fills?limit=200`),
+    api<{ data: { series: PlotSeries[] } }>(`/candles/${symbol}/plots?limit=500`),
   ]);
-  charts.price.set(candles, fills);
+  charts.price.set(candles, fills, plot.series);
 }
 
 /** What changes slowly: read again only after something changed, at most every 15 s. */
@@ -269,7 +270,19 @@ async function refreshSlow(force = false): Promise<void> {
     );
   $('closed-trades').replaceChildren(
     table(
-      ['Symbol', 'Strategy', 'Entry', 'Exit', 'Qty', 'Entry price', 'Exit price', 'P&L', 'Return', 'Held'],
+      [
+        'Symbol',
+        'Strategy',
+        'Entry',
+        'Exit',
+        'Qty',
+        'Entry price',
+        'Exit price',
+        'P&L',
+        'Return',
+        'Held',
+        'Closed by',
+      ],
       (perf.closedTrades as Json[])
         .slice(0, 100)
         .map((t) => [
@@ -283,6 +296,7 @@ async function refreshSlow(force = false): Promise<void> {
           signedMoney(t.pnl),
           { text: `${Number(t.returnPct).toFixed(2)}%`, tone: tone(t.returnPct) },
           duration(Number(t.durationMs)),
+          (typeof t.exitReason === 'string' ? t.exitReason : 'signal').replace('_', ' '),
         ]),
       'No closed trades yet: a trade shows here once its position is flat again',
     ),

@@ -25,6 +25,7 @@ interface BacktestTrade {
   exitPrice: number;
   pnl: number;
   returnPct: number;
+  exitReason?: string;
 }
 
 let strategies: Strategy[] = [];
@@ -133,7 +134,7 @@ async function showResult(result: Json, request: { symbol: string; timeframe: st
     el('h3', {}, ['Trades']),
     el('div', { class: 'scroll', id: 'bt-trades' }, [
       table(
-        ['Entry', 'Price', 'Exit', 'Price', 'Qty', 'P&L', 'Return', 'Held'],
+        ['Entry', 'Price', 'Exit', 'Price', 'Qty', 'P&L', 'Return', 'Held', 'Closed by'],
         trades.map((t) => [
           time(new Date(t.entryTs).toISOString()),
           formatMoney(t.entryPrice),
@@ -143,6 +144,7 @@ async function showResult(result: Json, request: { symbol: string; timeframe: st
           signedMoney(t.pnl),
           { text: `${t.returnPct.toFixed(2)}%`, tone: tone(t.returnPct) },
           duration(t.exitTs - t.entryTs),
+          (t.exitReason ?? 'signal').replace('_', ' '),
         ]),
         'No trades: the strategy never entered in this window',
       ),

@@ -52,11 +52,33 @@ export interface FillRow {
   qty: string;
   price: string;
   strategy: string;
+  /** For a sell: what made it (signal, stop_loss, take_profit, trailing_stop, time, manual, force_exit). */
+  exitReason?: string;
+}
+
+/** A series the running strategy draws on the price chart (its SMAs, a channel, a stop). */
+export interface PlotSeries {
+  name: string;
+  points: { ts: string; value: number }[];
+}
+
+/** Colours of the strategy's lines, in order. */
+const LINE_COLORS = ['#7c3aed', '#d97706', '#0891b2', '#db2777', '#4b5563'];
+/** Markers that keep their text (the newest); older ones are arrows only, so labels never pile up. */
+const LABELLED_MARKERS = 20;
+
+/** A marker's text: the side, size and price, and for a sell what made it. */
+function markerText(f: FillRow): string {
+  const reason =
+    f.side === 'sell' && f.exitReason && f.exitReason !== 'signal'
+      ? ` ${f.exitReason.replace('_', ' ')}`
+      : '';
+  return `${f.side === 'buy' ? 'B' : 'S'} ${String(Number(f.qty))} @ ${Number(f.price).toFixed(2)}${reason}`;
 }
 
 /** Candles, volume and a marker per fill. */
 export function priceChart(container: HTMLElement): {
-  set(candles: CandleRow[], fills: FillRow[]): void;
+  set(candles: CandleRow[], fills: FillRow[], plots?: PlotSeries[]): void;
 } {
   const chart = createChart(container, options());
   const candles = chart.addSeries(CandlestickSeries, {
@@ -72,9 +94,30 @@ export function priceChart(container: HTMLElement): {
   });
   volume.priceScale().applyOptions({ scaleMargins: { top: 0.82, bottom: 0 } });
   const markers = createSeriesMarkers(candles, []);
+  const lines = new Map<string, ReturnType<typeof chart.addSeries<'Line'>>>();
   let shown = '';
   return {
-    set(rows, fills) {
+    set(rows, fills, plots = []) {
+      // The strategy's lines: one series per name, kept across refreshes; a name gone is removed.
+      for (const [name, series] of lines)
+        if (!plots.some((p) => p.name === name)) {
+          chart.removeSeries(series);
+          lines.delete(name);
+        }
+      plots.forEach((p, k) => {
+        let series = lines.get(p.name);
+        if (!series) {
+          series = chart.addSeries(LineSeries, {
+            color: LINE_COLORS[k % LINE_COLORS.length],
+            lineWidth: 1,
+            title: p.name,
+            priceLineVisible: false,
+            lastValueVisible: false,
+          });
+          lines.set(p.name, series);
+        }
+        series.setData(p.points.map((pt) => ({ time: seconds(pt.ts), value: pt.value })));
+      });
       candles.setData(
         rows.map((c) => ({
           time: seconds(c.ts),
@@ -99,9 +142,10 @@ export function priceChart(container: HTMLElement): {
           position: f.side === 'buy' ? 'belowBar' : 'aboveBar',
           color: f.side === 'buy' ? UP : DOWN,
           shape: f.side === 'buy' ? 'arrowUp' : 'arrowDown',
-          text: `${f.side === 'buy' ? 'B' : 'S'} ${String(Number(f.qty))} @ ${Number(f.price).toFixed(2)}`,
+          text: markerText(f),
         }))
-        .sort((a, b) => Number(a.time) - Number(b.time));
+        .sort((a, b) => Number(a.time) - Number(b.time))
+        .map((m, i, all) => (i < all.length - LABELLED_MARKERS ? { ...m, text: '' } : m));
       markers.setMarkers(list);
       // Fit on a new symbol; keep the trader's zoom while the same one updates.
       const key = rows[0]?.ts ?? '';
@@ -109,6 +153,7 @@ export function priceChart(container: HTMLElement): {
       shown = key;
       container.dataset.markers = String(list.length);
       container.dataset.candles = String(rows.length);
+      container.dataset.lines = plots.map((p) => p.name).join(',');
     },
   };
 }

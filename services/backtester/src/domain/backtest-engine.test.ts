@@ -27,6 +27,7 @@ describe('runBacktest', () => {
         exitPrice: 15,
         pnl: 24,
         returnPct: 25,
+        exitReason: 'signal',
       },
     ]);
   });

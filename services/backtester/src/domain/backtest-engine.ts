@@ -1,7 +1,9 @@
 import {
+  type ExitReason,
   type FillModel,
   fillPrice,
   FLAT_STRATEGY_POSITION,
+  type ProtectiveExits,
   type Side,
   type StrategyInstance,
   type StrategyPosition,
@@ -18,6 +20,11 @@ import { asBarColumns, type BarInput, emptyBar, readBar } from './bar-columns.js
  * - long-only by default; with `allowShort`, an opposite signal closes the position and reverses it;
  * - sizing: all available equity in whole shares (`all`, default), a fraction of equity (`fraction`),
  *   or a fixed number of shares (`fixed`);
+ * - an entry's protective exits (see `ProtectiveExits`) work from its fill, as backtesting.py's `sl=`
+ *   and `tp=` orders do: checked at each bar after the orders that fill at its open, the stop first
+ *   (a stop-loss or a trailing stop at its level from earlier highs: at the open when the bar gaps
+ *   through it, else at the stop), then the take-profit (at the open when gapped above, else at the
+ *   target); an entry filled at the open is checked on the rest of its bar;
  * - a position still open after the last bar is closed at the last close for the trade list;
  * - equity at or below 0 liquidates the position and ends the run (equity 0 from there on).
  */
@@ -50,6 +57,11 @@ export interface BacktestTrade {
   pnl: number;
   /** pnl relative to the entry value. */
   returnPct: number;
+  /** What closed it: the strategy, a protective exit, its holding limit, or the end of the data. */
+  exitReason: ExitReason;
+  /** Its protective stop-loss and take-profit, when it had them. */
+  stopPrice?: number;
+  takeProfitPrice?: number;
 }
 
 /** What a run produces; statistics are computed from it. */
@@ -74,7 +86,7 @@ export function runBacktest(
 ): BacktestRun {
   const bars = asBarColumns(input);
   const n = bars.length;
-  const { ts, open: opens, close: closes } = bars;
+  const { ts, close: closes } = bars;
   const equity = new Float64Array(n);
   const exposed = new Uint8Array(n);
   const trades: BacktestTrade[] = [];
@@ -84,10 +96,15 @@ export function runBacktest(
   let entryBar = 0;
   let entryPrice = 0;
   let entryCommission = 0;
-  let pending: Side | undefined;
+  let pending: { side: Side; exits?: ProtectiveExits; reason: ExitReason } | undefined;
   let commissions = 0;
+  // The open position's protective exits (NaN: none) and the best price since its fill.
+  let stop = Number.NaN;
+  let target = Number.NaN;
+  let trailPct = Number.NaN;
+  let best = Number.NaN;
 
-  function close(i: number, raw: number): void {
+  function close(i: number, raw: number, reason: ExitReason): void {
     const price = fillPrice(raw, qty > 0 ? 'sell' : 'buy', model);
     const commission = Math.abs(qty) * price * model.commission;
     commissions += commission;
@@ -103,11 +120,14 @@ export function runBacktest(
       exitPrice: price,
       pnl,
       returnPct: (pnl / Math.abs(qty * entryPrice)) * 100,
+      exitReason: reason,
+      ...(Number.isNaN(stop) ? {} : { stopPrice: stop }),
+      ...(Number.isNaN(target) ? {} : { takeProfitPrice: target }),
     });
     qty = 0;
   }
 
-  function open(i: number, raw: number, side: Side): void {
+  function open(i: number, raw: number, side: Side, exits?: ProtectiveExits): void {
     const price = fillPrice(raw, side, model);
     let size: number;
     if (model.sizing.mode === 'fixed') size = model.sizing.qty;
@@ -123,36 +143,61 @@ export function runBacktest(
     entryBar = i;
     entryPrice = price;
     entryCommission = commission;
+    const protect = side === 'buy' ? exits : undefined;
+    stop = protect?.stopPrice ?? Number.NaN;
+    target = protect?.takeProfitPrice ?? Number.NaN;
+    trailPct = protect?.trailPercent ?? Number.NaN;
+    best = raw;
   }
 
-  function act(i: number, side: Side, price: number): void {
+  function act(
+    i: number,
+    side: Side,
+    price: number,
+    exits?: ProtectiveExits,
+    reason: ExitReason = 'signal',
+  ): void {
     if (side === 'buy') {
       if (qty > 0) return;
-      if (qty < 0) close(i, price);
-      open(i, price, 'buy');
+      if (qty < 0) close(i, price, reason);
+      open(i, price, 'buy', exits);
     } else {
       if (qty < 0) return;
-      if (qty > 0) close(i, price);
+      if (qty > 0) close(i, price, reason);
       if (model.allowShort) open(i, price, 'sell');
     }
+  }
+
+  /** A long's protective exits on bar i: stops first (the adverse case), then the target. */
+  function protect(i: number, o: number, h: number, l: number): void {
+    if (qty <= 0) return;
+    const trail = Number.isNaN(trailPct) ? Number.NaN : best * (1 - trailPct / 100);
+    if (l <= stop) close(i, Math.min(o, stop), 'stop_loss');
+    else if (l <= trail) close(i, Math.min(o, trail), 'trailing_stop');
+    else if (h >= target) close(i, Math.max(o, target), 'take_profit');
   }
 
   const fillAtClose = model.fill === 'close';
   // One object, updated in place: what the strategy holds as each bar closes.
   const position: Mutable<StrategyPosition> = { ...FLAT_STRATEGY_POSITION };
   for (let i = 0; i < n; i++) {
+    readBar(bars, i, bar);
+    // What the last close decided fills at the open; the position's exits then work on the rest of
+    // the bar (an entry made at this open included), as backtesting.py orders them.
     if (pending) {
-      act(i, pending, opens[i] ?? 0);
+      act(i, pending.side, bar.open, pending.exits, pending.reason);
       pending = undefined;
     }
-    readBar(bars, i, bar);
+    protect(i, bar.open, bar.high, bar.low);
+    if (qty > 0 && bar.high > best) best = bar.high;
     // Bars closed since the bar whose signal opened the position (the bar before a next-open fill).
     if (qty !== 0)
       heldAt(position, qty, entryPrice, ts[entryBar] ?? 0, i - entryBar + (fillAtClose ? 0 : 1), bar.close);
     const signal = strategy.update(bar, qty === 0 ? FLAT_STRATEGY_POSITION : position);
     if (signal) {
-      if (fillAtClose) act(i, signal.side, bar.close);
-      else pending = signal.side;
+      const reason = signal.exitReason ?? 'signal';
+      if (fillAtClose) act(i, signal.side, bar.close, signal.exits, reason);
+      else pending = { side: signal.side, exits: signal.exits, reason };
     }
     const value = cash + qty * bar.close;
     equity[i] = value;
@@ -160,13 +205,13 @@ export function runBacktest(
     if (value <= 0) {
       // Bankrupt (a short run against it): liquidate at this close and stop, equity 0 from here on,
       // as backtesting.py does; a run never trades on negative equity.
-      if (qty !== 0) close(i, bar.close);
+      if (qty !== 0) close(i, bar.close, 'force_exit');
       equity.fill(0, i);
       return { equity, exposed, trades, commissions };
     }
   }
   if (qty !== 0 && n > 0) {
-    close(n - 1, closes[n - 1] ?? 0);
+    close(n - 1, closes[n - 1] ?? 0, 'force_exit');
     equity[n - 1] = cash;
   }
   return { equity, exposed, trades, commissions };

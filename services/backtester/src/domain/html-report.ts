@@ -1,7 +1,22 @@
 import type { BacktestResult } from './backtest.js';
+import type { BacktestTrade } from './backtest-engine.js';
 import { escapeHtml as esc } from './escape-html.js';
+import { type PlotLine, protectiveLines } from './plot-series.js';
 import { statsRows } from './stats-table.js';
 
+/** Colours of the strategy's plotted series, in order. */
+const LINE_COLORS = ['#7c3aed', '#d97706', '#0891b2', '#db2777', '#4b5563'];
+
+/** A trade's exit marker label by what closed it. */
+const EXIT_LABEL: Record<BacktestTrade['exitReason'], string> = {
+  signal: 'Exit',
+  stop_loss: 'Stop',
+  take_profit: 'Target',
+  trailing_stop: 'Trail',
+  time: 'Time',
+  manual: 'Manual',
+  force_exit: 'End',
+};
 /** `<`, `>` and `&` escaped inside inline JSON, so no value can end the script element. */
 const inlineJson = (value: unknown): string =>
   JSON.stringify(value).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
@@ -20,7 +35,10 @@ function duration(ms: number): string {
 const sec = (ms: number): number => Math.floor(ms / 1000);
 
 /** What the page's script draws: candles, volume, trade markers, equity and drawdown, on one time axis. */
-export function reportChartData(result: BacktestResult): Record<string, unknown> {
+export function reportChartData(
+  result: BacktestResult,
+  plots: readonly PlotLine[] = [],
+): Record<string, unknown> {
   const { bars } = result;
   const { ts, open, high, low, close, volume } = bars;
   const { equity, trades } = result.run;
@@ -59,7 +77,9 @@ export function reportChartData(result: BacktestResult): Record<string, unknown>
         position: t.qty > 0 ? 'aboveBar' : 'belowBar',
         color: t.pnl >= 0 ? '#1d4ed8' : '#b91c1c',
         shape: t.qty > 0 ? 'arrowDown' : 'arrowUp',
-        text: labelled ? `Exit ${t.returnPct >= 0 ? '+' : ''}${t.returnPct.toFixed(1)}%` : '',
+        text: labelled
+          ? `${EXIT_LABEL[t.exitReason]} ${t.returnPct >= 0 ? '+' : ''}${t.returnPct.toFixed(1)}%`
+          : '',
       },
     ])
     .sort((a, b) => a.time - b.time);
@@ -68,6 +88,15 @@ export function reportChartData(result: BacktestResult): Record<string, unknown>
     candles,
     volume: volumes,
     markers,
+    lines: [...plots, ...protectiveLines(bars, trades)].map((l, k) => ({
+      ...l,
+      color:
+        l.name === 'stop-loss'
+          ? '#b91c1c'
+          : l.name === 'take-profit'
+            ? '#15803d'
+            : LINE_COLORS[k % LINE_COLORS.length],
+    })),
     equity: equityPoints,
     drawdown,
   };
@@ -94,6 +123,9 @@ const volume = price.addSeries(LC.HistogramSeries, { priceFormat: { type: 'volum
 volume.priceScale().applyOptions({ scaleMargins: { top: 0.82, bottom: 0 } });
 volume.setData(data.volume);
 LC.createSeriesMarkers(candles, data.markers);
+for (const line of data.lines) {
+  price.addSeries(LC.LineSeries, { color: line.color, lineWidth: 1, title: line.name, priceLineVisible: false, lastValueVisible: false }).setData(line.points);
+}
 const equity = LC.createChart(document.getElementById('equity'), base);
 equity.addSeries(LC.LineSeries, { color: '#1d4ed8', lineWidth: 2 }).setData(data.equity);
 const drawdown = LC.createChart(document.getElementById('drawdown'), base);
@@ -131,7 +163,11 @@ requestAnimationFrame(() => {
  * says n/a, with why). `chartLibrary` is Lightweight Charts' standalone build, inlined: the file
  * opens offline and loads nothing from anywhere.
  */
-export function htmlReport(result: BacktestResult, chartLibrary: string): string {
+export function htmlReport(
+  result: BacktestResult,
+  chartLibrary: string,
+  plots: readonly PlotLine[] = [],
+): string {
   const { trades } = result.run;
   const rows = statsRows(result.stats)
     .map(([l, v]) => `<tr><th scope="row">${esc(l)}</th><td>${esc(v)}</td></tr>`)
@@ -143,7 +179,7 @@ export function htmlReport(result: BacktestResult, chartLibrary: string): string
       (t, i) =>
         `<tr class="${t.pnl >= 0 ? 'win' : 'loss'}"><td>${String(i + 1)}</td><td>${t.qty > 0 ? 'long' : 'short'}</td><td>${String(Math.abs(t.qty))}</td>` +
         `<td>${time(t.entryTs)}</td><td>${t.entryPrice.toFixed(2)}</td><td>${time(t.exitTs)}</td><td>${t.exitPrice.toFixed(2)}</td>` +
-        `<td>${t.pnl.toFixed(2)}</td><td>${t.returnPct.toFixed(2)}%</td><td>${duration(t.exitTs - t.entryTs)}</td></tr>`,
+        `<td>${t.pnl.toFixed(2)}</td><td>${t.returnPct.toFixed(2)}%</td><td>${duration(t.exitTs - t.entryTs)}</td><td>${t.exitReason.replace('_', ' ')}</td></tr>`,
     )
     .join('');
   const title = `${esc(result.strategy)} ${esc(JSON.stringify(result.params))}`;
@@ -170,12 +206,12 @@ th[scope=row]{text-align:left;font-weight:500}thead th{text-align:right;backgrou
 <p class="legend">how far equity is below its highest point so far, in %</p>
 <div id="drawdown" class="chart" role="img" aria-label="drawdown over time"></div>
 <h2>Trades</h2>
-<div class="scroll"><table id="trades"><thead><tr><th>#</th><th>side</th><th>qty</th><th>entry</th><th>entry price</th><th>exit</th><th>exit price</th><th>P&amp;L</th><th>return</th><th>held</th></tr></thead><tbody>${tradeRows}</tbody></table></div>
+<div class="scroll"><table id="trades"><thead><tr><th>#</th><th>side</th><th>qty</th><th>entry</th><th>entry price</th><th>exit</th><th>exit price</th><th>P&amp;L</th><th>return</th><th>held</th><th>closed by</th></tr></thead><tbody>${tradeRows}</tbody></table></div>
 <h2>Statistics</h2>
 <table id="stats">${rows}</table>
 ${notes}
 <footer>Charts: <a href="https://www.tradingview.com/lightweight-charts/">TradingView Lightweight Charts™</a>, inlined.</footer>
-<script type="application/json" id="report-data">${inlineJson(reportChartData(result))}</script>
+<script type="application/json" id="report-data">${inlineJson(reportChartData(result, plots))}</script>
 <script>${chartLibrary.replace(/<\/script/gi, '<\\/script')}</script>
 <script>${DRAW}</script>
 </body></html>

@@ -17,6 +17,7 @@ const trade = (pnl: number, entryValue: number, days: number): BacktestTrade => 
   exitPrice: entryValue + pnl,
   pnl,
   returnPct: (pnl / entryValue) * 100,
+  exitReason: 'signal',
 });
 
 describe('computeStats', () => {

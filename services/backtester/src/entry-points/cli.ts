@@ -2,16 +2,18 @@
 //   --commission 0.002 [--short] [--fill next-open|close] [--cash 10000] [--json] [--report out.html]
 //   [--execution all-in|live] (live: the RISK_* settings of the environment, as the executor reads them)
 //   [--strategies-dir DIR] (your strategy files; STRATEGIES_DIR, else ./strategies)
+//   [--stop-loss F] [--take-profit F] [--trailing-stop F] [--max-bars N] (override the strategy's exits)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { AppError, ConfigError, parseCsvBars, type RiskLimits } from '@trading/domain';
+import { AppError, ConfigError, type ExitRules, parseCsvBars, type RiskLimits } from '@trading/domain';
 import { loadStrategyCatalog, type StrategyCatalog } from '@trading/strategy-sdk';
 
 import { backtest, type Execution } from '../domain/backtest.js';
 import type { ExecutionModel } from '../domain/backtest-engine.js';
 import { htmlReport } from '../domain/html-report.js';
 import { expandGrid, parseAxis } from '../domain/parameter-grid.js';
+import { plotSeries } from '../domain/plot-series.js';
 import { type BacktestStats, STAT_KEYS } from '../domain/statistics.js';
 import { formatStat, statsTable } from '../domain/stats-table.js';
 import { sweepHeatmap } from '../domain/sweep-heatmap.js';
@@ -21,6 +23,7 @@ import { progressBar, runSweep } from './sweep.js';
 const USAGE = `usage: backtest --csv FILE --strategy NAME [--param k=v ...] [--commission RATE] [--slippage RATE]
                 [--short] [--fill next-open|close] [--cash AMOUNT] [--json] [--report FILE.html]
                 [--execution all-in|live] [--strategies-dir DIR]
+                [--stop-loss FRACTION] [--take-profit FRACTION] [--trailing-stop FRACTION] [--max-bars N]
                 [--sweep name=from:to:step ... [--rank STATISTIC] [--threads N]]`;
 
 /** Set once the strategies are loaded: the usage then lists them. */
@@ -59,6 +62,10 @@ const { values } = (() => {
         threads: { type: 'string' },
         execution: { type: 'string' },
         'strategies-dir': { type: 'string' },
+        'stop-loss': { type: 'string' },
+        'take-profit': { type: 'string' },
+        'trailing-stop': { type: 'string' },
+        'max-bars': { type: 'string' },
         help: { type: 'boolean' },
       },
     });
@@ -111,6 +118,20 @@ try {
   if (!(err instanceof Error)) throw err;
   fail(`cannot read ${values.csv}: ${err.message}`);
 }
+
+/** The run's protective exits, overriding the strategy's (0.05 is 5 %). */
+const exitOverrides: ExitRules = Object.fromEntries(
+  (
+    [
+      ['stopLoss', 'stop-loss'],
+      ['takeProfit', 'take-profit'],
+      ['trailingStop', 'trailing-stop'],
+      ['maxBars', 'max-bars'],
+    ] as const
+  )
+    .filter(([, flag]) => values[flag] !== undefined)
+    .map(([key, flag]) => [key, number(flag, values[flag], 0)]),
+);
 
 const model: Partial<ExecutionModel> = {
   cash: number('cash', values.cash, 10_000),
@@ -175,15 +196,17 @@ try {
   }
   const execution: Execution =
     values.execution === 'live' ? { mode: 'live', limits: await liveLimits() } : { mode: 'all-in' };
-  const configured = catalog.configure(values.strategy, params);
+  const configured = catalog.configure(values.strategy, params, exitOverrides);
   const result = backtest(parseCsvBars(text), configured, model, execution);
-  if (values.report) writeFileSync(values.report, htmlReport(result, chartLibrary()));
+  if (values.report)
+    writeFileSync(values.report, htmlReport(result, chartLibrary(), plotSeries(result.bars, configured)));
   if (values.json) {
     console.log(
       JSON.stringify(
         {
           strategy: result.strategy,
           params: result.params,
+          exits: configured.exits,
           model: result.model,
           stats: result.stats,
           trades: result.run.trades,

@@ -1,6 +1,6 @@
 import type { Clock } from '@trading/domain';
 import { FINAL_ORDER_STATUSES, systemClock } from '@trading/domain';
-import { createOrderRecorder, type OrderRecorderDeps } from '@trading/orders';
+import { createOrderRecorder, type OrderRecorderDeps, placeTrailingStops } from '@trading/orders';
 import { type Config, type Logger } from '@trading/platform';
 import { type AlpacaTradingClient } from '@trading/providers';
 import { type Repositories } from '@trading/store';
@@ -18,8 +18,10 @@ export interface OrderSyncDeps extends OrderRecorderDeps {
  * Follows every order not yet final to its end by polling the broker (documented choice: polling,
  * not the trade-updates stream, so it works the same against the local server and after any gap):
  * partial fills, fills, cancels and rejections are recorded and published as they appear; an order
- * still open ORDER_TIMEOUT_MS after it was created is cancelled. An order recorded less than one
- * ORDER_POLL_MS ago without a broker id is left to its submission.
+ * still open ORDER_TIMEOUT_MS after it was created is cancelled, unless it protects a position (a
+ * stop-loss, take-profit or trailing stop waits, good till canceled, for its price). An order recorded
+ * less than one ORDER_POLL_MS ago without a broker id is left to its submission. Each round then
+ * places the trailing stops filled entries asked for and do not have yet (after a crash too).
  */
 export function createOrderSyncJob(deps: OrderSyncDeps): () => Promise<void> {
   const record = createOrderRecorder(deps);
@@ -38,6 +40,7 @@ export function createOrderSyncJob(deps: OrderSyncDeps): () => Promise<void> {
       const updated = await record(order, open.signalId, open);
       if (
         !FINAL_ORDER_STATUSES.includes(updated.status) &&
+        !PROTECTIVE.has(open.role ?? '') &&
         now().getTime() - open.createdAt.getTime() > deps.config.orderTimeoutMs
       ) {
         deps.logger.warn('cancelling an order open too long', {
@@ -48,5 +51,9 @@ export function createOrderSyncJob(deps: OrderSyncDeps): () => Promise<void> {
         await record(await deps.trading.getOrder(order.id), open.signalId);
       }
     }
+    await placeTrailingStops({ ...deps, record });
   };
 }
+
+/** Orders that wait for their price as long as the position they protect is held. */
+const PROTECTIVE: ReadonlySet<string> = new Set(['stop_loss', 'take_profit', 'trailing_stop']);

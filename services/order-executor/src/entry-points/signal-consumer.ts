@@ -96,6 +96,7 @@ export function createSignalConsumer(deps: SignalConsumerDeps): (event: EventEnv
         price: signal.price,
         barTs: new Date(signal.barTs),
         timeframe: signal.timeframe as Timeframe,
+        exits: signal.exits,
       },
     });
     switch (placed.outcome) {

@@ -1,11 +1,13 @@
-import { createOrderRecorder, type OrderRecorderDeps } from '@trading/orders';
+import { createOrderRecorder, type OrderRecorderDeps, placeTrailingStops } from '@trading/orders';
 import type { Metrics } from '@trading/platform';
+import type { AlpacaTradingClient } from '@trading/providers';
 import type { TradeStreamHandler } from '@trading/providers';
 import type { Repositories } from '@trading/store';
 
 /** Dependencies of {@link createTradeUpdateHandler}. */
 export interface TradeUpdateDeps extends OrderRecorderDeps {
   repos: Repositories;
+  trading: Pick<AlpacaTradingClient, 'submitTrailingStop' | 'cancelOrder' | 'getOrderByClientId'>;
   metrics: Metrics;
   /** The order poll: run once each time the stream listens again, for what it missed while down. */
   sync: () => Promise<void>;
@@ -37,8 +39,11 @@ export function createTradeUpdateHandler(deps: TradeUpdateDeps): TradeStreamHand
         });
         return;
       }
-      await record(order, row.signalId, row);
+      const recorded = await record(order, row.signalId, row);
       updates.inc({ event, outcome: 'recorded' });
+      // An entry just filled: its trailing stop, if its signal asked for one, goes now.
+      if (recorded.role === 'entry' && recorded.status === 'filled' && row.status !== 'filled')
+        await placeTrailingStops({ ...deps, record });
       deps.logger.debug('trade update recorded', { clientOrderId: order.clientOrderId, event, executionId });
     },
     onListening: deps.sync,

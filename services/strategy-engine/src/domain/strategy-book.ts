@@ -75,6 +75,8 @@ export class StrategyBook {
           reason: signal.describe(),
           strategy: config.name,
           params: config.params,
+          ...(signal.exits && { exits: signal.exits }),
+          ...(signal.exitReason && { exitReason: signal.exitReason }),
         });
       }
     }

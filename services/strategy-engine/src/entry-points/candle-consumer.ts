@@ -1,4 +1,4 @@
-import { type StrategyBar, toDecimal } from '@trading/domain';
+import { type ProtectiveExits, type StrategyBar, toDecimal } from '@trading/domain';
 import {
   type Broker,
   createEvent,
@@ -9,7 +9,7 @@ import {
   STREAMS,
 } from '@trading/messaging';
 import { type Logger, type Metrics } from '@trading/platform';
-import { type CandleRow, type Repositories, type StoredSignal } from '@trading/store';
+import { type CandleRow, type Repositories, type SignalExits, type StoredSignal } from '@trading/store';
 import type { ConfiguredStrategy } from '@trading/strategy-sdk';
 
 import { netSignals } from '../domain/net-signals.js';
@@ -35,6 +35,15 @@ const toBar = (row: Pick<CandleRow, 'ts' | 'open' | 'high' | 'low' | 'close' | '
   close: Number(row.close),
   volume: Number(row.volume),
 });
+
+/** Protective exits as decimal strings (6 places), as the signal stores and sends them. */
+function storedExits(exits: ProtectiveExits): SignalExits | null {
+  const out: SignalExits = {};
+  if (exits.stopPrice !== undefined && exits.stopPrice > 0) out.stopPrice = exits.stopPrice.toFixed(6);
+  if (exits.takeProfitPrice !== undefined) out.takeProfitPrice = exits.takeProfitPrice.toFixed(6);
+  if (exits.trailPercent !== undefined) out.trailPercent = exits.trailPercent.toFixed(4);
+  return Object.keys(out).length > 0 ? out : null;
+}
 
 /** What the book holds in `symbol` now (flat: nothing to look up further). */
 async function heldPosition(repos: Repositories, symbol: string): Promise<HeldPosition | undefined> {
@@ -64,6 +73,8 @@ export function signalEvent(row: StoredSignal): EventEnvelope<SignalPayload> {
       barTs: row.barTs.toISOString(),
       reason: row.reason,
       params: row.params,
+      ...(row.exits && { exits: row.exits }),
+      ...(row.exitReason && { exitReason: row.exitReason }),
     },
     { id: row.id },
   );
@@ -155,6 +166,8 @@ export function createCandleConsumer(deps: CandleConsumerDeps): (event: EventEnv
         reason: signal.reason,
         timeframe: candle.timeframe,
         barTs: ts,
+        exits: signal.exits && storedExits(signal.exits),
+        exitReason: signal.exitReason ?? (signal.side === 'sell' ? 'signal' : null),
       });
     }
     if (!stored && !leftover) return;

@@ -15,6 +15,8 @@ export const ORDER_STATUSES = [
   'suspended',
   'stopped',
   'calculated',
+  // A bracket's leg waiting for its entry to fill.
+  'held',
 ] as const;
 
 /** One of {@link ORDER_STATUSES}. */

@@ -1,6 +1,7 @@
 import { Big } from 'big.js';
 
 import type { Decimal } from '../decimal.js';
+import type { ExitReason } from '../strategies/strategy.js';
 import type { Fill } from './ledger.js';
 
 /** A fill with what a trader's report needs: the symbol, its time, its cost and who asked for it. */
@@ -10,6 +11,8 @@ export interface AttributedFill extends Fill {
   tradedAt: Date;
   /** The strategy whose signal placed the order, or `manual`. */
   strategy: string;
+  /** For a sell: what made it (the strategy, a protective order, a trader); `signal` when unknown. */
+  exitReason?: ExitReason;
 }
 
 /** A closed trade: from the fill that opened a position to the one that made it flat again. */
@@ -29,6 +32,8 @@ export interface RoundTrip {
   /** pnl ÷ paid, in %. */
   returnPct: number;
   durationMs: number;
+  /** What closed it: the sell that made the position flat. */
+  exitReason: ExitReason;
 }
 
 interface OpenTrip {
@@ -93,6 +98,7 @@ export function roundTrips(fills: readonly AttributedFill[]): RoundTrip[] {
       pnl: pnl.round(6).toString(),
       returnPct: trip.paid.eq(0) ? 0 : Number(pnl.div(trip.paid).times(100).toFixed(4)),
       durationMs: f.tradedAt.getTime() - trip.entryAt.getTime(),
+      exitReason: f.exitReason ?? 'signal',
     });
   }
   return closed;

@@ -33,15 +33,19 @@ export interface BrokerOrder {
   clientOrderId: string;
   symbol: string;
   side: Side;
-  type: 'market' | 'limit' | 'stop' | 'stop_limit';
+  type: 'market' | 'limit' | 'stop' | 'stop_limit' | 'trailing_stop';
   qty: Decimal;
   filledQty: Decimal;
   filledAvgPrice: Decimal | null;
   limitPrice: Decimal | null;
+  /** A stop's price (a trailing stop's current one); null for others. */
+  stopPrice?: Decimal | null;
   status: OrderStatus;
   createdAt: Date;
   submittedAt: Date | null;
   filledAt: Date | null;
+  /** The legs of a bracket or OTO entry (its stop-loss and take-profit orders). */
+  legs?: BrokerOrder[];
 }
 
 /** An order to place. `clientOrderId` (≤ 48 chars) makes the submission idempotent. */
@@ -54,6 +58,17 @@ export interface OrderRequest {
   limitPrice?: Decimal;
   /** `opg`: execute in the opening auction (an order decided while the market is closed). */
   timeInForce?: 'day' | 'gtc' | 'ioc' | 'opg';
+  /** Protective exits sent with an entry: a bracket (both) or an OTO (one), held by the broker. */
+  stopLoss?: Decimal;
+  takeProfit?: Decimal;
+}
+
+/** A trailing stop that protects shares held: it sells when the price falls `trailPercent` below its best. */
+export interface TrailingStopRequest {
+  clientOrderId: string;
+  symbol: string;
+  qty: Decimal;
+  trailPercent: Decimal;
 }
 
 /**
@@ -66,6 +81,8 @@ export interface BrokerPort {
   isMarketOpen(): Promise<boolean>;
   getOrderByClientId(clientOrderId: string): Promise<BrokerOrder | undefined>;
   submitOrder(order: OrderRequest): Promise<BrokerOrder>;
+  submitTrailingStop(order: TrailingStopRequest): Promise<BrokerOrder>;
+  cancelOrder(brokerOrderId: string): Promise<void>;
 }
 
 /** Where a fresh price comes from: the latest trade of a symbol, with its time (undefined when it has none). */

@@ -51,7 +51,53 @@ export interface StrategySignal {
    * read: the live engine stores every reason, a backtest over millions of bars reads none.
    */
   describe: () => string;
+  /** An entry's protective exits, as prices from its bar's close (see {@link ProtectiveExits}). */
+  exits?: ProtectiveExits;
+  /** Why an exit: the strategy's decision (`signal`, the default) or its holding-time limit (`time`). */
+  exitReason?: 'signal' | 'time';
 }
+
+/**
+ * The orders that protect an entry, held at the broker from its fill: a stop-loss (a stop order
+ * at `stopPrice`), a take-profit (a limit order at `takeProfitPrice`), a trailing stop
+ * (`trailPercent` below the best price since the fill). Any may be absent.
+ */
+export interface ProtectiveExits {
+  stopPrice?: number;
+  takeProfitPrice?: number;
+  /** Percent, e.g. 5 for 5 %. */
+  trailPercent?: number;
+}
+
+/**
+ * A strategy's protective exits, declared with it and overridable per run: fractions of the
+ * entry bar's close (0.05 is 5 %), an ATR multiple for the stop, and a holding limit in bars.
+ */
+export interface ExitRules {
+  /** Stop-loss this fraction below the entry bar's close. */
+  stopLoss?: number;
+  /** Stop-loss this many ATRs (over `atrBars`, 14 by default) below the entry bar's close. */
+  stopLossAtr?: number;
+  atrBars?: number;
+  /** Take-profit this fraction above the entry bar's close. */
+  takeProfit?: number;
+  /** Trailing stop this fraction below the best price since the fill. */
+  trailingStop?: number;
+  /** Exit after this many bars held (at the next bar's open, or at once with close fills). */
+  maxBars?: number;
+}
+
+/** Why a position was closed: what every closed trade records. */
+export const EXIT_REASONS = [
+  'signal',
+  'stop_loss',
+  'take_profit',
+  'trailing_stop',
+  'time',
+  'manual',
+  'force_exit',
+] as const;
+export type ExitReason = (typeof EXIT_REASONS)[number];
 
 /**
  * A running strategy over one symbol: fed bars in time order, one at a time, it keeps its indicator
@@ -65,6 +111,11 @@ export interface StrategyInstance {
    * same holds for `position` (flat when absent, as while history is replayed).
    */
   update(bar: StrategyBar, position?: StrategyPosition): StrategySignal | undefined;
+  /**
+   * The series the strategy plots on the price chart, as of the last bar (e.g. both SMAs, the
+   * channel, a stop level); NaN where it has none yet.
+   */
+  plot?(): Readonly<Record<string, number>>;
   /** Bars needed before signals are meaningful; replay at least this many to rebuild state. */
   readonly warmupBars: number;
   /**
@@ -83,7 +134,10 @@ export interface StrategyDefinition<P extends object = Record<string, number>> {
   readonly description: string;
   readonly defaults: P;
   readonly schema: Joi.ObjectSchema<P>;
-  create(params: P): StrategyInstance;
+  /** The protective exits it declares for `params` (none when absent). */
+  exitsFor?(params: P): ExitRules;
+  /** A running instance; `exits` replaces the declared protective exits (a run's override). */
+  create(params: P, exits?: ExitRules): StrategyInstance;
 }
 
 /** Build a signal; `describe` runs only when someone asks for the reason. */

@@ -1,4 +1,11 @@
-import type { BrokerAccount, BrokerOrder, BrokerPort, BrokerPosition, OrderRequest } from '@trading/domain';
+import type {
+  BrokerAccount,
+  BrokerOrder,
+  BrokerPort,
+  BrokerPosition,
+  OrderRequest,
+  TrailingStopRequest,
+} from '@trading/domain';
 import type { Config } from '@trading/platform';
 import { isTransient, providerReason, providerStatus } from '@trading/platform';
 import Joi from 'joi';
@@ -126,6 +133,12 @@ export class AlpacaTradingClient implements BrokerPort {
    * refused by the broker (422) is settled the same way. So one request never makes two orders.
    */
   async submitOrder(order: OrderRequest): Promise<BrokerOrder> {
+    const protectedBy =
+      order.stopLoss !== undefined && order.takeProfit !== undefined
+        ? 'bracket'
+        : order.stopLoss !== undefined || order.takeProfit !== undefined
+          ? 'oto'
+          : undefined;
     const body = {
       client_order_id: order.clientOrderId,
       symbol: order.symbol,
@@ -134,7 +147,30 @@ export class AlpacaTradingClient implements BrokerPort {
       type: order.type ?? 'market',
       time_in_force: order.timeInForce ?? 'day',
       limit_price: order.limitPrice,
+      // Alpaca holds a bracket's (both exits) or an OTO's (one) legs once the entry fills.
+      ...(protectedBy && {
+        order_class: protectedBy,
+        ...(order.stopLoss !== undefined && { stop_loss: { stop_price: order.stopLoss } }),
+        ...(order.takeProfit !== undefined && { take_profit: { limit_price: order.takeProfit } }),
+      }),
     };
+    return this.#submit(order.clientOrderId, body);
+  }
+
+  /** Place a trailing stop (good till canceled) on shares held, exactly once by its client id. */
+  async submitTrailingStop(order: TrailingStopRequest): Promise<BrokerOrder> {
+    return this.#submit(order.clientOrderId, {
+      client_order_id: order.clientOrderId,
+      symbol: order.symbol,
+      side: 'sell',
+      qty: order.qty,
+      type: 'trailing_stop',
+      time_in_force: 'gtc',
+      trail_percent: order.trailPercent,
+    });
+  }
+
+  async #submit(clientOrderId: string, body: Record<string, unknown>): Promise<BrokerOrder> {
     let lastError: unknown;
     for (let round = 0; round < SUBMIT_ROUNDS; round++) {
       try {
@@ -147,7 +183,7 @@ export class AlpacaTradingClient implements BrokerPort {
         lastError = err;
       }
       // The fate of the POST is unknown (or it was a duplicate): the broker's record decides.
-      const existing = await this.getOrderByClientId(order.clientOrderId);
+      const existing = await this.getOrderByClientId(clientOrderId);
       if (existing) return existing;
     }
     throw lastError;

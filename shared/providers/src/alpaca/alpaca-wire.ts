@@ -33,9 +33,12 @@ export const dn = (v: Raw[string], field: string): Decimal | null =>
   v === null || v === undefined ? null : d(v, field);
 const date = (v: Raw[string]): Date | null => (typeof v === 'string' ? new Date(v) : null);
 
-/** An order that passed {@link orderSchema}, as the domain's {@link BrokerOrder}. */
+/** An order that passed {@link orderSchema}, as the domain's {@link BrokerOrder} (its legs too). */
 export function toOrder(raw: Raw): BrokerOrder {
+  const { legs } = raw as { legs?: unknown };
   return {
+    ...(Array.isArray(legs) && legs.length > 0 ? { legs: legs.map((leg) => parseOrder(leg)) } : {}),
+    stopPrice: dn(raw.stop_price, 'stop_price'),
     id: String(raw.id),
     clientOrderId: String(raw.client_order_id),
     symbol: String(raw.symbol),

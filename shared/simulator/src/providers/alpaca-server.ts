@@ -1,13 +1,27 @@
 import { randomUUID } from 'node:crypto';
 
 import Router from '@koa/router';
-import { applyEntry, BAR_TIMEFRAMES, FLAT, type PositionState, type Side } from '@trading/domain';
+import { BAR_TIMEFRAMES, type PositionState } from '@trading/domain';
+import {
+  divMicro,
+  type ExchangeOrder,
+  ExchangeRefusal,
+  fromMicro,
+  mulMicro,
+  ORDER_TYPES,
+  type OrderClass,
+  type OrderRequest,
+  type OrderType,
+  parseMicro,
+  SimulatedExchange,
+  toMicro,
+  WORKING,
+} from '@trading/exchange';
 import { Big } from 'big.js';
 import Koa from 'koa';
 
 import { type AlpacaStreams, createAlpacaStreams } from './alpaca-streams.js';
 import { FaultInjector, readJson } from './fault-injector.js';
-import { divMicro, fromMicro, mulMicro, parseMicro, toMicro } from './fixed-point.js';
 import { type LocalServer, serveLocal } from './local-server.js';
 
 /** A bar in Alpaca's wire format. */
@@ -22,27 +36,7 @@ export interface WireBar {
   vw?: number;
 }
 
-interface Order {
-  id: string;
-  client_order_id: string;
-  symbol: string;
-  side: Side;
-  type: string;
-  time_in_force: string;
-  qty: bigint;
-  filled_qty: bigint;
-  filled_notional: bigint;
-  limit_price: bigint | null;
-  status: string;
-  created_at: string;
-  updated_at: string;
-  submitted_at: string;
-  filled_at: string | null;
-  canceled_at: string | null;
-}
-
 const TIMEFRAMES: ReadonlySet<string> = new Set(BAR_TIMEFRAMES);
-const OPEN = new Set(['new', 'accepted', 'partially_filled', 'pending_new']);
 const CLIENT_ORDER_ID_MAX = 48;
 
 /** Options of {@link startAlpacaServer}. */
@@ -96,6 +90,8 @@ export interface AlpacaServer extends LocalServer {
     qty: string;
     status: string;
   }[];
+  /** Every order as Alpaca's wire JSON (type, class, stop and trail, legs), in arrival order. */
+  wireOrders(): Record<string, unknown>[];
   /** When an order arrived (ms since the epoch, sub-millisecond); undefined for imported state. */
   receivedAt(orderId: string): number | undefined;
   /** Requests served since start, by route (`GET /v2/account`), authorised ones only. */
@@ -113,13 +109,36 @@ export interface AlpacaServer extends LocalServer {
 export interface AlpacaState {
   cash: string;
   positions: [string, { qty: string; cost: string }][];
-  orders: (Omit<Order, 'qty' | 'filled_qty' | 'filled_notional' | 'limit_price'> & {
-    qty: string;
-    filled_qty: string;
-    filled_notional: string;
-    limit_price: string | null;
-  })[];
+  orders: SavedOrder[];
 }
+
+/** An order as the saved account holds it: money as micro-unit strings; fields added later optional. */
+type SavedOrder = Omit<
+  ExchangeOrder,
+  | 'qty'
+  | 'filled_qty'
+  | 'filled_notional'
+  | 'limit_price'
+  | 'stop_price'
+  | 'trail_percent'
+  | 'trail_price'
+  | 'hwm'
+  | 'order_class'
+  | 'parent_id'
+  | 'legs'
+> & {
+  qty: string;
+  filled_qty: string;
+  filled_notional: string;
+  limit_price: string | null;
+  stop_price?: string | null;
+  trail_percent?: string | null;
+  trail_price?: string | null;
+  hwm?: string | null;
+  order_class?: OrderClass;
+  parent_id?: string | null;
+  legs?: string[];
+};
 
 /** A position as the exported state keeps it (micro-units, as state files already hold them). */
 function toExported(p: PositionState): { qty: string; cost: string } {
@@ -148,98 +167,43 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
     feeds: options.feeds,
   });
   const fillMode = options.fillMode ?? 'immediate';
-  let cash = toMicro(options.cash ?? '100000');
-  // Positions are kept by the domain's ledger, fill by fill, as a broker rounds them.
-  const positions = new Map<string, PositionState>();
-  const prices = new Map<string, bigint>();
   const tradedAt = new Map<string, string>();
   const bars = new Map<string, WireBar[]>();
-  const orders: Order[] = [];
-  const byClientId = new Map<string, Order>();
-  let marketOpen = true;
   let lastEquity: bigint | undefined;
-  if (options.state) {
-    cash = BigInt(options.state.cash);
-    for (const [symbol, p] of options.state.positions) positions.set(symbol, fromExported(p));
-    for (const o of options.state.orders) {
-      const order: Order = {
-        ...o,
-        qty: BigInt(o.qty),
-        filled_qty: BigInt(o.filled_qty),
-        filled_notional: BigInt(o.filled_notional),
-        limit_price: o.limit_price === null ? null : BigInt(o.limit_price),
-      };
-      orders.push(order);
-      byClientId.set(order.client_order_id, order);
-    }
-  }
-
-  function exportState(): AlpacaState {
-    return {
-      cash: String(cash),
-      positions: [...positions].map(([symbol, p]) => [symbol, toExported(p)]),
-      orders: orders.map((o) => ({
-        ...o,
-        qty: String(o.qty),
-        filled_qty: String(o.filled_qty),
-        filled_notional: String(o.filled_notional),
-        limit_price: o.limit_price === null ? null : String(o.limit_price),
-      })),
-    };
-  }
-  // Every mutation ends in commit(), synchronously, before its effect can be read (a response, a
+  const now = (): string => new Date().toISOString();
+  // Every change ends in commit(), synchronously, before its effect can be read (a response, a
   // later request): what the platform has seen is what `persist` kept.
   let dirty = false;
+  const exchange = new SimulatedExchange(
+    {
+      cash: toMicro(options.cash ?? '100000'),
+      fillOnArrival: fillMode === 'immediate',
+      now,
+      onUpdate: (event, order, fill) => {
+        dirty = true;
+        if (order.parent_id !== null && event === 'new' && order.status === 'held') return;
+        streams.publishTradeUpdate(
+          event,
+          wireOrder(order),
+          fill && {
+            qty: fromMicro(fill.qty),
+            price: fromMicro(fill.price),
+            positionQty: exchange.positions.get(order.symbol)?.qty ?? '0',
+          },
+        );
+      },
+    },
+    options.state && importState(options.state),
+  );
   const commit = (): void => {
     if (!dirty) return;
     dirty = false;
-    options.persist?.(exportState());
+    options.persist?.(exportState(exchange));
   };
+  const priceOf = (symbol: string, p: PositionState): bigint =>
+    exchange.prices.get(symbol) ?? toMicro(p.avgCost);
 
-  const now = (): string => new Date().toISOString();
-  const priceOf = (symbol: string, p: PositionState): bigint => prices.get(symbol) ?? toMicro(p.avgCost);
-  const positionValue = (): bigint =>
-    [...positions].reduce((sum, [symbol, p]) => sum + mulMicro(toMicro(p.qty), priceOf(symbol, p)), 0n);
-
-  function applyFill(order: Order, qty: bigint, price: bigint): void {
-    const notional = mulMicro(qty, price);
-    cash += order.side === 'buy' ? -notional : notional;
-    const pos = applyEntry(positions.get(order.symbol) ?? FLAT, {
-      kind: 'fill',
-      side: order.side,
-      qty: fromMicro(qty),
-      price: fromMicro(price),
-    });
-    if (new Big(pos.qty).eq(0)) positions.delete(order.symbol);
-    else positions.set(order.symbol, pos);
-    order.filled_qty += qty;
-    order.filled_notional += notional;
-    order.status = order.filled_qty >= order.qty ? 'filled' : 'partially_filled';
-    order.updated_at = now();
-    if (order.status === 'filled') order.filled_at = order.updated_at;
-    dirty = true;
-    streams.publishTradeUpdate(order.status === 'filled' ? 'fill' : 'partial_fill', wireOrder(order), {
-      qty: fromMicro(qty),
-      price: fromMicro(price),
-      positionQty: positions.get(order.symbol)?.qty ?? '0',
-    });
-  }
-
-  function tryFill(order: Order): void {
-    if (fillMode !== 'immediate' || !OPEN.has(order.status)) return;
-    // An opening-auction order waits for the open.
-    if (order.time_in_force === 'opg' && !marketOpen) return;
-    const price = prices.get(order.symbol);
-    if (price === undefined) return;
-    if (
-      order.limit_price !== null &&
-      (order.side === 'buy' ? price > order.limit_price : price < order.limit_price)
-    )
-      return;
-    applyFill(order, order.qty - order.filled_qty, price);
-  }
-
-  const wireOrder = (o: Order): Record<string, unknown> => ({
+  const wireOrder = (o: ExchangeOrder): Record<string, unknown> => ({
     id: o.id,
     client_order_id: o.client_order_id,
     created_at: o.created_at,
@@ -255,15 +219,25 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
     notional: null,
     filled_qty: fromMicro(o.filled_qty),
     filled_avg_price: o.filled_qty === 0n ? null : fromMicro(divMicro(o.filled_notional, o.filled_qty)),
-    order_class: '',
+    order_class: o.order_class === 'simple' ? '' : o.order_class,
     order_type: o.type,
     type: o.type,
     side: o.side,
     time_in_force: o.time_in_force,
     limit_price: o.limit_price === null ? null : fromMicro(o.limit_price),
-    stop_price: null,
+    stop_price: o.stop_price === null ? null : fromMicro(o.stop_price),
+    trail_percent: o.trail_percent === null ? null : fromMicro(o.trail_percent),
+    trail_price: o.trail_price === null ? null : fromMicro(o.trail_price),
+    hwm: o.hwm === null ? null : fromMicro(o.hwm),
     status: o.status,
     extended_hours: false,
+    legs:
+      o.legs.length === 0
+        ? null
+        : o.legs.flatMap((id) => {
+            const leg = exchange.get(id);
+            return leg ? [wireOrder(leg)] : [];
+          }),
   });
 
   const app = new Koa();
@@ -296,18 +270,19 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
   };
 
   router.get('/v2/account', (ctx) => {
-    const equity = cash + positionValue();
+    const value = exchange.positionValue();
+    const equity = exchange.cash + value;
     ctx.body = {
       id: 'local-account',
       account_number: 'PA0LOCAL',
       status: 'ACTIVE',
       currency: 'USD',
-      cash: fromMicro(cash),
+      cash: fromMicro(exchange.cash),
       equity: fromMicro(equity),
       last_equity: fromMicro(lastEquity ?? equity),
       portfolio_value: fromMicro(equity),
-      buying_power: fromMicro(cash > 0n ? cash : 0n),
-      long_market_value: fromMicro(positionValue()),
+      buying_power: fromMicro(exchange.cash > 0n ? exchange.cash : 0n),
+      long_market_value: fromMicro(value),
       trading_blocked: false,
       account_blocked: false,
       pattern_day_trader: false,
@@ -315,11 +290,11 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
   });
 
   router.get('/v2/clock', (ctx) => {
-    ctx.body = { timestamp: now(), is_open: marketOpen, next_open: now(), next_close: now() };
+    ctx.body = { timestamp: now(), is_open: exchange.marketOpen, next_open: now(), next_close: now() };
   });
 
   router.get('/v2/positions', (ctx) => {
-    ctx.body = [...positions].map(([symbol, p]) => {
+    ctx.body = [...exchange.positions].map(([symbol, p]) => {
       const qty = toMicro(p.qty);
       const cost = mulMicro(qty, toMicro(p.avgCost));
       const price = priceOf(symbol, p);
@@ -343,69 +318,22 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
 
   router.post('/v2/orders', async (ctx) => {
     const body = ((await readJson(ctx)) ?? {}) as Record<string, unknown>;
-    const clientOrderId = typeof body.client_order_id === 'string' ? body.client_order_id : randomUUID();
-    if (clientOrderId.length > CLIENT_ORDER_ID_MAX) {
-      fail(ctx, 422, 'client_order_id must be no more than 48 characters');
+    const request = orderRequest(body);
+    if (typeof request === 'string') {
+      fail(ctx, 422, request);
       return;
     }
-    if (byClientId.has(clientOrderId)) {
-      fail(ctx, 422, 'client_order_id must be unique');
+    let order: ExchangeOrder;
+    try {
+      order = exchange.submit(request);
+    } catch (err) {
+      if (!(err instanceof ExchangeRefusal)) throw err;
+      fail(ctx, err.status, err.message);
       return;
+    } finally {
+      commit();
     }
-    if (typeof body.symbol !== 'string' || !/^[A-Z0-9.]{1,10}$/.test(body.symbol)) {
-      fail(ctx, 422, 'invalid symbol');
-      return;
-    }
-    if (body.side !== 'buy' && body.side !== 'sell') {
-      fail(ctx, 422, 'invalid side');
-      return;
-    }
-    const type = typeof body.type === 'string' ? body.type : 'market';
-    if (type !== 'market' && type !== 'limit') {
-      fail(ctx, 422, 'invalid order type');
-      return;
-    }
-    const qty = parseMicro(body.qty);
-    const limit = type === 'limit' ? parseMicro(body.limit_price) : null;
-    if (qty === undefined || limit === undefined) {
-      fail(ctx, 422, 'qty and limit_price must be numbers');
-      return;
-    }
-    if (qty <= 0n) {
-      fail(ctx, 422, 'qty must be > 0');
-      return;
-    }
-    const price = limit ?? prices.get(body.symbol);
-    if (body.side === 'buy' && price !== undefined && mulMicro(qty, price) > cash) {
-      fail(ctx, 403, 'insufficient buying power');
-      return;
-    }
-    const at = now();
-    const order: Order = {
-      id: randomUUID(),
-      client_order_id: clientOrderId,
-      symbol: body.symbol,
-      side: body.side,
-      type,
-      time_in_force: typeof body.time_in_force === 'string' ? body.time_in_force : 'day',
-      qty,
-      filled_qty: 0n,
-      filled_notional: 0n,
-      limit_price: limit,
-      status: 'accepted',
-      created_at: at,
-      updated_at: at,
-      submitted_at: at,
-      filled_at: null,
-      canceled_at: null,
-    };
-    orders.push(order);
     receivedAt.set(order.id, performance.timeOrigin + performance.now());
-    byClientId.set(clientOrderId, order);
-    dirty = true;
-    streams.publishTradeUpdate('new', wireOrder(order));
-    tryFill(order);
-    commit();
     ctx.body = wireOrder(order);
   });
 
@@ -413,16 +341,17 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
     const status = String(ctx.query.status ?? 'open');
     const limit = Math.min(500, Number(ctx.query.limit ?? 50));
     const symbols = typeof ctx.query.symbols === 'string' ? new Set(ctx.query.symbols.split(',')) : undefined;
-    ctx.body = [...orders]
+    const open = (o: ExchangeOrder): boolean => WORKING.has(o.status) || o.status === 'held';
+    ctx.body = [...exchange.orders]
       .reverse()
-      .filter((o) => status === 'all' || (status === 'open') === OPEN.has(o.status))
+      .filter((o) => status === 'all' || (status === 'open') === open(o))
       .filter((o) => !symbols || symbols.has(o.symbol))
       .slice(0, limit)
       .map(wireOrder);
   });
 
   router.get('/v2/orders:by_client_order_id', (ctx) => {
-    const order = byClientId.get(String(ctx.query.client_order_id ?? ''));
+    const order = exchange.byClientOrderId(String(ctx.query.client_order_id ?? ''));
     if (!order) {
       fail(ctx, 404, 'order not found');
       return;
@@ -431,7 +360,7 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
   });
 
   router.get('/v2/orders/:id', (ctx) => {
-    const order = orders.find((o) => o.id === ctx.params.id);
+    const order = exchange.get(ctx.params.id ?? '');
     if (!order) {
       fail(ctx, 404, 'order not found');
       return;
@@ -440,20 +369,15 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
   });
 
   router.delete('/v2/orders/:id', (ctx) => {
-    const order = orders.find((o) => o.id === ctx.params.id);
-    if (!order) {
-      fail(ctx, 404, 'order not found');
+    try {
+      exchange.cancel(ctx.params.id ?? '');
+    } catch (err) {
+      if (!(err instanceof ExchangeRefusal)) throw err;
+      fail(ctx, err.status, err.message);
       return;
+    } finally {
+      commit();
     }
-    if (!OPEN.has(order.status)) {
-      fail(ctx, 422, `order is ${order.status} and cannot be canceled`);
-      return;
-    }
-    order.status = 'canceled';
-    order.canceled_at = order.updated_at = now();
-    dirty = true;
-    commit();
-    streams.publishTradeUpdate('canceled', wireOrder(order));
     ctx.status = 204;
   });
 
@@ -511,7 +435,7 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
     }
     const trades: Record<string, unknown> = {};
     for (const s of symbols) {
-      const price = prices.get(s);
+      const price = exchange.prices.get(s);
       if (price !== undefined)
         trades[s] = {
           t: tradedAt.get(s) ?? now(),
@@ -556,26 +480,36 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
       const before = bars.get(symbol);
       bars.set(symbol, sorted);
       if (before && opts.stream !== false) streamNewBars(streams, symbol, before.at(-1), sorted);
+      // Each new bar trades through its range: stops and limits resting at the exchange fill by the
+      // intrabar rules (a gap through a stop at the open), then its close is the last price.
+      const lastTs = before?.at(-1) ? Date.parse(before.at(-1)?.t ?? '') : Number.POSITIVE_INFINITY;
+      if (fillMode === 'immediate')
+        for (const bar of sorted)
+          if (Date.parse(bar.t) > lastTs)
+            exchange.bar(symbol, {
+              open: toMicro(bar.o),
+              high: toMicro(bar.h),
+              low: toMicro(bar.l),
+              close: toMicro(bar.c),
+            });
       const last = list.at(-1);
       if (last) this.setPrice(symbol, String(last.c));
     },
     setPrice(symbol: string, price: string, at?: Date) {
-      prices.set(symbol, toMicro(price));
       if (at) tradedAt.set(symbol, at.toISOString());
       else tradedAt.delete(symbol);
-      for (const o of orders) if (o.symbol === symbol) tryFill(o);
+      if (fillMode === 'immediate') exchange.trade(symbol, toMicro(price));
+      else exchange.prices.set(symbol, toMicro(price));
       commit();
     },
     fill(orderId: string, qty: string, price: string) {
-      const order = orders.find((o) => o.id === orderId);
-      if (!order || !OPEN.has(order.status)) throw new Error(`order ${orderId} is not open`);
-      applyFill(order, toMicro(qty), toMicro(price));
+      exchange.fill(orderId, toMicro(qty), toMicro(price));
       commit();
     },
     setPosition(symbol: string, qty: string, avgEntryPrice: string) {
-      if (new Big(qty).eq(0)) positions.delete(symbol);
+      if (new Big(qty).eq(0)) exchange.positions.delete(symbol);
       else
-        positions.set(symbol, {
+        exchange.positions.set(symbol, {
           qty: fromMicro(toMicro(qty)),
           avgCost: fromMicro(toMicro(avgEntryPrice)),
           realizedPnl: '0',
@@ -584,7 +518,7 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
       commit();
     },
     orders() {
-      return orders.map((o) => ({
+      return exchange.orders.map((o) => ({
         id: o.id,
         clientOrderId: o.client_order_id,
         symbol: o.symbol,
@@ -593,19 +527,120 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
         status: o.status,
       }));
     },
+    wireOrders: () => exchange.orders.map(wireOrder),
     receivedAt: (orderId: string) => receivedAt.get(orderId),
     requestCounts: () => Object.fromEntries(requestCounts),
-    cash: () => fromMicro(cash),
+    cash: () => fromMicro(exchange.cash),
     setMarketOpen(open: boolean) {
-      marketOpen = open;
-      if (open) for (const o of orders) tryFill(o);
+      exchange.setMarketOpen(open);
       commit();
     },
     setLastEquity(value: string) {
       lastEquity = toMicro(value);
     },
-    exportState,
+    exportState: () => exportState(exchange),
   });
+}
+
+/** The micro value of an optional price field: null when absent, undefined when not a number. */
+function optionalMicro(value: unknown): bigint | null | undefined {
+  return value === undefined || value === null ? null : parseMicro(value);
+}
+
+/**
+ * An order request from a `POST /v2/orders` body, or what is wrong with it (422), in Alpaca's words.
+ * The exchange checks the rules between fields (see checkOrderRequest).
+ */
+function orderRequest(body: Record<string, unknown>): OrderRequest | string {
+  const clientOrderId = typeof body.client_order_id === 'string' ? body.client_order_id : randomUUID();
+  if (clientOrderId.length > CLIENT_ORDER_ID_MAX) return 'client_order_id must be no more than 48 characters';
+  if (typeof body.symbol !== 'string' || !/^[A-Z0-9.]{1,10}$/.test(body.symbol)) return 'invalid symbol';
+  if (body.side !== 'buy' && body.side !== 'sell') return 'invalid side';
+  const type = typeof body.type === 'string' ? body.type : 'market';
+  if (!(ORDER_TYPES as readonly string[]).includes(type)) return 'invalid order type';
+  const orderClass = body.order_class === undefined || body.order_class === '' ? 'simple' : body.order_class;
+  if (orderClass !== 'simple' && orderClass !== 'bracket' && orderClass !== 'oto' && orderClass !== 'oco')
+    return 'invalid order_class';
+  const qty = parseMicro(body.qty);
+  const prices = {
+    limit_price: optionalMicro(body.limit_price),
+    stop_price: optionalMicro(body.stop_price),
+    trail_percent: optionalMicro(body.trail_percent),
+    trail_price: optionalMicro(body.trail_price),
+  };
+  if (qty === undefined || Object.values(prices).includes(undefined))
+    return 'qty and limit_price must be numbers';
+  const takeProfit = body.take_profit as { limit_price?: unknown } | undefined | null;
+  const stopLoss = body.stop_loss as { stop_price?: unknown; limit_price?: unknown } | undefined | null;
+  const tp = takeProfit ? parseMicro(takeProfit.limit_price) : null;
+  const slStop = stopLoss ? parseMicro(stopLoss.stop_price) : null;
+  const slLimit = stopLoss ? optionalMicro(stopLoss.limit_price) : null;
+  if (tp === undefined) return 'take_profit.limit_price must be a number';
+  if (slStop === undefined || slLimit === undefined) return 'stop_loss.stop_price must be a number';
+  return {
+    client_order_id: clientOrderId,
+    symbol: body.symbol,
+    side: body.side,
+    type: type as OrderType,
+    time_in_force: typeof body.time_in_force === 'string' ? body.time_in_force : 'day',
+    qty,
+    limit_price: prices.limit_price ?? null,
+    stop_price: prices.stop_price ?? null,
+    trail_percent: prices.trail_percent ?? null,
+    trail_price: prices.trail_price ?? null,
+    order_class: orderClass,
+    take_profit: tp === null ? null : { limit_price: tp },
+    stop_loss: slStop === null ? null : { stop_price: slStop, limit_price: slLimit ?? null },
+  };
+}
+
+const savedMicro = (v: bigint | null): string | null => (v === null ? null : String(v));
+const loadedMicro = (v: string | null | undefined): bigint | null =>
+  v === null || v === undefined ? null : BigInt(v);
+
+/** The exchange's account as the saved state holds it. */
+function exportState(exchange: SimulatedExchange): AlpacaState {
+  return {
+    cash: String(exchange.cash),
+    positions: [...exchange.positions].map(([symbol, p]) => [symbol, toExported(p)]),
+    orders: exchange.orders.map((o) => ({
+      ...o,
+      qty: String(o.qty),
+      filled_qty: String(o.filled_qty),
+      filled_notional: String(o.filled_notional),
+      limit_price: savedMicro(o.limit_price),
+      stop_price: savedMicro(o.stop_price),
+      trail_percent: savedMicro(o.trail_percent),
+      trail_price: savedMicro(o.trail_price),
+      hwm: savedMicro(o.hwm),
+    })),
+  };
+}
+
+/** A saved account (one from before stops and brackets too) as the exchange keeps it. */
+function importState(state: AlpacaState): {
+  cash: bigint;
+  positions: Map<string, PositionState>;
+  orders: ExchangeOrder[];
+} {
+  return {
+    cash: BigInt(state.cash),
+    positions: new Map(state.positions.map(([symbol, p]) => [symbol, fromExported(p)])),
+    orders: state.orders.map((o) => ({
+      ...o,
+      qty: BigInt(o.qty),
+      filled_qty: BigInt(o.filled_qty),
+      filled_notional: BigInt(o.filled_notional),
+      limit_price: loadedMicro(o.limit_price),
+      stop_price: loadedMicro(o.stop_price),
+      trail_percent: loadedMicro(o.trail_percent),
+      trail_price: loadedMicro(o.trail_price),
+      hwm: loadedMicro(o.hwm),
+      order_class: o.order_class ?? 'simple',
+      parent_id: o.parent_id ?? null,
+      legs: o.legs ?? [],
+    })),
+  };
 }
 
 /** Stream what a new bar list adds after `last`: newer bars as `bars`, a changed `last` as `updatedBars`. */

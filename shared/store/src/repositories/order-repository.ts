@@ -4,14 +4,22 @@ import type { Knex } from 'knex';
 
 import { newestPage, type Page } from './list-options.js';
 
+/** An order's part: an entry, an exit the strategy or a trader decided, or a protective order. */
+export type OrderRole = 'entry' | 'exit' | 'stop_loss' | 'take_profit' | 'trailing_stop';
+
 export interface NewOrder {
   clientOrderId: string;
   signalId: string | null;
   symbol: string;
   side: Side;
-  type: 'market' | 'limit' | 'stop' | 'stop_limit';
+  type: 'market' | 'limit' | 'stop' | 'stop_limit' | 'trailing_stop';
   qty: Decimal;
   limitPrice?: Decimal | null;
+  /** A stop's price; a protective order's part and the entry it protects; a trailing stop's trail. */
+  stopPrice?: Decimal | null;
+  role?: OrderRole | null;
+  parentOrderId?: string | null;
+  trailPercent?: Decimal | null;
   status: OrderStatus;
   brokerOrderId?: string | null;
   filledQty?: Decimal;
@@ -51,6 +59,7 @@ export class OrderRepository {
         filledAvgPrice: order.filledAvgPrice ?? this.knex.raw('orders.filled_avg_price'),
         rejectReason: order.rejectReason ?? this.knex.raw('orders.reject_reason'),
         submittedAt: order.submittedAt ?? this.knex.raw('orders.submitted_at'),
+        stopPrice: order.stopPrice ?? this.knex.raw('orders.stop_price'),
         updatedAt: this.knex.fn.now(),
       })
       .returning('*')) as OrderRow[];
@@ -103,6 +112,41 @@ export class OrderRepository {
     return this.knex<OrderRow>('orders')
       .whereNotIn('status', FINAL_ORDER_STATUSES)
       .orWhere((q) => void q.where('updatedAt', '>=', since).andWhere('filledQty', '>', 0));
+  }
+
+  /** The working protective orders (stop-loss, take-profit, trailing stop) of a symbol. */
+  async protective(symbol: string): Promise<OrderRow[]> {
+    return this.knex<OrderRow>('orders')
+      .where({ symbol })
+      .whereIn('role', ['stop_loss', 'take_profit', 'trailing_stop'])
+      .whereNotIn('status', FINAL_ORDER_STATUSES)
+      .orderBy('createdAt', 'asc');
+  }
+
+  /** Filled entries whose signal asked for a trailing stop that is not placed yet (newest first). */
+  async unprotectedTrailingEntries(limit = 50): Promise<(OrderRow & { trailPercent: string })[]> {
+    return (
+      this.knex('orders as e')
+        .join('signals as s', 's.id', 'e.signalId')
+        .where('e.role', 'entry')
+        .where('e.status', 'filled')
+        .whereRaw("s.exits->>'trailPercent' is not null")
+        .whereNotExists(
+          this.knex('orders as t').whereRaw('t.parent_order_id = e.id').where('t.role', 'trailing_stop'),
+        )
+        // Still held: no sell of the symbol decided since the entry.
+        .whereNotExists(
+          this.knex('orders as x')
+            .whereRaw('x.symbol = e.symbol')
+            .where('x.side', 'sell')
+            .whereRaw('x.created_at > e.created_at'),
+        )
+        .orderBy('e.updatedAt', 'desc')
+        .limit(limit)
+        .select('e.*', this.knex.raw("(s.exits->>'trailPercent') as trail_percent")) as Promise<
+        (OrderRow & { trailPercent: string })[]
+      >
+    );
   }
 
   /** Orders not yet in a final state, oldest first (for lifecycle polling). */

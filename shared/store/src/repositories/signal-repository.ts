@@ -16,6 +16,17 @@ export interface NewSignal {
   reason: string;
   timeframe: string;
   barTs: Date;
+  /** An entry's protective exits (decimal prices; the trail in percent); null without any. */
+  exits?: SignalExits | null;
+  /** Why an exit was decided: the strategy (`signal`) or its holding limit (`time`). */
+  exitReason?: 'signal' | 'time' | null;
+}
+
+/** Protective exits as stored and sent: decimal strings. */
+export interface SignalExits {
+  stopPrice?: string;
+  takeProfitPrice?: string;
+  trailPercent?: string;
 }
 
 export interface SignalRow extends Omit<NewSignal, 'barTs'> {
@@ -71,7 +82,11 @@ export class SignalRepository {
    */
   async insertOnce(signal: NewSignal): Promise<{ row: StoredSignal; created: boolean }> {
     const [inserted] = (await this.knex('signals')
-      .insert({ ...signal, params: JSON.stringify(signal.params) })
+      .insert({
+        ...signal,
+        params: JSON.stringify(signal.params),
+        exits: signal.exits ? JSON.stringify(signal.exits) : null,
+      })
       .onConflict(['strategy', 'symbol', 'timeframe', 'barTs'])
       .ignore()
       .returning('*')) as StoredSignal[];

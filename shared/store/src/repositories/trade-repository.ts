@@ -1,7 +1,14 @@
-import type { Decimal, Side } from '@trading/domain';
+import type { Decimal, ExitReason, Side } from '@trading/domain';
 import type { Knex } from 'knex';
 
 import { newestPage, type Page } from './list-options.js';
+
+/** Why a fill (a sell's matters): its protective part, the strategy's reason, a force-exit, a trader. */
+const EXIT_REASON = `case
+  when orders.role in ('stop_loss', 'take_profit', 'trailing_stop') then orders.role
+  when orders.signal_id is not null then coalesce(signals.exit_reason, 'signal')
+  when orders.client_order_id like 'man-exit-%' then 'force_exit'
+  else 'manual' end as exit_reason`;
 
 /** One fill of an order. */
 export interface NewTrade {
@@ -54,12 +61,22 @@ export class TradeRepository {
    * Every fill since a time, oldest first, with the strategy whose signal placed its order (`manual`
    * for a trader's): what closed trades and performance by strategy are computed from.
    */
-  async attributed(since: Date, limit = 50_000): Promise<(TradeRow & { strategy: string })[]> {
-    return this.knex('trades')
+  async attributed(
+    since: Date,
+    limit = 50_000,
+    symbol?: string,
+  ): Promise<(TradeRow & { strategy: string; exitReason: ExitReason })[]> {
+    const query = this.knex('trades')
       .join('orders', 'orders.id', 'trades.orderId')
       .leftJoin('signals', 'signals.id', 'orders.signalId')
-      .where('trades.tradedAt', '>=', since)
-      .select('trades.*', this.knex.raw("coalesce(signals.strategy, 'manual') as strategy"))
+      .where('trades.tradedAt', '>=', since);
+    if (symbol !== undefined) void query.where('trades.symbol', symbol);
+    return query
+      .select(
+        'trades.*',
+        this.knex.raw("coalesce(signals.strategy, 'manual') as strategy"),
+        this.knex.raw(EXIT_REASON),
+      )
       .orderBy([{ column: 'trades.tradedAt' }, { column: 'trades.id' }])
       .limit(limit);
   }
@@ -73,7 +90,7 @@ export class TradeRepository {
     symbol: string,
     timeframe: string,
     limit: number,
-  ): Promise<(TradeRow & { strategy: string; barTs: Date | null })[]> {
+  ): Promise<(TradeRow & { strategy: string; barTs: Date | null; exitReason: ExitReason })[]> {
     const newestBar = this.knex('candles')
       .max('ts')
       .where('candles.symbol', symbol)
@@ -87,6 +104,7 @@ export class TradeRepository {
         'trades.*',
         this.knex.raw("coalesce(signals.strategy, 'manual') as strategy"),
         this.knex.raw('coalesce(signals.bar_ts, (?)) as bar_ts', [newestBar]),
+        this.knex.raw(EXIT_REASON),
       )
       .orderBy([
         { column: 'trades.tradedAt', order: 'desc' },

@@ -16,6 +16,10 @@ export const smaCross = defineStrategy({
   check: ({ fast, slow }) =>
     slow > fast ? undefined : `slow (${String(slow)}) must be greater than fast (${String(fast)})`,
   indicators: ({ fast, slow }) => ({ fast: ta.sma(fast), slow: ta.sma(slow) }),
+  plot: ({ ind, params }) => ({
+    [`SMA(${String(params.fast)})`]: ind.fast.value,
+    [`SMA(${String(params.slow)})`]: ind.slow.value,
+  }),
   decide({ bar, ind, params }) {
     const { fast, slow } = ind;
     if (crossedAbove(fast, slow))

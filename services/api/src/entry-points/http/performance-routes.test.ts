@@ -38,7 +38,7 @@ describe('performance API (real PostgreSQL, Redis, local Alpaca): closed trades 
     const data = res.body.data as Json;
     const trades = data.closedTrades as Json[];
     expect(trades).to.have.length(1);
-    expect(trades[0]).to.include({ symbol: 'GOOG', strategy: 'manual', qty: '5' });
+    expect(trades[0]).to.include({ symbol: 'GOOG', strategy: 'manual', qty: '5', exitReason: 'manual' });
     expect(Number(trades[0]?.pnl)).to.equal(50);
     expect(Number(trades[0]?.entryPrice)).to.equal(100);
     expect(Number(trades[0]?.exitPrice)).to.equal(110);
@@ -78,6 +78,34 @@ describe('performance API (real PostgreSQL, Redis, local Alpaca): closed trades 
     const [fill] = res.body.data as Json[];
     expect(fill).to.include({ barTs: bar.toISOString(), side: 'buy', strategy: 'manual' });
     expect(fill?.tradedAt).not.to.equal(fill?.barTs);
+  });
+
+  it("GET /candles/:symbol/plots: the running strategy's series over the newest bars, settled before the first shown", async () => {
+    const day = 86_400_000;
+    await api.repos.candles.upsertMany(
+      Array.from({ length: 60 }, (_, i) => ({
+        symbol: 'PLOT',
+        timeframe: '1Day',
+        ts: new Date(Date.UTC(2024, 0, 1) + i * day),
+        open: String(100 + i),
+        high: String(101 + i),
+        low: String(99 + i),
+        close: String(100 + i),
+        volume: '1',
+      })),
+    );
+    const res = await api.call('GET', '/api/v1/candles/PLOT/plots?timeframe=1Day&limit=10');
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    const data = res.body.data as {
+      strategy: string;
+      series: { name: string; points: { ts: string; value: number }[] }[];
+    };
+    expect(data.strategy).to.equal('sma-cross');
+    expect(data.series.map((s) => s.name)).to.deep.equal(['SMA(10)', 'SMA(20)']);
+    // The last of 60 closes 100…159: SMA(10) of 150…159 is 154.5; every shown point has a value.
+    expect(data.series[0]?.points).to.have.length(10);
+    expect(data.series[0]?.points.at(-1)?.value).to.equal(154.5);
+    expect((await api.call('GET', '/api/v1/candles/PLOT/plots?strategy=moon')).status).to.equal(400);
   });
 
   it('refuses days outside 1-365 with 400', async () => {

@@ -28,6 +28,11 @@ const tripSchema = Joi.object({
   pnl: decimal.description('After commissions'),
   returnPct: Joi.number(),
   durationMs: Joi.number().integer(),
+  exitReason: Joi.string()
+    .valid('signal', 'stop_loss', 'take_profit', 'trailing_stop', 'time', 'manual', 'force_exit')
+    .description(
+      'What closed it: the strategy, a protective order held at the broker, its holding limit, a trader',
+    ),
 }).label('ClosedTrade');
 
 const summarySchema = Joi.object({

@@ -21,6 +21,14 @@ const strategySchema = Joi.object({
     .unknown(true)
     .description('Parameters in use (a number by name): the defaults with STRATEGY_PARAMS applied'),
   parameters: Joi.object().unknown(true).description('JSON Schema of the parameters'),
+  exits: Joi.object({
+    stopLoss: Joi.number(),
+    stopLossAtr: Joi.number(),
+    atrBars: Joi.number().integer(),
+    takeProfit: Joi.number(),
+    trailingStop: Joi.number(),
+    maxBars: Joi.number().integer(),
+  }).description('Protective exits with the parameters in use: fractions of the entry close, bars'),
 }).label('Strategy');
 
 /** `GET /strategies`: every strategy with its parameters, whether it runs, and their schema. */
@@ -37,6 +45,7 @@ export function strategiesEndpoints(config: Config, catalog: StrategyCatalog): E
       enabled: config.strategies.includes(s.name),
       defaults: s.defaults,
       params: { ...s.defaults, ...config.strategyParams[s.name] },
+      exits: s.exitsFor?.({ ...s.defaults, ...config.strategyParams[s.name] }) ?? {},
       parameters: toJsonSchema(s.schema, 'json'),
     }));
   };
