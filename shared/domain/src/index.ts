@@ -21,6 +21,8 @@ export { barProblem, PRICE_SCALE, roundDecimal, screenBars } from './market-data
 export type { Timeframe } from './market-data/timeframe.js';
 export { BAR_TIMEFRAMES, isBarClosed, timeframeMs } from './market-data/timeframe.js';
 export { COLLECTED_TIMEFRAMES } from './market-data/timeframe.js';
+export { isRegularTradingHours } from './market-data/trading-hours.js';
+export { brokerPrice } from './orders/broker-price.js';
 export type { FillModel } from './orders/fill-model.js';
 export { fillPrice } from './orders/fill-model.js';
 export type { NewFill } from './orders/fill-since.js';

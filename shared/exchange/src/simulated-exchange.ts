@@ -222,9 +222,12 @@ export class SimulatedExchange {
     return sum;
   }
 
-  /** An opening-auction order waits for the open; everything else trades whenever a price comes. */
-  #mayTrade(order: ExchangeOrder): boolean {
-    return order.time_in_force !== 'opg' || this.marketOpen;
+  /**
+   * While the market is closed nothing trades on a price (orders wait, as Alpaca queues them, for
+   * the open); a bar always trades, being the market's own session.
+   */
+  #mayTrade(_order: ExchangeOrder): boolean {
+    return this.marketOpen;
   }
 
   #make(

@@ -7,10 +7,4 @@ export { createOrderRecorder } from './order-recorder.js';
 export type { OrderRefusal, PlaceOrderDeps, PlaceOrderOutcome, PlaceOrderRequest } from './place-order.js';
 export { createPlaceOrder } from './place-order.js';
 export type { ProtectiveDeps } from './protective-orders.js';
-export {
-  brokerPrice,
-  cancelProtective,
-  entryProtection,
-  placeTrailingStops,
-  recordLegs,
-} from './protective-orders.js';
+export { cancelProtective, entryProtection, placeTrailingStops, recordLegs } from './protective-orders.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { roundTrips } from '@trading/domain';
+import { brokerPrice, roundTrips } from '@trading/domain';
 import { type Broker, createBroker } from '@trading/messaging';
 import { migrateLatest } from '@trading/migrations';
 import { loadConfig } from '@trading/platform';
@@ -13,7 +13,7 @@ import { expect } from 'chai';
 import { riskLimits } from './assess-order.js';
 import { createOrderRecorder } from './order-recorder.js';
 import { createPlaceOrder } from './place-order.js';
-import { brokerPrice, placeTrailingStops } from './protective-orders.js';
+import { placeTrailingStops } from './protective-orders.js';
 
 describe('protective exits held at the broker (real PostgreSQL, Redis, local Alpaca)', function () {
   this.timeout(60_000);

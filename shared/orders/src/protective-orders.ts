@@ -1,7 +1,6 @@
-import type { BrokerOrder, BrokerPort, Decimal } from '@trading/domain';
+import { type BrokerOrder, type BrokerPort, brokerPrice, type Decimal } from '@trading/domain';
 import { isDataError, isTransient, type Logger } from '@trading/platform';
 import type { OrderRow, Repositories, SignalExits } from '@trading/store';
-import { Big } from 'big.js';
 
 import type { OrderRecorder } from './order-recorder.js';
 
@@ -11,12 +10,6 @@ export interface ProtectiveDeps {
   trading: Pick<BrokerPort, 'submitTrailingStop' | 'cancelOrder' | 'getOrderByClientId'>;
   record: OrderRecorder;
   logger: Logger;
-}
-
-/** A price the broker takes: whole cents from $1 up, four places below (Alpaca refuses sub-pennies). */
-export function brokerPrice(price: string): Decimal {
-  const p = new Big(price);
-  return p.gte(1) ? p.round(2).toFixed(2) : p.round(4).toFixed(4);
 }
 
 /** The bracket or OTO prices an entry sends for its signal's exits (none without a stop or target). */

@@ -1,21 +1,10 @@
 import type { RiskLimits } from '@trading/domain';
 import { expect } from 'chai';
 
-import { bars, DAY, scripted } from '../testing/scripted.js';
+import { bars, DAY, OPEN_LIMITS, scripted } from '../testing/scripted.js';
 import { runLiveBacktest } from './live-execution.js';
 
-const LIMITS: RiskLimits = {
-  maxPositionSize: '1000',
-  maxOpenPositions: 5,
-  dailyLossLimit: '1000000',
-  cooldownMs: 0,
-  marketHoursOnly: false,
-  maxPriceDeviation: 0.05,
-  maxSignalAgeMs: 0,
-  maxPriceAgeMs: 900_000,
-  maxOrderShares: 10_000,
-  maxPriceJump: 0.5,
-};
+const LIMITS = OPEN_LIMITS;
 const series = bars([
   [10, 10],
   [10, 11],

@@ -1,9 +1,11 @@
 import {
+  brokerPrice,
   checkOrderNotional,
   evaluateRisk,
   type ExitReason,
   type FillModel,
   FLAT_STRATEGY_POSITION,
+  isRegularTradingHours,
   type ProtectiveExits,
   type RiskDecision,
   type RiskLimits,
@@ -82,7 +84,7 @@ export function runLiveBacktest(
   let i = 0;
   let orders = 0;
   let entry: { bar: number; ts: number; price: Big; commission: Big } | undefined;
-  /** Why each market sell was sent (the strategy's exit or its holding limit). */
+  /** Why each market sell was sent (the strategy's exit or its holding limit), by client order id. */
   const reasons = new Map<string, ExitReason>();
   /** A trailing stop to place once the entry fills (percent). */
   let trailAfterFill: number | undefined;
@@ -127,12 +129,18 @@ export function runLiveBacktest(
   function reasonOf(order: ExchangeOrder): ExitReason {
     if (order.type === 'trailing_stop') return 'trailing_stop';
     if (order.parent_id !== null) return order.type === 'limit' ? 'take_profit' : 'stop_loss';
-    return reasons.get(order.id) ?? 'force_exit';
+    return reasons.get(order.client_order_id) ?? 'force_exit';
   }
 
-  function send(request: Omit<OrderRequest, 'client_order_id' | 'symbol'>): ExchangeOrder | undefined {
+  function send(
+    request: Omit<OrderRequest, 'client_order_id' | 'symbol'>,
+    reason?: ExitReason,
+  ): ExchangeOrder | undefined {
+    const clientOrderId = `bt-${String(++orders)}`;
+    // Known before it is sent: an order filled on arrival reports its fill from inside submit.
+    if (reason) reasons.set(clientOrderId, reason);
     try {
-      return exchange.submit({ ...request, client_order_id: `bt-${String(++orders)}`, symbol: SYMBOL });
+      return exchange.submit({ ...request, client_order_id: clientOrderId, symbol: SYMBOL });
     } catch (err) {
       // The exchange refuses what the rules let through only at its edges (a sell racing a fill).
       if (!(err instanceof ExchangeRefusal)) throw err;
@@ -140,21 +148,31 @@ export function runLiveBacktest(
     }
   }
 
-  /** An entry with its protective exits as the executor sends it; an exit after canceling them. */
-  function submit(side: Side, qty: string, exits?: ProtectiveExits, reason: ExitReason = 'signal'): void {
-    const base = { side, type: 'market' as const, time_in_force: 'day', qty: toMicro(qty) };
+  /**
+   * An entry with its protective exits as the executor sends them; an exit after canceling them.
+   * Decided while the market is closed: an opening-auction order, filled at the next bar's open.
+   */
+  function submit(
+    side: Side,
+    qty: string,
+    exits?: ProtectiveExits,
+    reason: ExitReason = 'signal',
+    atOpen = false,
+  ): void {
+    const base = { side, type: 'market' as const, time_in_force: atOpen ? 'opg' : 'day', qty: toMicro(qty) };
     if (side === 'sell') {
       for (const o of exchange.orders)
         if (o.side === 'sell' && (WORKING.has(o.status) || o.status === 'held')) exchange.cancel(o.id);
-      const sent = send(base);
-      if (sent) reasons.set(sent.id, reason);
+      send(base, reason);
       return;
     }
-    const stop = exits?.stopPrice === undefined ? null : { stop_price: toMicro(decimalOf(exits.stopPrice)) };
+    // Rounded as the executor rounds them for the broker (whole cents).
+    const stop =
+      exits?.stopPrice === undefined ? null : { stop_price: toMicro(brokerPrice(exits.stopPrice)) };
     const target =
       exits?.takeProfitPrice === undefined
         ? null
-        : { limit_price: toMicro(decimalOf(exits.takeProfitPrice)) };
+        : { limit_price: toMicro(brokerPrice(exits.takeProfitPrice)) };
     const orderClass = stop && target ? 'bracket' : stop || target ? 'oto' : 'simple';
     send({
       ...base,
@@ -203,14 +221,17 @@ export function runLiveBacktest(
     if (signal) {
       const now = new Date(bar.ts + options.barMs);
       const price = decimalOf(bar.close);
+      // The market as the broker's clock would say at the decision (regular US hours).
+      const marketOpen = !options.limits.marketHoursOnly || isRegularTradingHours(now);
+      exchange.marketOpen = marketOpen;
       const decision: RiskDecision =
         i < (options.tradeFrom ?? 0)
           ? { approved: false, rule: 'stale_signal', details: {} }
-          : decide(signal.side, price, now);
+          : decide(signal.side, price, now, marketOpen);
       if (decision.approved) {
         decisions.push({ barTs: bar.ts, side: signal.side, qty: decision.qty });
         lastOrderAt = now;
-        submit(signal.side, decision.qty, signal.exits, signal.exitReason);
+        submit(signal.side, decision.qty, signal.exits, signal.exitReason, decision.atOpen);
       } else {
         decisions.push({ barTs: bar.ts, side: signal.side, rule: decision.rule });
       }
@@ -231,7 +252,7 @@ export function runLiveBacktest(
   }
   return { equity, exposed, trades, commissions: commissions.toNumber(), decisions };
 
-  function decide(side: Side, price: string, now: Date): RiskDecision {
+  function decide(side: Side, price: string, now: Date, marketOpen: boolean): RiskDecision {
     const held = heldQty();
     const money = cash();
     // The account as the paper broker reports it: buying power is the cash, never below 0.
@@ -247,7 +268,7 @@ export function runLiveBacktest(
         heldQty: fromMicro(exchange.held(SYMBOL)),
         openPositions: held.eq(0) ? 0 : 1,
         lastOrderAt,
-        marketOpen: true,
+        marketOpen,
         now,
       },
       options.limits,

@@ -4,7 +4,7 @@ import { crossedAbove, crossedBelow, defineStrategy, enter, exit, param, ta } fr
 import { googStrategyBars } from '@trading/testkit';
 import { expect } from 'chai';
 
-import { bars, DAY } from '../testing/scripted.js';
+import { bars, DAY, OPEN_LIMITS } from '../testing/scripted.js';
 import { runBacktest } from './backtest-engine.js';
 import { runLiveBacktest } from './live-execution.js';
 
@@ -108,18 +108,7 @@ describe('protective exits in the all-in backtest', () => {
   });
 
   it('--execution live sends them to the simulated exchange as a bracket: the same exits, reasons recorded', () => {
-    const limits = {
-      maxPositionSize: '100000',
-      maxOpenPositions: 5,
-      dailyLossLimit: '1000000',
-      cooldownMs: 0,
-      marketHoursOnly: false,
-      maxPriceDeviation: 0.05,
-      maxSignalAgeMs: 0,
-      maxPriceAgeMs: 900_000,
-      maxOrderShares: 10_000,
-      maxPriceJump: 0.5,
-    };
+    const limits = { ...OPEN_LIMITS, maxPositionSize: '100000' };
     const bars = googStrategyBars();
     const options = { commission: 0.002, slippage: 0, fill: 'next-open' as const, cash: 10_000 };
     const live = runLiveBacktest(bars, smaWithExits.create(smaWithExits.defaults), {

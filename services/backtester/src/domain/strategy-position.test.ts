@@ -2,7 +2,7 @@ import type { RiskLimits, StrategyPosition } from '@trading/domain';
 import { defineStrategy, enter, exit, param, ta } from '@trading/strategy-sdk';
 import { expect } from 'chai';
 
-import { bars, DAY } from '../testing/scripted.js';
+import { bars, DAY, OPEN_LIMITS } from '../testing/scripted.js';
 import { runBacktest } from './backtest-engine.js';
 import { runLiveBacktest } from './live-execution.js';
 
@@ -30,18 +30,7 @@ const timed = defineStrategy({
   },
 });
 
-const LIMITS: RiskLimits = {
-  maxPositionSize: '1000',
-  maxOpenPositions: 5,
-  dailyLossLimit: '1000000',
-  cooldownMs: 0,
-  marketHoursOnly: false,
-  maxPriceDeviation: 0.05,
-  maxSignalAgeMs: 0,
-  maxPriceAgeMs: 900_000,
-  maxOrderShares: 10_000,
-  maxPriceJump: 0.5,
-};
+const LIMITS = OPEN_LIMITS;
 
 const series = bars([
   [10, 10],

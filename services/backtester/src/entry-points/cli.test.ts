@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { parseCsvBars } from '@trading/domain';
 import { expect } from 'chai';
 
 const run = promisify(execFile);
@@ -117,7 +118,10 @@ describe('backtest CLI', function () {
       '100000',
       '--json',
     ];
-    const { code, stdout } = await cli(args, { RISK_MAX_POSITION_SIZE: '5000' });
+    const { code, stdout } = await cli(args, {
+      RISK_MAX_POSITION_SIZE: '5000',
+      RISK_MARKET_HOURS_ONLY: 'false',
+    });
     expect(code).to.equal(0);
     const out = JSON.parse(stdout) as {
       trades: { qty: number; entryPrice: number }[];
@@ -129,6 +133,27 @@ describe('backtest CLI', function () {
     // Each round trip is two approved orders, except a position still open at the end (closed for the list).
     const approved = out.decisions.filter((d) => d.qty !== undefined).length;
     expect(approved).to.be.within(out.trades.length * 2 - 1, out.trades.length * 2);
+  });
+
+  it('--execution live with market hours: a decision made after the close goes to the opening auction, filled at the next open', async () => {
+    const args = [
+      '--csv',
+      GOOG,
+      '--strategy',
+      'sma-cross',
+      '--execution',
+      'live',
+      '--fill',
+      'close',
+      '--json',
+    ];
+    const { code, stdout } = await cli(args, { RISK_MARKET_HOURS_ONLY: 'true' });
+    expect(code).to.equal(0);
+    const out = JSON.parse(stdout) as { trades: { entryBar: number; entryPrice: number }[] };
+    const bars = parseCsvBars(readFileSync(GOOG, 'utf8'));
+    expect(out.trades.length).to.be.greaterThan(10);
+    // Daily bars are decided at their close, when the market has closed: each entry is the next open.
+    for (const t of out.trades) expect(t.entryPrice).to.equal(bars[t.entryBar]?.open);
   });
 
   it('refuses bad input with a clear message and exit code 2', async () => {

@@ -1,4 +1,4 @@
-import type { StrategyBar, StrategyInstance } from '@trading/domain';
+import type { RiskLimits, StrategyBar, StrategyInstance } from '@trading/domain';
 
 /** One day (ms): the spacing of the test bars. */
 export const DAY = 86_400_000;
@@ -25,4 +25,18 @@ export const scripted = (decisions: Record<number, 'buy' | 'sell'>): StrategyIns
       return side ? { side, strength: 1, describe: () => 'scripted' } : undefined;
     },
   };
+};
+
+/** Risk limits that leave the rules under test alone: no cooldown, no market hours, wide caps. */
+export const OPEN_LIMITS: RiskLimits = {
+  maxPositionSize: '1000',
+  maxOpenPositions: 5,
+  dailyLossLimit: '1000000',
+  cooldownMs: 0,
+  marketHoursOnly: false,
+  maxPriceDeviation: 0.05,
+  maxSignalAgeMs: 0,
+  maxPriceAgeMs: 900_000,
+  maxOrderShares: 10_000,
+  maxPriceJump: 0.5,
 };
