@@ -2,7 +2,8 @@ export type { MarketSimulator, MarketSimulatorOptions, SimResume } from './marke
 export { startMarketSimulator } from './market-simulator.js';
 export type { PriceSeries, SimBar } from './price-series.js';
 export { mulberry32, randomWalkSeries, replaySeries } from './price-series.js';
-export type { AlpacaServer, AlpacaServerOptions, AlpacaState, WireBar } from './providers/alpaca-server.js';
+export type { AlpacaState } from './providers/alpaca-account-state.js';
+export type { AlpacaServer, AlpacaServerOptions, WireBar } from './providers/alpaca-server.js';
 export { startAlpacaServer } from './providers/alpaca-server.js';
 export type { AlpacaStreams, AlpacaStreamsOptions, ExecutionDetails } from './providers/alpaca-streams.js';
 export type { AnthropicServer, Responder } from './providers/anthropic-server.js';

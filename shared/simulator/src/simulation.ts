@@ -8,7 +8,8 @@ import type { Repositories } from '@trading/store';
 import { writeFileDurably } from './durable-file.js';
 import { type MarketSimulator, type SimResume, startMarketSimulator } from './market-simulator.js';
 import { type PriceSeries, randomWalkSeries, replaySeries } from './price-series.js';
-import { type AlpacaServer, type AlpacaState, startAlpacaServer } from './providers/alpaca-server.js';
+import type { AlpacaState } from './providers/alpaca-account-state.js';
+import { type AlpacaServer, startAlpacaServer } from './providers/alpaca-server.js';
 import { type FinnhubServer, startFinnhubServer } from './providers/finnhub-server.js';
 
 const SIM_KEY = 'sim-key';

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-
 import Router from '@koa/router';
 import { BAR_TIMEFRAMES, type PositionState } from '@trading/domain';
 import {
@@ -8,11 +6,6 @@ import {
   ExchangeRefusal,
   fromMicro,
   mulMicro,
-  ORDER_TYPES,
-  type OrderClass,
-  type OrderRequest,
-  type OrderType,
-  parseMicro,
   SimulatedExchange,
   toMicro,
   WORKING,
@@ -20,6 +13,8 @@ import {
 import { Big } from 'big.js';
 import Koa from 'koa';
 
+import { type AlpacaState, exportState, importState } from './alpaca-account-state.js';
+import { orderRequest } from './alpaca-order-request.js';
 import { type AlpacaStreams, createAlpacaStreams } from './alpaca-streams.js';
 import { FaultInjector, readJson } from './fault-injector.js';
 import { type LocalServer, serveLocal } from './local-server.js';
@@ -37,7 +32,6 @@ export interface WireBar {
 }
 
 const TIMEFRAMES: ReadonlySet<string> = new Set(BAR_TIMEFRAMES);
-const CLIENT_ORDER_ID_MAX = 48;
 
 /** Options of {@link startAlpacaServer}. */
 export interface AlpacaServerOptions {
@@ -103,52 +97,6 @@ export interface AlpacaServer extends LocalServer {
   setLastEquity(value: string): void;
   /** The paper account (cash, positions, orders) as JSON, to start from it again later. */
   exportState(): AlpacaState;
-}
-
-/** The paper account of the local Alpaca, serialisable (see {@link AlpacaServer.exportState}). */
-export interface AlpacaState {
-  cash: string;
-  positions: [string, { qty: string; cost: string }][];
-  orders: SavedOrder[];
-}
-
-/** An order as the saved account holds it: money as micro-unit strings; fields added later optional. */
-type SavedOrder = Omit<
-  ExchangeOrder,
-  | 'qty'
-  | 'filled_qty'
-  | 'filled_notional'
-  | 'limit_price'
-  | 'stop_price'
-  | 'trail_percent'
-  | 'trail_price'
-  | 'hwm'
-  | 'order_class'
-  | 'parent_id'
-  | 'legs'
-> & {
-  qty: string;
-  filled_qty: string;
-  filled_notional: string;
-  limit_price: string | null;
-  stop_price?: string | null;
-  trail_percent?: string | null;
-  trail_price?: string | null;
-  hwm?: string | null;
-  order_class?: OrderClass;
-  parent_id?: string | null;
-  legs?: string[];
-};
-
-/** A position as the exported state keeps it (micro-units, as state files already hold them). */
-function toExported(p: PositionState): { qty: string; cost: string } {
-  const qty = toMicro(p.qty);
-  return { qty: String(qty), cost: String(mulMicro(qty, toMicro(p.avgCost))) };
-}
-
-function fromExported(p: { qty: string; cost: string }): PositionState {
-  const qty = BigInt(p.qty);
-  return { qty: fromMicro(qty), avgCost: fromMicro(divMicro(BigInt(p.cost), qty)), realizedPnl: '0' };
 }
 
 const errorBody = (status: number, message: string): unknown => ({ code: 40_000_000 + status * 10, message });
@@ -540,107 +488,6 @@ export async function startAlpacaServer(options: AlpacaServerOptions): Promise<A
     },
     exportState: () => exportState(exchange),
   });
-}
-
-/** The micro value of an optional price field: null when absent, undefined when not a number. */
-function optionalMicro(value: unknown): bigint | null | undefined {
-  return value === undefined || value === null ? null : parseMicro(value);
-}
-
-/**
- * An order request from a `POST /v2/orders` body, or what is wrong with it (422), in Alpaca's words.
- * The exchange checks the rules between fields (see checkOrderRequest).
- */
-function orderRequest(body: Record<string, unknown>): OrderRequest | string {
-  const clientOrderId = typeof body.client_order_id === 'string' ? body.client_order_id : randomUUID();
-  if (clientOrderId.length > CLIENT_ORDER_ID_MAX) return 'client_order_id must be no more than 48 characters';
-  if (typeof body.symbol !== 'string' || !/^[A-Z0-9.]{1,10}$/.test(body.symbol)) return 'invalid symbol';
-  if (body.side !== 'buy' && body.side !== 'sell') return 'invalid side';
-  const type = typeof body.type === 'string' ? body.type : 'market';
-  if (!(ORDER_TYPES as readonly string[]).includes(type)) return 'invalid order type';
-  const orderClass = body.order_class === undefined || body.order_class === '' ? 'simple' : body.order_class;
-  if (orderClass !== 'simple' && orderClass !== 'bracket' && orderClass !== 'oto' && orderClass !== 'oco')
-    return 'invalid order_class';
-  const qty = parseMicro(body.qty);
-  const prices = {
-    limit_price: optionalMicro(body.limit_price),
-    stop_price: optionalMicro(body.stop_price),
-    trail_percent: optionalMicro(body.trail_percent),
-    trail_price: optionalMicro(body.trail_price),
-  };
-  if (qty === undefined || Object.values(prices).includes(undefined))
-    return 'qty and limit_price must be numbers';
-  const takeProfit = body.take_profit as { limit_price?: unknown } | undefined | null;
-  const stopLoss = body.stop_loss as { stop_price?: unknown; limit_price?: unknown } | undefined | null;
-  const tp = takeProfit ? parseMicro(takeProfit.limit_price) : null;
-  const slStop = stopLoss ? parseMicro(stopLoss.stop_price) : null;
-  const slLimit = stopLoss ? optionalMicro(stopLoss.limit_price) : null;
-  if (tp === undefined) return 'take_profit.limit_price must be a number';
-  if (slStop === undefined || slLimit === undefined) return 'stop_loss.stop_price must be a number';
-  return {
-    client_order_id: clientOrderId,
-    symbol: body.symbol,
-    side: body.side,
-    type: type as OrderType,
-    time_in_force: typeof body.time_in_force === 'string' ? body.time_in_force : 'day',
-    qty,
-    limit_price: prices.limit_price ?? null,
-    stop_price: prices.stop_price ?? null,
-    trail_percent: prices.trail_percent ?? null,
-    trail_price: prices.trail_price ?? null,
-    order_class: orderClass,
-    take_profit: tp === null ? null : { limit_price: tp },
-    stop_loss: slStop === null ? null : { stop_price: slStop, limit_price: slLimit ?? null },
-  };
-}
-
-const savedMicro = (v: bigint | null): string | null => (v === null ? null : String(v));
-const loadedMicro = (v: string | null | undefined): bigint | null =>
-  v === null || v === undefined ? null : BigInt(v);
-
-/** The exchange's account as the saved state holds it. */
-function exportState(exchange: SimulatedExchange): AlpacaState {
-  return {
-    cash: String(exchange.cash),
-    positions: [...exchange.positions].map(([symbol, p]) => [symbol, toExported(p)]),
-    orders: exchange.orders.map((o) => ({
-      ...o,
-      qty: String(o.qty),
-      filled_qty: String(o.filled_qty),
-      filled_notional: String(o.filled_notional),
-      limit_price: savedMicro(o.limit_price),
-      stop_price: savedMicro(o.stop_price),
-      trail_percent: savedMicro(o.trail_percent),
-      trail_price: savedMicro(o.trail_price),
-      hwm: savedMicro(o.hwm),
-    })),
-  };
-}
-
-/** A saved account (one from before stops and brackets too) as the exchange keeps it. */
-function importState(state: AlpacaState): {
-  cash: bigint;
-  positions: Map<string, PositionState>;
-  orders: ExchangeOrder[];
-} {
-  return {
-    cash: BigInt(state.cash),
-    positions: new Map(state.positions.map(([symbol, p]) => [symbol, fromExported(p)])),
-    orders: state.orders.map((o) => ({
-      ...o,
-      qty: BigInt(o.qty),
-      filled_qty: BigInt(o.filled_qty),
-      filled_notional: BigInt(o.filled_notional),
-      limit_price: loadedMicro(o.limit_price),
-      stop_price: loadedMicro(o.stop_price),
-      trail_percent: loadedMicro(o.trail_percent),
-      trail_price: loadedMicro(o.trail_price),
-      hwm: loadedMicro(o.hwm),
-      order_class: o.order_class ?? 'simple',
-      parent_id: o.parent_id ?? null,
-      legs: o.legs ?? [],
-    })),
-  };
 }
 
 /** Stream what a new bar list adds after `last`: newer bars as `bars`, a changed `last` as `updatedBars`. */

@@ -21,13 +21,14 @@ const strategySchema = Joi.object({
     .unknown(true)
     .description('Parameters in use (a number by name): the defaults with STRATEGY_PARAMS applied'),
   parameters: Joi.object().unknown(true).description('JSON Schema of the parameters'),
+  // Each exit only when the strategy declares it.
   exits: Joi.object({
-    stopLoss: Joi.number(),
-    stopLossAtr: Joi.number(),
-    atrBars: Joi.number().integer(),
-    takeProfit: Joi.number(),
-    trailingStop: Joi.number(),
-    maxBars: Joi.number().integer(),
+    stopLoss: Joi.number().optional(),
+    stopLossAtr: Joi.number().optional(),
+    atrBars: Joi.number().integer().optional(),
+    takeProfit: Joi.number().optional(),
+    trailingStop: Joi.number().optional(),
+    maxBars: Joi.number().integer().optional(),
   }).description('Protective exits with the parameters in use: fractions of the entry close, bars'),
 }).label('Strategy');
 
