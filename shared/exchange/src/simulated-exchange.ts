@@ -120,38 +120,41 @@ export class SimulatedExchange {
       // Legs exit what the entry buys (or, for an OCO, what is held): the opposite side. Stop-loss first.
       const exitSide = orderClass === 'oco' ? req.side : req.side === 'buy' ? 'sell' : 'buy';
       const legStatus = orderClass === 'oco' ? 'accepted' : 'held';
+      // The broker names the legs: their client ids are its own.
+      const leg = (): OrderRequest => ({ ...req, side: exitSide, client_order_id: randomUUID() });
       const legs: ExchangeOrder[] = [];
       if (req.stop_loss)
         legs.push(
-          this.#make(
-            { ...req, side: exitSide },
-            {
-              type:
-                req.stop_loss.limit_price === null || req.stop_loss.limit_price === undefined
-                  ? 'stop'
-                  : 'stop_limit',
-              limit_price: req.stop_loss.limit_price ?? null,
-              stop_price: req.stop_loss.stop_price,
-              status: legStatus,
-            },
-          ),
+          this.#make(leg(), {
+            type:
+              req.stop_loss.limit_price === null || req.stop_loss.limit_price === undefined
+                ? 'stop'
+                : 'stop_limit',
+            limit_price: req.stop_loss.limit_price ?? null,
+            stop_price: req.stop_loss.stop_price,
+            status: legStatus,
+          }),
         );
       if (req.take_profit && orderClass !== 'oco')
         legs.push(
-          this.#make(
-            { ...req, side: exitSide },
-            { type: 'limit', limit_price: req.take_profit.limit_price, stop_price: null, status: legStatus },
-          ),
+          this.#make(leg(), {
+            type: 'limit',
+            limit_price: req.take_profit.limit_price,
+            stop_price: null,
+            status: legStatus,
+          }),
         );
-      for (const leg of legs) {
-        leg.parent_id = entry.id;
-        leg.order_class = orderClass;
-        entry.legs.push(leg.id);
+      for (const made of legs) {
+        made.parent_id = entry.id;
+        made.order_class = orderClass;
+        entry.legs.push(made.id);
       }
     }
     if (entry.type === 'trailing_stop') entry.hwm = last ?? null;
     this.#tell('new', entry);
-    if (this.#options.fillOnArrival && last !== undefined && this.#mayTrade(entry))
+    // While the market is closed nothing trades on a price: orders wait for the open, as Alpaca
+    // queues them; a bar always trades, being the market's own session.
+    if (this.#options.fillOnArrival && last !== undefined && this.marketOpen)
       this.#match([entry], { open: last, high: last, low: last, close: last });
     return entry;
   }
@@ -176,9 +179,8 @@ export class SimulatedExchange {
   /** A trade at `price`: the last price, and every working order of the symbol matched at it. */
   trade(symbol: string, price: bigint): void {
     this.prices.set(symbol, price);
-    const working = this.orders.filter(
-      (o) => o.symbol === symbol && WORKING.has(o.status) && this.#mayTrade(o),
-    );
+    if (!this.marketOpen) return;
+    const working = this.orders.filter((o) => o.symbol === symbol && WORKING.has(o.status));
     if (working.length > 0) this.#match(working, { open: price, high: price, low: price, close: price });
   }
 
@@ -222,23 +224,14 @@ export class SimulatedExchange {
     return sum;
   }
 
-  /**
-   * While the market is closed nothing trades on a price (orders wait, as Alpaca queues them, for
-   * the open); a bar always trades, being the market's own session.
-   */
-  #mayTrade(_order: ExchangeOrder): boolean {
-    return this.marketOpen;
-  }
-
   #make(
     req: OrderRequest,
     fields: Pick<ExchangeOrder, 'type' | 'limit_price' | 'stop_price' | 'status'>,
   ): ExchangeOrder {
     const at = this.#now();
-    const isEntry = fields.status !== 'held' && this.#byClientId.get(req.client_order_id) === undefined;
     const order: ExchangeOrder = {
       id: randomUUID(),
-      client_order_id: isEntry ? req.client_order_id : randomUUID(),
+      client_order_id: req.client_order_id,
       symbol: req.symbol,
       side: req.side,
       time_in_force: req.time_in_force,

@@ -13,7 +13,7 @@ import {
   timeframeMs,
 } from '@trading/domain';
 import type { Config } from '@trading/platform';
-import type { OrderRow, Repositories } from '@trading/store';
+import { isProtective, type OrderRow, type Repositories } from '@trading/store';
 import { Big } from 'big.js';
 
 import type { BrokerSnapshot, BrokerState } from './broker-state.js';
@@ -192,9 +192,6 @@ interface Exposure {
   stale: boolean;
 }
 
-/** The parts of the orders that protect a position until they are hit or an exit replaces them. */
-const PROTECTIVE_ROLES: ReadonlySet<string> = new Set(['stop_loss', 'take_profit', 'trailing_stop']);
-
 /**
  * The snapshot made current with what the database knows and the broker snapshot may not: orders
  * in flight, and fills recorded since the snapshot was taken (by any process).
@@ -237,7 +234,7 @@ export function pendingExposure(
       }
     }
     // A protective order's open part is no exit in flight: an exit cancels it before it is sent.
-    if (open.lte(0) || PROTECTIVE_ROLES.has(o.role ?? '')) continue;
+    if (open.lte(0) || isProtective(o.role)) continue;
     if (o.side === 'buy') {
       symbols.add(o.symbol);
       if (same && buying) held = held.plus(open);

@@ -12,7 +12,7 @@ export { daysAgo } from './repositories/list-options.js';
 export type { NewsItem, NewsRow } from './repositories/news-repository.js';
 export { NewsRepository } from './repositories/news-repository.js';
 export type { NewOrder, OrderFilter, OrderRole, OrderRow } from './repositories/order-repository.js';
-export { OrderRepository } from './repositories/order-repository.js';
+export { isProtective, OrderRepository, PROTECTIVE_ROLES } from './repositories/order-repository.js';
 export type {
   PortfolioSnapshot,
   PortfolioSnapshotRow,

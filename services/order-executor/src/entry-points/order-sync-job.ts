@@ -3,7 +3,7 @@ import { FINAL_ORDER_STATUSES, systemClock } from '@trading/domain';
 import { createOrderRecorder, type OrderRecorderDeps, placeTrailingStops } from '@trading/orders';
 import { type Config, type Logger } from '@trading/platform';
 import { type AlpacaTradingClient } from '@trading/providers';
-import { type Repositories } from '@trading/store';
+import { isProtective, type Repositories } from '@trading/store';
 
 /** Dependencies of the order sync job. */
 export interface OrderSyncDeps extends OrderRecorderDeps {
@@ -40,7 +40,7 @@ export function createOrderSyncJob(deps: OrderSyncDeps): () => Promise<void> {
       const updated = await record(order, open.signalId, open);
       if (
         !FINAL_ORDER_STATUSES.includes(updated.status) &&
-        !PROTECTIVE.has(open.role ?? '') &&
+        !isProtective(open.role) &&
         now().getTime() - open.createdAt.getTime() > deps.config.orderTimeoutMs
       ) {
         deps.logger.warn('cancelling an order open too long', {
@@ -54,6 +54,3 @@ export function createOrderSyncJob(deps: OrderSyncDeps): () => Promise<void> {
     await placeTrailingStops({ ...deps, record });
   };
 }
-
-/** Orders that wait for their price as long as the position they protect is held. */
-const PROTECTIVE: ReadonlySet<string> = new Set(['stop_loss', 'take_profit', 'trailing_stop']);

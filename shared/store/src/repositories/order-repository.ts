@@ -7,6 +7,17 @@ import { newestPage, type Page } from './list-options.js';
 /** An order's part: an entry, an exit the strategy or a trader decided, or a protective order. */
 export type OrderRole = 'entry' | 'exit' | 'stop_loss' | 'take_profit' | 'trailing_stop';
 
+/** The parts that protect a position at the broker until hit, or until an exit replaces them. */
+export const PROTECTIVE_ROLES = [
+  'stop_loss',
+  'take_profit',
+  'trailing_stop',
+] as const satisfies readonly OrderRole[];
+
+/** Whether an order protects a position (a stop-loss, take-profit or trailing stop). */
+export const isProtective = (role: string | null | undefined): boolean =>
+  (PROTECTIVE_ROLES as readonly string[]).includes(role ?? '');
+
 export interface NewOrder {
   clientOrderId: string;
   signalId: string | null;
@@ -118,7 +129,7 @@ export class OrderRepository {
   async protective(symbol: string): Promise<OrderRow[]> {
     return this.knex<OrderRow>('orders')
       .where({ symbol })
-      .whereIn('role', ['stop_loss', 'take_profit', 'trailing_stop'])
+      .whereIn('role', PROTECTIVE_ROLES)
       .whereNotIn('status', FINAL_ORDER_STATUSES)
       .orderBy('createdAt', 'asc');
   }

@@ -2,10 +2,11 @@ import type { Decimal, ExitReason, Side } from '@trading/domain';
 import type { Knex } from 'knex';
 
 import { newestPage, type Page } from './list-options.js';
+import { PROTECTIVE_ROLES } from './order-repository.js';
 
 /** Why a fill (a sell's matters): its protective part, the strategy's reason, a force-exit, a trader. */
 const EXIT_REASON = `case
-  when orders.role in ('stop_loss', 'take_profit', 'trailing_stop') then orders.role
+  when orders.role in (${PROTECTIVE_ROLES.map((r) => `'${r}'`).join(', ')}) then orders.role
   when orders.signal_id is not null then coalesce(signals.exit_reason, 'signal')
   when orders.client_order_id like 'man-exit-%' then 'force_exit'
   else 'manual' end as exit_reason`;

@@ -1,4 +1,5 @@
 import {
+  EXIT_REASONS,
   type RoundTrip,
   roundTrips,
   summariseTrips,
@@ -29,7 +30,7 @@ const tripSchema = Joi.object({
   returnPct: Joi.number(),
   durationMs: Joi.number().integer(),
   exitReason: Joi.string()
-    .valid('signal', 'stop_loss', 'take_profit', 'trailing_stop', 'time', 'manual', 'force_exit')
+    .valid(...EXIT_REASONS)
     .description(
       'What closed it: the strategy, a protective order held at the broker, its holding limit, a trader',
     ),
